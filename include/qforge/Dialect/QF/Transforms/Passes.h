@@ -1,0 +1,24 @@
+//===- Passes.h - qf transformation passes ----------------------*- C++ -*-===//
+#ifndef QFORGE_DIALECT_QF_TRANSFORMS_PASSES_H
+#define QFORGE_DIALECT_QF_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
+namespace qforge::qf {
+
+#define GEN_PASS_DECL
+#include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+
+} // namespace qforge::qf
+
+#endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_H

@@ -1,0 +1,106 @@
+//===- QFAttrs.cpp - #qf.scheme and #qf.target ---------------------------===//
+
+#include "qforge/Dialect/QF/IR/QFAttrs.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace qforge;
+using namespace qforge::qf;
+
+//===----------------------------------------------------------------------===//
+// SchemeAttr
+//===----------------------------------------------------------------------===//
+
+SchemeAttr SchemeAttr::parse(MLIRContext *context, llvm::StringRef text,
+                             llvm::function_ref<InFlightDiagnostic()> emitError) {
+  std::string error;
+  std::optional<quant::Scheme> scheme =
+      quant::Scheme::parse(std::string_view(text.data(), text.size()), &error);
+  if (!scheme) {
+    emitError() << error;
+    return {};
+  }
+  return SchemeAttr::get(context, *scheme);
+}
+
+Attribute SchemeAttr::parse(AsmParser &parser, Type) {
+  std::string text;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseString(&text) || parser.parseGreater())
+    return {};
+  return SchemeAttr::parse(parser.getContext(), text,
+                           [&] { return parser.emitError(loc); });
+}
+
+void SchemeAttr::print(AsmPrinter &printer) const {
+  printer << "<\"" << getScheme().str() << "\">";
+}
+
+Type SchemeAttr::getWeightStorageType() const {
+  MLIRContext *ctx = getContext();
+  const quant::Scheme &s = getScheme();
+  auto integer = [&](unsigned bits) -> Type {
+    return IntegerType::get(ctx, bits,
+                            s.symmetric ? IntegerType::Signless
+                                        : IntegerType::Unsigned);
+  };
+  switch (s.weight) {
+  case quant::WeightFormat::F32:
+    return Float32Type::get(ctx);
+  case quant::WeightFormat::Int8:
+    return integer(8);
+  case quant::WeightFormat::Int4:
+    return integer(4);
+  case quant::WeightFormat::Int2:
+    return integer(2);
+  case quant::WeightFormat::NF4:
+    return IntegerType::get(ctx, 4, IntegerType::Unsigned);
+  case quant::WeightFormat::FP4:
+    return Float4E2M1FNType::get(ctx);
+  case quant::WeightFormat::FP8E4M3:
+    return Float8E4M3FNType::get(ctx);
+  case quant::WeightFormat::FP8E5M2:
+    return Float8E5M2Type::get(ctx);
+  }
+  return {};
+}
+
+Type SchemeAttr::getScaleElementType() const {
+  MLIRContext *ctx = getContext();
+  switch (getScheme().scaleType) {
+  case quant::ScaleType::F32:
+    return Float32Type::get(ctx);
+  case quant::ScaleType::F16:
+    return Float16Type::get(ctx);
+  case quant::ScaleType::BF16:
+    return BFloat16Type::get(ctx);
+  }
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// TargetAttr
+//===----------------------------------------------------------------------===//
+
+Attribute TargetAttr::parse(AsmParser &parser, Type) {
+  std::string text;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseString(&text) || parser.parseGreater())
+    return {};
+  std::string error;
+  std::optional<Target> target = Target::parse(text, &error);
+  if (!target) {
+    parser.emitError(loc) << error;
+    return {};
+  }
+  return TargetAttr::get(parser.getContext(), *target);
+}
+
+void TargetAttr::print(AsmPrinter &printer) const {
+  printer << "<\"" << getTarget().str() << "\">";
+}

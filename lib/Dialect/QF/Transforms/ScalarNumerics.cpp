@@ -1,0 +1,212 @@
+//===- ScalarNumerics.cpp - Scalar IR for the numeric core's math --------===//
+
+#include "ScalarNumerics.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/APFloat.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+
+namespace qforge::qf::reference {
+namespace {
+
+Value i32c(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+}
+
+/// Parameters of the small float formats, matching lib/Quant.
+struct FloatFormat {
+  unsigned bits;
+  unsigned mantissa;
+  int bias;
+  float maxFinite;
+  int64_t nanCode; ///< code a NaN input encodes to
+};
+
+FloatFormat getFormat(Type storage) {
+  if (isa<Float8E4M3FNType>(storage))
+    return {8, 3, 7, 448.0f, 0x7F};
+  if (isa<Float8E5M2Type>(storage))
+    return {8, 2, 15, 57344.0f, 0x7F};
+  // f4E2M1FN has no NaN; a NaN input encodes to +0 (docs/NUMERICS.md).
+  return {4, 1, 1, 6.0f, 0x0};
+}
+
+} // namespace
+
+Value f32(OpBuilder &b, Location loc, float value) {
+  return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                        llvm::APFloat(value));
+}
+
+Value toF32(OpBuilder &b, Location loc, Value value) {
+  if (value.getType().isF32())
+    return value;
+  return arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+}
+
+Value intToF32(OpBuilder &b, Location loc, Value bits, Type storage) {
+  Value wide = bits;
+  if (bits.getType().getIntOrFloatBitWidth() < 32) {
+    if (cast<IntegerType>(storage).isUnsigned())
+      wide = arith::ExtUIOp::create(b, loc, b.getI32Type(), bits);
+    else
+      wide = arith::ExtSIOp::create(b, loc, b.getI32Type(), bits);
+  }
+  return arith::SIToFPOp::create(b, loc, b.getF32Type(), wide);
+}
+
+Value quantizeInt(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
+                  Type storage) {
+  auto intType = cast<IntegerType>(storage);
+  unsigned width = intType.getWidth();
+  int64_t qmin = intType.isUnsigned() ? 0 : -(int64_t(1) << (width - 1));
+  int64_t qmax = intType.isUnsigned() ? (int64_t(1) << width) - 1
+                                      : (int64_t(1) << (width - 1)) - 1;
+  Value q = arith::DivFOp::create(b, loc, x, scale);
+  q = math::RoundEvenOp::create(b, loc, q);
+  q = arith::AddFOp::create(b, loc, q, zp);
+  // maximumf/minimumf propagate NaN, which the select below catches.
+  q = arith::MaximumFOp::create(b, loc, q, f32(b, loc, float(qmin)));
+  q = arith::MinimumFOp::create(b, loc, q, f32(b, loc, float(qmax)));
+  Value isNan =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, q, q);
+  q = arith::SelectOp::create(b, loc, isNan, zp, q);
+  Value asInt = arith::FPToSIOp::create(b, loc, b.getI32Type(), q);
+  if (width == 32)
+    return asInt;
+  return arith::TruncIOp::create(b, loc, b.getIntegerType(width), asInt);
+}
+
+Value dequantize(OpBuilder &b, Location loc, Value q, Value zp, Value scale) {
+  Value centered = arith::SubFOp::create(b, loc, q, zp);
+  return arith::MulFOp::create(b, loc, centered, scale);
+}
+
+Value encodeFloat(OpBuilder &b, Location loc, Value x, Type storage) {
+  FloatFormat f = getFormat(storage);
+  Type i32 = b.getI32Type();
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value sign = arith::ShRUIOp::create(b, loc, bits, i32c(b, loc, 31));
+  Value signCode = arith::ShLIOp::create(b, loc, sign, i32c(b, loc, f.bits - 1));
+
+  // Saturate first: every finite value above the largest finite code, and
+  // Inf, become that code. minimumf keeps NaN, handled last.
+  Value a = math::AbsFOp::create(b, loc, x);
+  a = arith::MinimumFOp::create(b, loc, a, f32(b, loc, f.maxFinite));
+
+  // Subnormal (and zero) codes: a scaled by 2^(bias - 1 + mantissa) is the
+  // code itself; the scaling is exact, so one roundeven is RNE.
+  float subScale = std::ldexp(1.0f, f.bias - 1 + int(f.mantissa));
+  Value sub = arith::MulFOp::create(b, loc, a, f32(b, loc, subScale));
+  sub = math::RoundEvenOp::create(b, loc, sub);
+  sub = arith::FPToSIOp::create(b, loc, i32, sub);
+
+  // Normal codes: round the f32 bit pattern to `mantissa` bits (RNE on the
+  // integer representation), then rebias the exponent.
+  unsigned shift = 23 - f.mantissa;
+  Value u = arith::BitcastOp::create(b, loc, i32, a);
+  Value lsb = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, u, i32c(b, loc, shift)),
+      i32c(b, loc, 1));
+  Value rounded = arith::AddIOp::create(
+      b, loc, u, i32c(b, loc, (int64_t(1) << (shift - 1)) - 1));
+  rounded = arith::AddIOp::create(b, loc, rounded, lsb);
+  Value normal = arith::ShRUIOp::create(b, loc, rounded, i32c(b, loc, shift));
+  normal = arith::SubIOp::create(
+      b, loc, normal,
+      i32c(b, loc, int64_t(127 - f.bias) << f.mantissa));
+
+  float minNormal = std::ldexp(1.0f, 1 - f.bias);
+  Value isSub = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, a,
+                                      f32(b, loc, minNormal));
+  Value code = arith::SelectOp::create(b, loc, isSub, sub, normal);
+  code = arith::OrIOp::create(b, loc, code, signCode);
+  Value isNan =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
+  code = arith::SelectOp::create(b, loc, isNan, i32c(b, loc, f.nanCode), code);
+  Value narrow =
+      arith::TruncIOp::create(b, loc, b.getIntegerType(f.bits), code);
+  return arith::BitcastOp::create(b, loc, storage, narrow);
+}
+
+Value makeDecodeTable(OpBuilder &b, Location loc, Type storage) {
+  auto floatType = cast<FloatType>(storage);
+  unsigned bits = floatType.getWidth();
+  SmallVector<float> values;
+  for (uint64_t code = 0; code < (uint64_t(1) << bits); ++code) {
+    llvm::APFloat v(floatType.getFloatSemantics(), llvm::APInt(bits, code));
+    bool losesInfo = false;
+    v.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    values.push_back(v.convertToFloat());
+  }
+  auto type = RankedTensorType::get({int64_t(values.size())}, b.getF32Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(values)));
+}
+
+Value decodeFloat(OpBuilder &b, Location loc, Value value, Value table) {
+  unsigned bits = value.getType().getIntOrFloatBitWidth();
+  Value asInt =
+      arith::BitcastOp::create(b, loc, b.getIntegerType(bits), value);
+  Value index =
+      arith::IndexCastUIOp::create(b, loc, b.getIndexType(), asInt);
+  return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
+}
+
+namespace {
+// The 16 NF4 levels of QLoRA (bitsandbytes), as f32.
+constexpr float kNF4Levels[16] = {
+    -1.0f,
+    -0.6961928009986877f,
+    -0.5250730514526367f,
+    -0.39491748809814453f,
+    -0.28444138169288635f,
+    -0.18477343022823334f,
+    -0.09105003625154495f,
+    0.0f,
+    0.07958029955625534f,
+    0.16093020141124725f,
+    0.24611230731010437f,
+    0.33791524171829224f,
+    0.44070982933044434f,
+    0.5626170039176941f,
+    0.7229568362236023f,
+    1.0f};
+} // namespace
+
+Value makeNF4Table(OpBuilder &b, Location loc) {
+  auto type = RankedTensorType::get({16}, b.getF32Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(kNF4Levels)));
+}
+
+Value encodeNF4(OpBuilder &b, Location loc, Value x, Value scale) {
+  // Code = number of midpoints strictly below x / scale: nearest level, ties
+  // to the lower code. NaN compares false everywhere and gives code 0.
+  Value v = arith::DivFOp::create(b, loc, x, scale);
+  Value code = i32c(b, loc, 0);
+  for (int i = 0; i < 15; ++i) {
+    float mid = (kNF4Levels[i] + kNF4Levels[i + 1]) / 2.0f;
+    Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, v,
+                                        f32(b, loc, mid));
+    Value inc = arith::ExtUIOp::create(b, loc, b.getI32Type(), above);
+    code = arith::AddIOp::create(b, loc, code, inc);
+  }
+  return arith::TruncIOp::create(b, loc, b.getIntegerType(4), code);
+}
+
+Value decodeNF4(OpBuilder &b, Location loc, Value code, Value table) {
+  Value index = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), code);
+  return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
+}
+
+} // namespace qforge::qf::reference

@@ -1,0 +1,31 @@
+//===- qforge-opt.cpp - mlir-opt with the qf dialect and passes ----------===//
+//
+// Every upstream dialect, extension and pass, plus qf's dialect, passes and
+// named pipelines: anything qforge-compile does can be replayed here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Pipelines/Pipelines.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  qforge::qf::registerQFPasses();
+  qforge::registerPipelines();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qforge::qf::QFDialect>();
+
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "QForge optimizer driver: qf dialect, passes and pipelines\n",
+      registry));
+}
