@@ -1,10 +1,24 @@
 //===- ReferenceToLLVM.cpp - qf-reference-to-llvm pipeline ---------------===//
+//
+// Built from pass constructors rather than pipeline text, so that it works
+// wherever the library is embedded, whether or not the upstream passes were
+// registered by name. The dialects' ConvertToLLVM interfaces must be
+// registered (mlir::registerAllExtensions, or the specific ones).
+//
+//===----------------------------------------------------------------------===//
 
 #include "qforge/Pipelines/Pipelines.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "llvm/Support/ErrorHandling.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
@@ -12,21 +26,30 @@ namespace qforge {
 
 void buildReferenceToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(qf::createQFLowerToReference());
-  // Upstream passes by their textual names: the pipeline reads like the
-  // mlir-opt invocation it replaces.
-  // arith-expand runs after linalg is in loops: its float8/FP4 expansions only
-  // take scalars.
-  const char *upstream =
-      "func.func(convert-elementwise-to-linalg),canonicalize,"
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-deallocation-pipeline,"
-      "func.func(convert-linalg-to-loops,convert-scf-to-cf,arith-expand),"
-      "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
-      "convert-math-to-llvm,convert-math-to-libm,convert-to-llvm,"
-      "reconcile-unrealized-casts";
-  if (failed(parsePassPipeline(upstream, pm)))
-    llvm::report_fatal_error("qf-reference-to-llvm: bad upstream pipeline");
+  // Upstream elementwise ops on tensors (arith.extsi, ...) become linalg so
+  // that they bufferize like the rest.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
+  // After linalg is in loops: arith-expand's float8/FP4 rewrites take
+  // scalars only.
+  pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void registerPipelines() {

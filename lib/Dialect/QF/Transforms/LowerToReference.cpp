@@ -129,9 +129,15 @@ Value buildQuantize(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
                    Value s = ref::toF32(nb, l, args[1]);
                    if (codebook)
                      return ref::encodeNF4(nb, l, xv, s);
-                   if (isFloatStorage(storage))
-                     return ref::encodeFloat(
-                         nb, l, arith::DivFOp::create(nb, l, xv, s), storage);
+                   if (isFloatStorage(storage)) {
+                     Value v = arith::DivFOp::create(nb, l, xv, s);
+                     // As ONNX (adding its float zero point): an exact -0
+                     // becomes +0 in FP4.
+                     if (isa<Float4E2M1FNType>(storage))
+                       v = arith::AddFOp::create(nb, l, v,
+                                                 ref::f32(nb, l, 0.0f));
+                     return ref::encodeFloat(nb, l, v, storage);
+                   }
                    Value zpv = zp ? ref::intToF32(nb, l, args[2], storage)
                                   : ref::f32(nb, l, 0.0f);
                    return ref::quantizeInt(nb, l, xv, s, zpv, storage);

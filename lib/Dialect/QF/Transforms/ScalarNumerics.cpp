@@ -2,6 +2,9 @@
 
 #include "ScalarNumerics.h"
 
+#include "qforge/Quant/Codebooks.h"
+#include "qforge/Quant/Float8.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -9,34 +12,40 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
 
+#include <array>
+
 #include <cmath>
 #include <limits>
 
 using namespace mlir;
 
 namespace qforge::qf::reference {
+namespace quant = ::qforge::quant;
 namespace {
 
 Value i32c(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
 }
 
-/// Parameters of the small float formats, matching lib/Quant.
+/// Parameters of the small float formats, matching lib/Quant
+/// (docs/NUMERICS.md).
 struct FloatFormat {
   unsigned bits;
   unsigned mantissa;
   int bias;
   float maxFinite;
-  int64_t nanCode; ///< code a NaN input encodes to
+  int64_t nanCode;   ///< code a positive NaN encodes to
+  bool nanKeepsSign; ///< a negative NaN sets the sign bit
+  float (*decode)(uint8_t);
 };
 
 FloatFormat getFormat(Type storage) {
   if (isa<Float8E4M3FNType>(storage))
-    return {8, 3, 7, 448.0f, 0x7F};
+    return {8, 3, 7, 448.0f, 0x7F, true, quant::f8E4M3FNToF32};
   if (isa<Float8E5M2Type>(storage))
-    return {8, 2, 15, 57344.0f, 0x7F};
-  // f4E2M1FN has no NaN; a NaN input encodes to +0 (docs/NUMERICS.md).
-  return {4, 1, 1, 6.0f, 0x0};
+    return {8, 2, 15, 57344.0f, 0x7E, true, quant::f8E5M2ToF32};
+  // f4E2M1FN has no NaN code: NaN encodes to +0.
+  return {4, 1, 1, 6.0f, 0x0, false, quant::fp4E2M1ToF32};
 }
 
 } // namespace
@@ -131,23 +140,20 @@ Value encodeFloat(OpBuilder &b, Location loc, Value x, Type storage) {
   code = arith::OrIOp::create(b, loc, code, signCode);
   Value isNan =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
-  code = arith::SelectOp::create(b, loc, isNan, i32c(b, loc, f.nanCode), code);
+  Value nan = i32c(b, loc, f.nanCode);
+  if (f.nanKeepsSign)
+    nan = arith::OrIOp::create(b, loc, nan, signCode);
+  code = arith::SelectOp::create(b, loc, isNan, nan, code);
   Value narrow =
       arith::TruncIOp::create(b, loc, b.getIntegerType(f.bits), code);
   return arith::BitcastOp::create(b, loc, storage, narrow);
 }
 
 Value makeDecodeTable(OpBuilder &b, Location loc, Type storage) {
-  auto floatType = cast<FloatType>(storage);
-  unsigned bits = floatType.getWidth();
+  FloatFormat f = getFormat(storage);
   SmallVector<float> values;
-  for (uint64_t code = 0; code < (uint64_t(1) << bits); ++code) {
-    llvm::APFloat v(floatType.getFloatSemantics(), llvm::APInt(bits, code));
-    bool losesInfo = false;
-    v.convert(llvm::APFloat::IEEEsingle(), llvm::APFloat::rmNearestTiesToEven,
-              &losesInfo);
-    values.push_back(v.convertToFloat());
-  }
+  for (unsigned code = 0; code < (1u << f.bits); ++code)
+    values.push_back(f.decode(uint8_t(code)));
   auto type = RankedTensorType::get({int64_t(values.size())}, b.getF32Type());
   return arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(type, ArrayRef<float>(values)));
@@ -162,45 +168,27 @@ Value decodeFloat(OpBuilder &b, Location loc, Value value, Value table) {
   return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
 }
 
-namespace {
-// The 16 NF4 levels of QLoRA (bitsandbytes), as f32.
-constexpr float kNF4Levels[16] = {
-    -1.0f,
-    -0.6961928009986877f,
-    -0.5250730514526367f,
-    -0.39491748809814453f,
-    -0.28444138169288635f,
-    -0.18477343022823334f,
-    -0.09105003625154495f,
-    0.0f,
-    0.07958029955625534f,
-    0.16093020141124725f,
-    0.24611230731010437f,
-    0.33791524171829224f,
-    0.44070982933044434f,
-    0.5626170039176941f,
-    0.7229568362236023f,
-    1.0f};
-} // namespace
-
 Value makeNF4Table(OpBuilder &b, Location loc) {
+  const std::array<float, 16> &levels = quant::nf4Levels();
   auto type = RankedTensorType::get({16}, b.getF32Type());
   return arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(kNF4Levels)));
+      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(levels)));
 }
 
 Value encodeNF4(OpBuilder &b, Location loc, Value x, Value scale) {
-  // Code = number of midpoints strictly below x / scale: nearest level, ties
-  // to the lower code. NaN compares false everywhere and gives code 0.
+  // Code = number of thresholds strictly below x / scale: nearest level,
+  // ties to the lower code (the core's thresholds are the midpoints rounded
+  // down to f32, which makes that exact). NaN -> code 7 (level 0).
   Value v = arith::DivFOp::create(b, loc, x, scale);
   Value code = i32c(b, loc, 0);
-  for (int i = 0; i < 15; ++i) {
-    float mid = (kNF4Levels[i] + kNF4Levels[i + 1]) / 2.0f;
+  for (float threshold : quant::nf4Thresholds()) {
     Value above = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, v,
-                                        f32(b, loc, mid));
+                                        f32(b, loc, threshold));
     Value inc = arith::ExtUIOp::create(b, loc, b.getI32Type(), above);
     code = arith::AddIOp::create(b, loc, code, inc);
   }
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
+  code = arith::SelectOp::create(b, loc, isNan, i32c(b, loc, 7), code);
   return arith::TruncIOp::create(b, loc, b.getIntegerType(4), code);
 }
 
