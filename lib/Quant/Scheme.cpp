@@ -39,11 +39,11 @@ bool applyModifier(Scheme &s, std::string_view mod, std::string *error) {
     s.granularity =
         mod == "tensor" ? Granularity::Tensor : Granularity::Channel;
   } else if (mod == "f32") {
-    s.scaleType = ScaleType::F32;
+    s.scaleType = ScaleDType::F32;
   } else if (mod == "f16") {
-    s.scaleType = ScaleType::F16;
+    s.scaleType = ScaleDType::F16;
   } else if (mod == "bf16") {
-    s.scaleType = ScaleType::BF16;
+    s.scaleType = ScaleDType::BF16;
   } else if (mod == "dq") {
     s.doubleQuant = true;
   } else {
@@ -188,9 +188,9 @@ std::string Scheme::str() const {
     out += "-static";
   if (granularity == Granularity::Tensor)
     out += "-tensor";
-  if (scaleType == ScaleType::F16)
+  if (scaleType == ScaleDType::F16)
     out += "-f16";
-  else if (scaleType == ScaleType::BF16)
+  else if (scaleType == ScaleDType::BF16)
     out += "-bf16";
   if (doubleQuant)
     out += "-dq";

@@ -16,6 +16,8 @@
 #ifndef QFORGE_QUANT_SCHEME_H
 #define QFORGE_QUANT_SCHEME_H
 
+#include "qforge/Quant/Types.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -37,15 +39,13 @@ enum class Granularity { Tensor, Channel, Group };
 /// tensor.
 enum class ActivationMode { None, Dynamic, Static };
 
-enum class ScaleType { F32, F16, BF16 };
-
 struct Scheme {
   WeightFormat weight = WeightFormat::F32;
   Granularity granularity = Granularity::Channel;
   int64_t groupSize = 0; ///< > 0 iff granularity == Group.
   bool symmetric = true;
   ActivationMode activation = ActivationMode::None;
-  ScaleType scaleType = ScaleType::F32;
+  ScaleDType scaleType = ScaleDType::F32;
   bool doubleQuant = false;
 
   /// Parses the compact text form. On failure returns nullopt and, if `error`

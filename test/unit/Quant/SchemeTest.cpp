@@ -6,7 +6,7 @@
 
 using qforge::quant::ActivationMode;
 using qforge::quant::Granularity;
-using qforge::quant::ScaleType;
+using qforge::quant::ScaleDType;
 using qforge::quant::Scheme;
 using qforge::quant::WeightFormat;
 
@@ -55,10 +55,10 @@ TEST(SchemeTest, DocumentedSpellings) {
   EXPECT_EQ(parseOk("a8w8-dynamic"), a8);
 
   Scheme dq = parseOk("nf4g64-bf16-dq");
-  EXPECT_EQ(dq.scaleType, ScaleType::BF16);
+  EXPECT_EQ(dq.scaleType, ScaleDType::BF16);
   EXPECT_TRUE(dq.doubleQuant);
   EXPECT_EQ(parseOk("w8-tensor").granularity, Granularity::Tensor);
-  EXPECT_EQ(parseOk("w8-f16").scaleType, ScaleType::F16);
+  EXPECT_EQ(parseOk("w8-f16").scaleType, ScaleDType::F16);
 }
 
 TEST(SchemeTest, CanonicalTextRoundTrips) {

@@ -73,11 +73,11 @@ Type SchemeAttr::getWeightStorageType() const {
 Type SchemeAttr::getScaleElementType() const {
   MLIRContext *ctx = getContext();
   switch (getScheme().scaleType) {
-  case quant::ScaleType::F32:
+  case quant::ScaleDType::F32:
     return Float32Type::get(ctx);
-  case quant::ScaleType::F16:
+  case quant::ScaleDType::F16:
     return Float16Type::get(ctx);
-  case quant::ScaleType::BF16:
+  case quant::ScaleDType::BF16:
     return BFloat16Type::get(ctx);
   }
   return {};
