@@ -41,6 +41,8 @@ struct Case {
   bool codebook = false;
 };
 
+void PrintTo(const Case &c, std::ostream *os) { *os << c.name; }
+
 std::string hexFloat(float f) {
   uint32_t bits;
   std::memcpy(&bits, &f, 4);

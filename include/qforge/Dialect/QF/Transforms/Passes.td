@@ -51,4 +51,50 @@ def QFLowerToReference : Pass<"qf-lower-to-reference", "mlir::ModuleOp"> {
   ];
 }
 
+
+def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
+  let summary = "Rewrite float matmuls with constant weights into qf.matmul "
+                "with quantized constant weights and scale tensors";
+  let description = [{
+    Every matmul-like op (`linalg.matmul`, also with a transposed operand,
+    and contraction `linalg.generic`s with a 2-D weight) whose weight is a
+    constant (`dense` or `dense_resource`, possibly behind `linalg.transpose`
+    or a reshape) becomes a `qf.matmul` under the scheme: the weights are
+    quantized at compile time by the numeric core (lib/Quant) and stored as
+    `[N, K]` constants of the scheme's storage type next to their scale (and
+    zero point) tensors. An accumulator that is not a zero fill becomes the
+    `residual` operand. Matmuls with non-constant weights are left alone.
+
+    Layer names (LayerNames.h: the op's `loc("name")`, else
+    `<function>.matmul<i>`) select layers: `skip` and `layers` take globs,
+    and `scheme-file` names a file of `GLOB SCHEME` lines (first match wins;
+    `#` starts a comment) for mixed precision. A glob that matches no layer
+    is an error. The quantized op keeps the original location and records
+    the algorithm in a `qf.algorithm` attribute.
+
+    Algorithms: `rtn` (round to nearest; every scheme). Static schemes
+    (`a8w8-static`) need calibration statistics (`stats=`).
+  }];
+  let options = [
+    Option<"schemeText", "scheme", "std::string", /*default=*/"\"w8\"",
+           "Scheme for every selected layer, e.g. w8, w4g128, w4g128asym, "
+           "nf4g64, fp8, a8w8, a8w8-static">,
+    Option<"algorithm", "algorithm", "std::string", /*default=*/"\"rtn\"",
+           "Weight quantization algorithm: rtn">,
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "Calibration statistics (safetensors from qforge-calibrate)">,
+    ListOption<"skip", "skip", "std::string",
+               "Layer names or globs to leave in float">,
+    ListOption<"layers", "layers", "std::string",
+               "Only quantize these layer names or globs">,
+    Option<"schemeFile", "scheme-file", "std::string", /*default=*/"\"\"",
+           "File of 'GLOB SCHEME' lines choosing a scheme per layer">
+  ];
+  let dependentDialects = [
+    "::qforge::qf::QFDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_TD

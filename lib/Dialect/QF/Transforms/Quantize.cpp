@@ -1,0 +1,526 @@
+//===- Quantize.cpp - Float matmuls with constant weights to qf.matmul ---===//
+//
+// The weights are quantized here, at compile time, by the numeric core; the
+// IR only ever sees the codes and their scale tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Transforms/LayerNames.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Quant/DoubleQuant.h"
+#include "qforge/Quant/QuantizeTensor.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace qforge::qf {
+#define GEN_PASS_DEF_QFQUANTIZE
+#include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+} // namespace qforge::qf
+
+using namespace mlir;
+using namespace qforge;
+using namespace qforge::qf;
+namespace q = qforge::quant;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Matching: a contraction with a constant [K, N] or [N, K] weight
+//===----------------------------------------------------------------------===//
+
+struct MatchedMatmul {
+  Value lhs;              ///< [..., M, K], float
+  std::vector<float> w;   ///< [N, K] row-major
+  int64_t n = 0, k = 0;
+  Value acc;              ///< the init operand; null when it is all zeros
+};
+
+/// Row-major float data of a constant, or nullopt.
+std::optional<std::vector<float>> constantData(Attribute attr) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!isa<FloatType>(dense.getElementType()))
+      return std::nullopt;
+    std::vector<float> out;
+    out.reserve(dense.getNumElements());
+    for (APFloat v : dense.getValues<APFloat>()) {
+      bool losesInfo;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+      out.push_back(v.convertToFloat());
+    }
+    return out;
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
+  return std::nullopt;
+}
+
+/// Follows reshapes and 2-D transposes back to a constant. `transposed`
+/// flips for every transpose crossed; the returned data has the shape of
+/// the constant (the reshapes are free in row-major order).
+std::optional<std::vector<float>> traceConstant(Value v, bool &transposed) {
+  while (true) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    if (auto cst = dyn_cast<arith::ConstantOp>(def))
+      return constantData(cst.getValue());
+    if (auto t = dyn_cast<linalg::TransposeOp>(def)) {
+      if (t.getPermutation().size() != 2)
+        return std::nullopt;
+      transposed = !transposed;
+      v = t.getInput();
+      continue;
+    }
+    if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def)) {
+      // A reshape crossed after a transpose would reorder elements.
+      if (transposed)
+        return std::nullopt;
+      v = def->getOperand(0);
+      continue;
+    }
+    return std::nullopt;
+  }
+}
+
+bool isZero(Value v) {
+  if (auto fill = v.getDefiningOp<linalg::FillOp>())
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  Attribute attr;
+  if (matchPattern(v, m_Constant(&attr)))
+    if (auto splat = dyn_cast<SplatElementsAttr>(attr))
+      return isa<FloatType>(splat.getElementType()) &&
+             splat.getSplatValue<APFloat>().isZero();
+  return false;
+}
+
+std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op->getNumResults() != 1 || !op.hasPureTensorSemantics() ||
+      !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  // Leading dimensions of a 2-D weight's matmul (batch, tokens) are all
+  // "m" dimensions to the contraction analysis: they index lhs and result.
+  if (failed(dims) || !dims->batch.empty() || dims->k.size() != 1 ||
+      dims->n.size() != 1 || dims->m.empty())
+    return std::nullopt;
+  unsigned n = dims->n[0], k = dims->k[0];
+  MLIRContext *ctx = op.getContext();
+  auto dimsMap = [&](ArrayRef<unsigned> ds) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : ds)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(op.getNumLoops(), 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // lhs is [rows..., k] and the result [rows..., n], rows in the same order.
+  SmallVector<unsigned> rowDims;
+  for (AffineExpr e : maps[0].getResults().drop_back()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d)
+      return std::nullopt;
+    rowDims.push_back(d.getPosition());
+  }
+  SmallVector<unsigned> lhsDims = rowDims, outDims = rowDims;
+  lhsDims.push_back(k);
+  outDims.push_back(n);
+  if (rowDims.size() != dims->m.size() || maps[0] != dimsMap(lhsDims) ||
+      maps[2] != dimsMap(outDims))
+    return std::nullopt;
+  bool weightIsNK;
+  if (maps[1] == dimsMap({k, n}))
+    weightIsNK = false;
+  else if (maps[1] == dimsMap({n, k}))
+    weightIsNK = true;
+  else
+    return std::nullopt;
+
+  Value lhs = op.getDpsInputOperand(0)->get();
+  Value weight = op.getDpsInputOperand(1)->get();
+  auto lhsType = dyn_cast<RankedTensorType>(lhs.getType());
+  auto wType = dyn_cast<RankedTensorType>(weight.getType());
+  auto outType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!lhsType || !wType || !outType || !wType.hasStaticShape() ||
+      !isa<FloatType>(lhsType.getElementType()) ||
+      !isa<FloatType>(outType.getElementType()))
+    return std::nullopt;
+
+  bool transposed = false;
+  std::optional<std::vector<float>> data = traceConstant(weight, transposed);
+  if (!data)
+    return std::nullopt;
+  // `data` is row-major in the order the weight operand is indexed,
+  // transposed once more per transpose crossed.
+  int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
+  bool dataIsNK = weightIsNK != transposed;
+  MatchedMatmul match;
+  match.lhs = lhs;
+  match.n = weightIsNK ? rows : cols;
+  match.k = weightIsNK ? cols : rows;
+  if (dataIsNK) {
+    match.w = std::move(*data);
+  } else {
+    // Data is [K, N]: transpose into [N, K].
+    match.w.resize(data->size());
+    for (int64_t kk = 0; kk < match.k; ++kk)
+      for (int64_t nn = 0; nn < match.n; ++nn)
+        match.w[nn * match.k + kk] = (*data)[kk * match.n + nn];
+  }
+  Value init = op.getDpsInitOperand(0)->get();
+  if (!isZero(init))
+    match.acc = init;
+  return match;
+}
+
+//===----------------------------------------------------------------------===//
+// Building the quantized constants
+//===----------------------------------------------------------------------===//
+
+q::DType storageDType(const q::Scheme &s) {
+  switch (s.weight) {
+  case q::WeightFormat::Int8:
+    return s.symmetric ? q::DType::Int8 : q::DType::UInt8;
+  case q::WeightFormat::Int4:
+    return s.symmetric ? q::DType::Int4 : q::DType::UInt4;
+  case q::WeightFormat::Int2:
+    return s.symmetric ? q::DType::Int2 : q::DType::UInt2;
+  case q::WeightFormat::NF4:
+    return q::DType::NF4;
+  case q::WeightFormat::FP4:
+    return q::DType::FP4E2M1;
+  case q::WeightFormat::FP8E4M3:
+    return q::DType::F8E4M3FN;
+  case q::WeightFormat::FP8E5M2:
+    return q::DType::F8E5M2;
+  case q::WeightFormat::F32:
+    break;
+  }
+  return q::DType::Int8;
+}
+
+q::ScaleLayout weightLayout(const q::Scheme &s) {
+  switch (s.granularity) {
+  case q::Granularity::Tensor:
+    return q::ScaleLayout::perTensor();
+  case q::Granularity::Channel:
+    return q::ScaleLayout::perAxis(0);
+  case q::Granularity::Group:
+    return q::ScaleLayout::blocked(1, s.groupSize);
+  }
+  return q::ScaleLayout::perTensor();
+}
+
+SmallVector<int64_t> scaleShape(const q::Scheme &s, int64_t n, int64_t k) {
+  switch (s.granularity) {
+  case q::Granularity::Tensor:
+    return {};
+  case q::Granularity::Channel:
+    return {n};
+  case q::Granularity::Group:
+    return {n, int64_t(llvm::divideCeil(k, s.groupSize))};
+  }
+  return {};
+}
+
+/// Codes (as the core holds them) in a constant of `storage`.
+DenseElementsAttr codesAttr(RankedTensorType type,
+                            const std::vector<int32_t> &codes) {
+  Type elt = type.getElementType();
+  if (auto floatType = dyn_cast<FloatType>(elt)) {
+    unsigned bits = floatType.getWidth();
+    SmallVector<APFloat> values;
+    values.reserve(codes.size());
+    for (int32_t c : codes)
+      values.emplace_back(floatType.getFloatSemantics(),
+                          APInt(bits, uint64_t(uint32_t(c)) & ((1u << bits) - 1)));
+    return DenseElementsAttr::get(type, values);
+  }
+  unsigned width = elt.getIntOrFloatBitWidth();
+  SmallVector<APInt> values;
+  values.reserve(codes.size());
+  for (int32_t c : codes)
+    values.push_back(APInt(width, uint64_t(int64_t(c)), /*isSigned=*/true,
+                           /*implicitTrunc=*/true));
+  return DenseElementsAttr::get(type, values);
+}
+
+DenseElementsAttr floatsAttr(RankedTensorType type, ArrayRef<float> values) {
+  if (type.getElementType().isF32())
+    return DenseElementsAttr::get(type, values);
+  auto floatType = cast<FloatType>(type.getElementType());
+  SmallVector<APFloat> converted;
+  for (float v : values) {
+    APFloat f(v);
+    bool losesInfo;
+    f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    converted.push_back(f);
+  }
+  return DenseElementsAttr::get(type, converted);
+}
+
+/// The weight scales as a value: a constant, or for double quantization the
+/// int8 codes dequantized by block (qf.dequantize) plus the offset.
+Value buildScales(OpBuilder &b, Location loc, const q::Scheme &scheme,
+                  SmallVector<int64_t> shape, const std::vector<float> &scales,
+                  Type scaleElt) {
+  auto type = RankedTensorType::get(shape, scaleElt);
+  if (!scheme.doubleQuant)
+    return arith::ConstantOp::create(b, loc, floatsAttr(type, scales));
+  q::DoubleQuantScales dq = q::doubleQuantizeScales(scales);
+  int64_t count = int64_t(scales.size());
+  auto flatCodes = RankedTensorType::get({count}, b.getI8Type());
+  std::vector<int32_t> codes(dq.codes.begin(), dq.codes.end());
+  Value codeConst = arith::ConstantOp::create(b, loc, codesAttr(flatCodes, codes));
+  auto blockType = RankedTensorType::get({int64_t(dq.blockScales.size())},
+                                         b.getF32Type());
+  Value blockScales =
+      arith::ConstantOp::create(b, loc, floatsAttr(blockType, dq.blockScales));
+  auto flatF32 = RankedTensorType::get({count}, b.getF32Type());
+  Value centered = DequantizeOp::create(
+      b, loc, flatF32, codeConst, blockScales, Value(),
+      b.getI64IntegerAttr(0), b.getI64IntegerAttr(dq.blockSize), CodebookAttr());
+  Value offset = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(flatF32, ArrayRef<float>(dq.offset)));
+  Value flat = arith::AddFOp::create(b, loc, centered, offset);
+  if (!scaleElt.isF32())
+    flat = arith::TruncFOp::create(
+        b, loc, RankedTensorType::get({count}, scaleElt), flat);
+  SmallVector<ReassociationIndices> reassociation = {
+      llvm::to_vector(llvm::seq<int64_t>(0, shape.size()))};
+  if (shape.empty())
+    reassociation.clear();
+  return tensor::ExpandShapeOp::create(b, loc, type, flat, reassociation);
+}
+
+//===----------------------------------------------------------------------===//
+// Per-layer choices
+//===----------------------------------------------------------------------===//
+
+/// Erases the pure, now unused producers of `v`, walking up their operands.
+void eraseDeadChain(IRRewriter &b, Value v) {
+  SmallVector<Operation *> worklist;
+  if (Operation *def = v.getDefiningOp())
+    worklist.push_back(def);
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (!op->use_empty() || !isPure(op))
+      continue;
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        worklist.push_back(def);
+    b.eraseOp(op);
+  }
+}
+
+struct Glob {
+  std::string text;
+  llvm::GlobPattern pattern;
+  bool used = false;
+};
+
+FailureOr<Glob> makeGlob(Operation *anchor, StringRef text) {
+  llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(text);
+  if (!pattern) {
+    emitError(anchor->getLoc(), "invalid layer glob '")
+        << text << "': " << llvm::toString(pattern.takeError());
+    return failure();
+  }
+  return Glob{text.str(), std::move(*pattern), false};
+}
+
+struct SchemeRule {
+  Glob glob;
+  q::Scheme scheme;
+};
+
+struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
+  using QFQuantizeBase::QFQuantizeBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string error;
+    std::optional<q::Scheme> defaultScheme = q::Scheme::parse(schemeText, &error);
+    if (!defaultScheme) {
+      emitError(module.getLoc(), "qf-quantize: ") << error;
+      return signalPassFailure();
+    }
+    if (algorithm != "rtn") {
+      emitError(module.getLoc(), "qf-quantize: unknown or unavailable algorithm '")
+          << algorithm << "' (available: rtn)";
+      return signalPassFailure();
+    }
+
+    SmallVector<Glob> skipGlobs, layerGlobs;
+    for (const std::string &s : skip) {
+      FailureOr<Glob> g = makeGlob(module, s);
+      if (failed(g))
+        return signalPassFailure();
+      skipGlobs.push_back(std::move(*g));
+    }
+    for (const std::string &s : layers) {
+      FailureOr<Glob> g = makeGlob(module, s);
+      if (failed(g))
+        return signalPassFailure();
+      layerGlobs.push_back(std::move(*g));
+    }
+    SmallVector<SchemeRule> rules;
+    if (!schemeFile.empty() && failed(loadSchemeFile(module, rules)))
+      return signalPassFailure();
+
+    llvm::DenseMap<Operation *, std::string> names = getLayerNames(module);
+    SmallVector<Operation *> candidates;
+    module.walk([&](linalg::LinalgOp op) {
+      if (names.count(op))
+        candidates.push_back(op);
+    });
+
+    auto matches = [](SmallVector<Glob> &globs, StringRef name) {
+      bool any = false;
+      for (Glob &g : globs)
+        if (g.pattern.match(name)) {
+          g.used = true;
+          any = true;
+        }
+      return any;
+    };
+
+    IRRewriter rewriter(&getContext());
+    for (Operation *op : candidates) {
+      StringRef name = names[op];
+      // Evaluate every list so that each glob's use is recorded.
+      bool skipped = matches(skipGlobs, name);
+      bool selected = layerGlobs.empty() || matches(layerGlobs, name);
+      q::Scheme scheme = *defaultScheme;
+      for (SchemeRule &rule : rules)
+        if (rule.glob.pattern.match(name)) {
+          rule.glob.used = true;
+          scheme = rule.scheme;
+          break;
+        }
+      if (skipped || !selected || scheme.isFloat())
+        continue;
+      std::optional<MatchedMatmul> match =
+          matchMatmul(cast<linalg::LinalgOp>(op));
+      if (!match)
+        continue; // e.g. activations times activations: stays float
+      if (failed(rewrite(rewriter, op, *match, scheme)))
+        return signalPassFailure();
+    }
+
+    auto unused = [&](ArrayRef<Glob> globs, StringRef what) {
+      for (const Glob &g : globs)
+        if (!g.used) {
+          emitError(module.getLoc(), "qf-quantize: ")
+              << what << " '" << g.text << "' matches no layer";
+          return true;
+        }
+      return false;
+    };
+    bool bad = unused(skipGlobs, "skip pattern") |
+               unused(layerGlobs, "layers pattern");
+    for (const SchemeRule &rule : rules)
+      if (!rule.glob.used) {
+        emitError(module.getLoc(), "qf-quantize: scheme-file pattern '")
+            << rule.glob.text << "' matches no layer";
+        bad = true;
+      }
+    if (bad)
+      signalPassFailure();
+  }
+
+  LogicalResult loadSchemeFile(ModuleOp module, SmallVector<SchemeRule> &rules) {
+    auto buffer = llvm::MemoryBuffer::getFile(schemeFile);
+    if (!buffer)
+      return emitError(module.getLoc(), "qf-quantize: cannot read scheme-file '")
+             << schemeFile << "': " << buffer.getError().message();
+    SmallVector<StringRef> lines;
+    (*buffer)->getBuffer().split(lines, '\n');
+    for (auto [index, rawLine] : llvm::enumerate(lines)) {
+      StringRef line = rawLine.split('#').first.trim();
+      if (line.empty())
+        continue;
+      SmallVector<StringRef> fields;
+      line.split(fields, ' ', -1, /*KeepEmpty=*/false);
+      std::string where = schemeFile + ":" + std::to_string(index + 1);
+      if (fields.size() != 2)
+        return emitError(module.getLoc(), "qf-quantize: ")
+               << where << ": expected 'GLOB SCHEME', got '" << line << "'";
+      std::string error;
+      std::optional<q::Scheme> scheme = q::Scheme::parse(fields[1], &error);
+      if (!scheme)
+        return emitError(module.getLoc(), "qf-quantize: ") << where << ": " << error;
+      FailureOr<Glob> glob = makeGlob(module, fields[0]);
+      if (failed(glob))
+        return failure();
+      rules.push_back({std::move(*glob), *scheme});
+    }
+    return success();
+  }
+
+  LogicalResult rewrite(IRRewriter &b, Operation *op, MatchedMatmul &match,
+                        const q::Scheme &scheme) {
+    Location loc = op->getLoc();
+    if (scheme.activation == q::ActivationMode::Static && statsFile.empty())
+      return op->emitError("static scheme '")
+             << scheme.str()
+             << "' needs activation statistics: pass stats=FILE from "
+                "qforge-calibrate";
+    if (scheme.activation == q::ActivationMode::Static)
+      return op->emitError("static activation scales from a stats file are "
+                           "not supported yet");
+    q::QuantSpec spec;
+    spec.dtype = storageDType(scheme);
+    spec.symmetric = scheme.symmetric;
+    spec.scaleType = scheme.scaleType;
+    spec.layout = weightLayout(scheme);
+    q::QuantizedTensor qt = q::quantize(match.w, {match.n, match.k}, spec);
+
+    b.setInsertionPoint(op);
+    auto schemeAttr = SchemeAttr::get(b.getContext(), scheme);
+    auto wType = RankedTensorType::get({match.n, match.k},
+                                       schemeAttr.getWeightStorageType());
+    Value weight = arith::ConstantOp::create(b, loc, codesAttr(wType, qt.values));
+    SmallVector<int64_t> sShape = scaleShape(scheme, match.n, match.k);
+    Value scale = buildScales(b, loc, scheme, sShape, qt.params.scales,
+                              schemeAttr.getScaleElementType());
+    Value zp;
+    if (!scheme.symmetric) {
+      auto zpType = RankedTensorType::get(sShape, wType.getElementType());
+      std::vector<int32_t> zps = qt.params.zeroPoints;
+      zps.resize(qt.params.scales.size(), 0);
+      zp = arith::ConstantOp::create(b, loc, codesAttr(zpType, zps));
+    }
+    Type resultType = op->getResult(0).getType();
+    auto mm = MatmulOp::create(b, loc, resultType, match.lhs, weight,
+                               schemeAttr, scale, zp, /*lhs_scale=*/Value(),
+                               /*bias=*/Value(), /*residual=*/match.acc,
+                               /*output_scale=*/Value(),
+                               /*output_zero_point=*/Value(), ActivationAttr());
+    mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
+    SmallVector<Value> inputs(op->getOperands());
+    b.replaceOp(op, mm.getResult());
+    // The float weight (and its transposes/reshapes) and a zero accumulator
+    // are usually dead now; they are the model's biggest constants.
+    for (Value v : inputs)
+      eraseDeadChain(b, v);
+    return success();
+  }
+};
+
+} // namespace

@@ -1,0 +1,32 @@
+// Bad options and files: a clear error naming the problem, non-zero exit.
+// RUN: not qforge-opt %s --qf-quantize="scheme=w5" 2>&1 | FileCheck %s --check-prefix=SCHEME
+// RUN: not qforge-opt %s --qf-quantize="scheme=w8 algorithm=magic" 2>&1 | FileCheck %s --check-prefix=ALGO
+// RUN: not qforge-opt %s --qf-quantize="scheme=w8 skip=nothing*" 2>&1 | FileCheck %s --check-prefix=SKIP
+// RUN: not qforge-opt %s --qf-quantize="scheme=w8 layers=fc9" 2>&1 | FileCheck %s --check-prefix=LAYERS
+// RUN: not qforge-opt %s --qf-quantize="scheme=a8w8-static" 2>&1 | FileCheck %s --check-prefix=STATIC
+// RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.missing" 2>&1 | FileCheck %s --check-prefix=NOFILE
+// RUN: printf 'fc1 w8\nfc1 w9g3\n' > %t.bad
+// RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.bad" 2>&1 | FileCheck %s --check-prefix=BADLINE
+// RUN: printf 'fc1 w8 extra\n' > %t.fields
+// RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.fields" 2>&1 | FileCheck %s --check-prefix=FIELDS
+// RUN: printf 'fc1 w8\nfc2 w4g32\n' > %t.unused
+// RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.unused" 2>&1 | FileCheck %s --check-prefix=UNUSED
+
+// SCHEME: error: qf-quantize: invalid scheme 'w5': unknown weight format 'w5'
+// ALGO: error: qf-quantize: unknown or unavailable algorithm 'magic'
+// SKIP: error: qf-quantize: skip pattern 'nothing*' matches no layer
+// LAYERS: error: qf-quantize: layers pattern 'fc9' matches no layer
+// STATIC: error: loc("fc1"): static scheme 'a8w8-static' needs activation statistics: pass stats=FILE from qforge-calibrate
+// NOFILE: error: qf-quantize: cannot read scheme-file '{{.*}}.missing'
+// BADLINE: error: qf-quantize: {{.*}}.bad:2: invalid scheme 'w9g3': unknown weight format 'w9'
+// FIELDS: error: qf-quantize: {{.*}}.fields:1: expected 'GLOB SCHEME', got 'fc1 w8 extra'
+// UNUSED: error: qf-quantize: scheme-file pattern 'fc2' matches no layer
+
+func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %w = arith.constant dense<1.0> : tensor<4x4xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x4xf32>) outs(%f : tensor<2x4xf32>) -> tensor<2x4xf32> loc("fc1")
+  return %y : tensor<2x4xf32>
+}
