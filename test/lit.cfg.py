@@ -24,8 +24,11 @@ config.substitutions.append(("%mlir_runner_libs", runner_libs))
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = [
     "qforge-opt",
+    "qforge-compile",
     ToolSubst("mlir-runner", unresolved="fatal"),
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
+    ToolSubst("count", unresolved="fatal"),
+    ToolSubst("llvm-objdump", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -24,7 +24,8 @@ using namespace mlir;
 
 namespace qforge {
 
-void buildReferenceToLLVMPipeline(OpPassManager &pm) {
+void buildReferenceToLLVMPipeline(OpPassManager &pm,
+                                  const ReferencePipelineOptions &options) {
   pm.addPass(qf::createQFLowerToReference());
   // Upstream elementwise ops on tensors (arith.extsi, ...) become linalg so
   // that they bufferize like the rest.
@@ -36,6 +37,12 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  if (options.resultsToOutParams) {
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  }
   bufferization::buildBufferDeallocationPipeline(pm);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -57,7 +64,7 @@ void registerPipelines() {
       "qf-reference-to-llvm",
       "Lower qf ops through the reference lowering, bufferize, and convert "
       "everything to the LLVM dialect (runnable with mlir-runner)",
-      buildReferenceToLLVMPipeline);
+      [](OpPassManager &pm) { buildReferenceToLLVMPipeline(pm); });
 }
 
 } // namespace qforge

@@ -6,9 +6,17 @@
 
 namespace qforge {
 
+struct ReferencePipelineOptions {
+  /// Turn memref results into caller-allocated out-parameters, appended to
+  /// the arguments (what ahead-of-time artifacts want: the caller owns every
+  /// buffer). Off for mlir-runner entry points, which return nothing.
+  bool resultsToOutParams = false;
+};
+
 /// qf (and upstream tensor/linalg/memref/math/...) code down to the LLVM
 /// dialect through the reference lowering; runnable with mlir-runner.
-void buildReferenceToLLVMPipeline(mlir::OpPassManager &pm);
+void buildReferenceToLLVMPipeline(mlir::OpPassManager &pm,
+                                  const ReferencePipelineOptions &options = {});
 
 /// Registers every named pipeline (`--qf-reference-to-llvm`, ...).
 void registerPipelines();

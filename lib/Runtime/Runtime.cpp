@@ -1,0 +1,287 @@
+//===- Runtime.cpp - Load and run compiled artifacts (C API) -------------===//
+//
+// Deliberately free of LLVM/MLIR: it is what ships next to an artifact.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge-c/qforge.h"
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+thread_local std::string lastError;
+
+struct TensorInfo {
+  std::string name;
+  qforge_dtype dtype;
+  std::vector<int64_t> shape;
+};
+
+constexpr const char *kDTypeNames[] = {"f32", "f16", "bf16", "i8",
+                                       "u8",  "i32", "i64"};
+constexpr int kFormatVersion = 1;
+
+bool parseDType(const std::string &text, qforge_dtype &out) {
+  for (int i = 0; i < 7; ++i)
+    if (text == kDTypeNames[i]) {
+      out = static_cast<qforge_dtype>(i);
+      return true;
+    }
+  return false;
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+int32_t fail(const std::string &message) {
+  lastError = message;
+  return -1;
+}
+
+} // namespace
+
+struct qforge_model {
+  void *handle = nullptr;
+  void (*entry)(void **) = nullptr;
+  std::string name;
+  std::vector<TensorInfo> inputs, outputs;
+  int32_t threads = 0;
+};
+
+namespace {
+
+/// Parses the text qforge-compile embeds as `qforge_model_info`.
+bool parseInfo(const char *text, qforge_model &model, std::string &error) {
+  std::istringstream in(text);
+  std::string line;
+  int lineNo = 0;
+  while (std::getline(in, line)) {
+    ++lineNo;
+    std::istringstream fields(line);
+    std::string kind;
+    fields >> kind;
+    if (lineNo == 1) {
+      int version = 0;
+      if (kind != "qforge-artifact" || !(fields >> version)) {
+        error = "not a QForge artifact (bad signature header)";
+        return false;
+      }
+      if (version != kFormatVersion) {
+        error = "artifact format version " + std::to_string(version) +
+                " is not supported by this runtime (version " +
+                std::to_string(kFormatVersion) + "); recompile it";
+        return false;
+      }
+      continue;
+    }
+    if (kind == "name") {
+      fields >> model.name;
+      continue;
+    }
+    if (kind != "input" && kind != "output") {
+      if (kind.empty())
+        continue;
+      error = "unknown signature record '" + kind + "'";
+      return false;
+    }
+    TensorInfo t;
+    std::string dtype;
+    int rank = -1;
+    if (!(fields >> t.name >> dtype >> rank) || rank < 0 ||
+        !parseDType(dtype, t.dtype)) {
+      error = "malformed signature line " + std::to_string(lineNo);
+      return false;
+    }
+    t.shape.resize(rank);
+    for (int64_t &d : t.shape)
+      if (!(fields >> d) || d < 0) {
+        error = "malformed shape on signature line " + std::to_string(lineNo);
+        return false;
+      }
+    (kind == "input" ? model.inputs : model.outputs).push_back(std::move(t));
+  }
+  if (lineNo == 0) {
+    error = "empty artifact signature";
+    return false;
+  }
+  return true;
+}
+
+/// An MLIR strided memref descriptor of any rank, laid out as the C
+/// interface expects: {T *allocated, *aligned; int64_t offset, sizes[r],
+/// strides[r]}.
+std::vector<int64_t> descriptor(void *data, const std::vector<int64_t> &shape) {
+  size_t rank = shape.size();
+  std::vector<int64_t> d(3 + 2 * rank);
+  std::memcpy(&d[0], &data, sizeof(void *));
+  std::memcpy(&d[1], &data, sizeof(void *));
+  d[2] = 0;
+  int64_t stride = 1;
+  for (size_t i = rank; i-- > 0;) {
+    d[3 + i] = shape[i];
+    d[3 + rank + i] = stride;
+    stride *= shape[i];
+  }
+  return d;
+}
+
+int32_t checkTensor(const qforge_tensor &given, const TensorInfo &want,
+                    const char *kind, int32_t index) {
+  std::string what = std::string(kind) + " " + std::to_string(index) + " ('" +
+                     want.name + "')";
+  if (!given.data)
+    return fail(what + " has no data");
+  if (given.dtype != want.dtype)
+    return fail(what + " must be " + kDTypeNames[want.dtype] + ", got " +
+                qforge_dtype_name(given.dtype));
+  std::vector<int64_t> shape;
+  if (given.rank >= 0 && (given.rank == 0 || given.shape))
+    shape.assign(given.shape, given.shape + given.rank);
+  if (shape != want.shape)
+    return fail(what + " must have shape " + shapeText(want.shape) + ", got " +
+                shapeText(shape));
+  return 0;
+}
+
+} // namespace
+
+extern "C" {
+
+const char *qforge_last_error(void) { return lastError.c_str(); }
+
+const char *qforge_dtype_name(qforge_dtype dtype) {
+  int i = static_cast<int>(dtype);
+  return i >= 0 && i < 7 ? kDTypeNames[i] : "unknown";
+}
+
+qforge_model *qforge_load(const char *path) {
+  if (!path) {
+    fail("qforge_load: null path");
+    return nullptr;
+  }
+  void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char *why = dlerror();
+    fail(std::string("cannot load '") + path + "': " + (why ? why : "?"));
+    return nullptr;
+  }
+  auto *info = static_cast<const char *>(dlsym(handle, "qforge_model_info"));
+  auto entry = reinterpret_cast<void (*)(void **)>(dlsym(handle, "qforge_entry"));
+  if (!info || !entry) {
+    dlclose(handle);
+    fail(std::string("'") + path +
+         "' is not a QForge artifact (no qforge_model_info/qforge_entry)");
+    return nullptr;
+  }
+  auto *model = new qforge_model;
+  model->handle = handle;
+  model->entry = entry;
+  std::string error;
+  if (!parseInfo(info, *model, error)) {
+    qforge_free(model);
+    fail(std::string("'") + path + "': " + error);
+    return nullptr;
+  }
+  return model;
+}
+
+void qforge_free(qforge_model *model) {
+  if (!model)
+    return;
+  if (model->handle)
+    dlclose(model->handle);
+  delete model;
+}
+
+const char *qforge_model_name(const qforge_model *m) {
+  return m ? m->name.c_str() : nullptr;
+}
+int32_t qforge_num_inputs(const qforge_model *m) {
+  return m ? int32_t(m->inputs.size()) : -1;
+}
+int32_t qforge_num_outputs(const qforge_model *m) {
+  return m ? int32_t(m->outputs.size()) : -1;
+}
+
+static const TensorInfo *lookup(const std::vector<TensorInfo> &list, int32_t i) {
+  return i >= 0 && size_t(i) < list.size() ? &list[i] : nullptr;
+}
+
+const char *qforge_input_name(const qforge_model *m, int32_t i) {
+  const TensorInfo *t = m ? lookup(m->inputs, i) : nullptr;
+  return t ? t->name.c_str() : nullptr;
+}
+const char *qforge_output_name(const qforge_model *m, int32_t i) {
+  const TensorInfo *t = m ? lookup(m->outputs, i) : nullptr;
+  return t ? t->name.c_str() : nullptr;
+}
+
+static int32_t info(const TensorInfo *t, qforge_dtype *dtype, int32_t *rank,
+                    const int64_t **shape) {
+  if (!t)
+    return fail("tensor index out of range");
+  if (dtype)
+    *dtype = t->dtype;
+  if (rank)
+    *rank = int32_t(t->shape.size());
+  if (shape)
+    *shape = t->shape.data();
+  return 0;
+}
+
+int32_t qforge_input_info(const qforge_model *m, int32_t i, qforge_dtype *dtype,
+                          int32_t *rank, const int64_t **shape) {
+  return info(m ? lookup(m->inputs, i) : nullptr, dtype, rank, shape);
+}
+int32_t qforge_output_info(const qforge_model *m, int32_t i,
+                           qforge_dtype *dtype, int32_t *rank,
+                           const int64_t **shape) {
+  return info(m ? lookup(m->outputs, i) : nullptr, dtype, rank, shape);
+}
+
+void qforge_set_threads(qforge_model *m, int32_t threads) {
+  if (m)
+    m->threads = threads;
+}
+
+int32_t qforge_run(qforge_model *m, const qforge_tensor *inputs,
+                   int32_t numInputs, qforge_tensor *outputs,
+                   int32_t numOutputs) {
+  if (!m)
+    return fail("qforge_run: null model");
+  if (numInputs != int32_t(m->inputs.size()) ||
+      numOutputs != int32_t(m->outputs.size()))
+    return fail("model '" + m->name + "' takes " +
+                std::to_string(m->inputs.size()) + " inputs and " +
+                std::to_string(m->outputs.size()) + " outputs, got " +
+                std::to_string(numInputs) + " and " +
+                std::to_string(numOutputs));
+  std::vector<std::vector<int64_t>> descriptors;
+  for (int32_t i = 0; i < numInputs; ++i) {
+    if (checkTensor(inputs[i], m->inputs[i], "input", i))
+      return -1;
+    descriptors.push_back(descriptor(inputs[i].data, m->inputs[i].shape));
+  }
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    if (checkTensor(outputs[i], m->outputs[i], "output", i))
+      return -1;
+    descriptors.push_back(descriptor(outputs[i].data, m->outputs[i].shape));
+  }
+  std::vector<void *> args;
+  for (auto &d : descriptors)
+    args.push_back(d.data());
+  m->entry(args.data());
+  return 0;
+}
+
+} // extern "C"

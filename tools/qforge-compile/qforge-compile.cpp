@@ -1,0 +1,120 @@
+//===- qforge-compile.cpp - Model to deployable artifact -----------------===//
+//
+//   qforge-compile MODEL.mlir [--scheme S | --scheme-file F] [--algorithm A]
+//                  [--target T] [--emit=mlir|llvm|obj] -o OUTDIR
+//
+// Writes OUTDIR/<name>.so (the compiled model), <name>.h (its C entry point
+// and signature) and report.json, and prints the per-layer report.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Compiler/Compile.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("qforge-compile options");
+static cl::opt<std::string> input(cl::Positional, cl::desc("MODEL.mlir"),
+                                  cl::Required, cl::cat(category));
+static cl::opt<std::string> outDir("o", cl::desc("Output directory"),
+                                   cl::value_desc("OUTDIR"), cl::Required,
+                                   cl::cat(category));
+static cl::opt<std::string>
+    scheme("scheme",
+           cl::desc("Quantization scheme for every matmul with a constant "
+                    "weight (w8, w4g128, nf4g64, fp8, a8w8, ...); default: "
+                    "keep the model in float"),
+           cl::cat(category));
+static cl::opt<std::string>
+    schemeFile("scheme-file",
+               cl::desc("File of 'GLOB SCHEME' lines choosing a scheme per "
+                        "layer"),
+               cl::cat(category));
+static cl::opt<std::string> algorithm("algorithm",
+                                      cl::desc("Weight quantization algorithm"),
+                                      cl::init("rtn"), cl::cat(category));
+static cl::opt<std::string>
+    target("target", cl::desc("Target: host, x86_64[:cpu]+features, aarch64, sm_XX"),
+           cl::init("host"), cl::cat(category));
+static cl::opt<std::string> name("name",
+                                 cl::desc("Artifact name (default: the entry "
+                                          "function's name)"),
+                                 cl::cat(category));
+static cl::opt<std::string> entry("entry",
+                                  cl::desc("Function to export (default: the "
+                                           "only public one)"),
+                                  cl::cat(category));
+static cl::opt<qforge::EmitKind> emit(
+    "emit", cl::desc("Stop at an intermediate stage"),
+    cl::values(clEnumValN(qforge::EmitKind::MLIR, "mlir",
+                          "the quantized module (<name>.mlir)"),
+               clEnumValN(qforge::EmitKind::LLVM, "llvm",
+                          "optimised LLVM IR (<name>.ll)"),
+               clEnumValN(qforge::EmitKind::Object, "obj",
+                          "an object file (<name>.o)")),
+    cl::init(qforge::EmitKind::Artifact), cl::cat(category));
+static cl::opt<bool> quiet("quiet", cl::desc("Do not print the report"),
+                           cl::cat(category));
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qforge-compile: quantize a model and compile it to a shared library\n");
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qforge::qf::QFDialect>();
+  mlir::MLIRContext context(registry);
+
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string error;
+  auto file = mlir::openInputFile(input, &error);
+  if (!file) {
+    llvm::WithColor::error(llvm::errs(), "qforge-compile") << error << "\n";
+    return 1;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1; // the parser reported where
+
+  qforge::CompileOptions options;
+  options.scheme = scheme;
+  options.schemeFile = schemeFile;
+  options.algorithm = algorithm;
+  options.target = target;
+  options.outDir = outDir;
+  options.name = name;
+  options.entry = entry;
+  options.emit = emit;
+  llvm::Expected<qforge::CompileReport> report =
+      qforge::compileModule(*module, options);
+  if (!report) {
+    llvm::WithColor::error(llvm::errs(), "qforge-compile")
+        << llvm::toString(report.takeError()) << "\n";
+    return 1;
+  }
+  if (!quiet) {
+    llvm::outs() << qforge::reportToTable(*report);
+    for (const std::string &f : report->files)
+      llvm::outs() << "wrote " << outDir << "/" << f << "\n";
+  }
+  return 0;
+}
