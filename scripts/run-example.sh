@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# The main job, until qforge-compile exists: set up, build qforge-opt, then
-# quantize the bundled float MLP (examples/mlp.mlir) with --qf-quantize under
-# several schemes and run each through the qf reference pipeline and Debian's
-# mlir-runner. Each prints the model's output and its relative error against
-# the float model. Pass schemes as arguments to choose others.
+# The main job: set up, build, then compile the bundled float MLP
+# (examples/mlp_model.mlir, made by examples/make_mlp.py) with qforge-compile
+# to shared libraries — once in float, once per quantization scheme — and run
+# them through the C runtime on the bundled input (examples/run_mlp.c). Each
+# scheme prints its relative error, library size and latency against float.
+# Pass schemes as arguments to choose others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh qforge-opt
-LLVM=/usr/lib/llvm-22
+scripts/build.sh qforge-compile run_mlp
 schemes=("$@")
 [ ${#schemes[@]} -gt 0 ] || schemes=(w8 w4g32 w4g32asym nf4g64 fp8 a8w8)
+out=build/example
+rm -rf "$out"
+build/bin/qforge-compile examples/mlp_model.mlir -o "$out/f32" --quiet
 for scheme in "${schemes[@]}"; do
-  echo "== scheme $scheme: output, then ||y - y_float|| / ||y_float||"
-  build/bin/qforge-opt examples/mlp.mlir \
-      --qf-quantize="scheme=$scheme skip=ref*" --qf-reference-to-llvm |
-    "$LLVM/bin/mlir-runner" -e main -entry-point-result=void \
-      -shared-libs="$LLVM/lib/libmlir_runner_utils.so,$LLVM/lib/libmlir_c_runner_utils.so" |
-    grep -v '^Unranked'
+  echo "== $scheme"
+  build/bin/qforge-compile examples/mlp_model.mlir --scheme "$scheme" -o "$out/$scheme"
+  build/bin/run_mlp "$out/f32/mlp.so" "$out/$scheme/mlp.so" examples/mlp_input.bin
 done

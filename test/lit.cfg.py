@@ -25,6 +25,7 @@ tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = [
     "qforge-opt",
     "qforge-compile",
+    "run_mlp",
     ToolSubst("mlir-runner", unresolved="fatal"),
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
