@@ -1,0 +1,258 @@
+//===- QForgeModule.cpp - Python bindings (pybind11 + numpy) -------------===//
+//
+// `qforge._qforge`: the compiler (compile, opt) and the runtime (Model). The
+// Python API in qforge/__init__.py is built on these.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge-c/qforge.h"
+#include "qforge/Compiler/Compile.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Pipelines/Pipelines.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+
+namespace py = pybind11;
+
+namespace {
+
+void registerEverything() {
+  static bool done = [] {
+    mlir::registerAllPasses();
+    qforge::qf::registerQFPasses();
+    qforge::registerPipelines();
+    return true;
+  }();
+  (void)done;
+}
+
+mlir::DialectRegistry makeRegistry() {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qforge::qf::QFDialect>();
+  return registry;
+}
+
+/// Collects diagnostics so that they become the Python exception's text.
+struct Diagnostics {
+  explicit Diagnostics(mlir::MLIRContext &ctx)
+      : handler(&ctx, [this](mlir::Diagnostic &d) {
+          llvm::raw_string_ostream os(text);
+          os << d.getLocation() << ": " << d << "\n";
+          return mlir::success();
+        }) {}
+  std::string text;
+  mlir::ScopedDiagnosticHandler handler;
+};
+
+mlir::OwningOpRef<mlir::ModuleOp> parse(mlir::MLIRContext &ctx,
+                                        const std::string &text,
+                                        Diagnostics &diags) {
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(text, &ctx);
+  if (!module)
+    throw py::value_error("invalid MLIR:\n" + diags.text);
+  return module;
+}
+
+std::string opt(const std::string &text, const std::string &pipeline) {
+  registerEverything();
+  mlir::MLIRContext ctx(makeRegistry());
+  Diagnostics diags(ctx);
+  auto module = parse(ctx, text, diags);
+  mlir::PassManager pm(&ctx);
+  std::string error;
+  llvm::raw_string_ostream errorStream(error);
+  // The pass manager is anchored on the module already: accept mlir-opt's
+  // `builtin.module(...)` spelling by dropping that wrapper.
+  llvm::StringRef body(pipeline);
+  body = body.trim();
+  if (body.consume_front("builtin.module(") && body.consume_back(")"))
+    ;
+  else
+    body = llvm::StringRef(pipeline).trim();
+  if (mlir::failed(mlir::parsePassPipeline(body, pm, errorStream)))
+    throw py::value_error("invalid pipeline '" + pipeline + "': " + error);
+  if (mlir::failed(pm.run(*module)))
+    throw std::runtime_error("pipeline failed:\n" + diags.text);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  module->print(os);
+  return out;
+}
+
+std::string compile(const std::string &text, const qforge::CompileOptions &o) {
+  registerEverything();
+  mlir::MLIRContext ctx(makeRegistry());
+  Diagnostics diags(ctx);
+  auto module = parse(ctx, text, diags);
+  llvm::Expected<qforge::CompileReport> report =
+      qforge::compileModule(*module, o);
+  if (!report)
+    throw std::runtime_error(llvm::toString(report.takeError()) +
+                             (diags.text.empty() ? "" : "\n" + diags.text));
+  return qforge::reportToJSON(*report);
+}
+
+struct TensorSpec {
+  std::string name;
+  qforge_dtype dtype;
+  std::vector<int64_t> shape;
+};
+
+py::dtype numpyDType(qforge_dtype d) {
+  switch (d) {
+  case QFORGE_F32:
+    return py::dtype::of<float>();
+  case QFORGE_F16:
+    return py::dtype("float16");
+  case QFORGE_BF16:
+    return py::dtype("uint16"); // raw bf16 bits; numpy has no bfloat16
+  case QFORGE_I8:
+    return py::dtype::of<int8_t>();
+  case QFORGE_U8:
+    return py::dtype::of<uint8_t>();
+  case QFORGE_I32:
+    return py::dtype::of<int32_t>();
+  case QFORGE_I64:
+    return py::dtype::of<int64_t>();
+  }
+  throw std::runtime_error("unknown dtype");
+}
+
+/// A loaded artifact; calls go through the C runtime, which checks them.
+class Model {
+public:
+  explicit Model(const std::string &path) : model(qforge_load(path.c_str())) {
+    if (!model)
+      throw std::runtime_error(qforge_last_error());
+    for (int32_t i = 0; i < qforge_num_inputs(model); ++i)
+      inputs.push_back(spec(i, true));
+    for (int32_t i = 0; i < qforge_num_outputs(model); ++i)
+      outputs.push_back(spec(i, false));
+  }
+  ~Model() { qforge_free(model); }
+  Model(const Model &) = delete;
+  Model &operator=(const Model &) = delete;
+
+  py::list call(py::args args) {
+    if (args.size() != inputs.size())
+      throw py::value_error("model '" + std::string(qforge_model_name(model)) +
+                            "' takes " + std::to_string(inputs.size()) +
+                            " inputs, got " + std::to_string(args.size()));
+    std::vector<py::array> keep;
+    std::vector<std::vector<int64_t>> shapes;
+    std::vector<qforge_tensor> in;
+    for (size_t i = 0; i < args.size(); ++i) {
+      // Row-major and of the model's dtype; a float64 array is not silently
+      // converted (that would hide a wrong input).
+      py::array a = py::array::ensure(args[i], py::array::c_style);
+      if (!a)
+        throw py::value_error("input " + std::to_string(i) + " ('" +
+                              inputs[i].name + "') is not an array");
+      qforge_dtype dtype = inputs[i].dtype;
+      if (!a.dtype().is(numpyDType(dtype)))
+        throw py::value_error(
+            "input " + std::to_string(i) + " ('" + inputs[i].name +
+            "') must be " + qforge_dtype_name(dtype) + ", got " +
+            std::string(py::str(a.dtype())));
+      shapes.emplace_back(a.shape(), a.shape() + a.ndim());
+      keep.push_back(a);
+      in.push_back({a.mutable_data(), dtype, int32_t(a.ndim()),
+                    shapes.back().data()});
+    }
+    py::list results;
+    std::vector<qforge_tensor> out;
+    std::vector<py::array> outArrays;
+    for (const TensorSpec &o : outputs) {
+      py::array a(numpyDType(o.dtype), o.shape);
+      outArrays.push_back(a);
+      out.push_back({a.mutable_data(), o.dtype, int32_t(o.shape.size()),
+                     o.shape.data()});
+    }
+    if (qforge_run(model, in.data(), int32_t(in.size()), out.data(),
+                   int32_t(out.size())) != 0)
+      throw py::value_error(qforge_last_error());
+    for (py::array &a : outArrays)
+      results.append(a);
+    return results;
+  }
+
+  py::list signature(bool ofInputs) const {
+    py::list out;
+    for (const TensorSpec &t : ofInputs ? inputs : outputs)
+      out.append(py::make_tuple(t.name, qforge_dtype_name(t.dtype),
+                                py::tuple(py::cast(t.shape))));
+    return out;
+  }
+
+private:
+  TensorSpec spec(int32_t i, bool input) {
+    TensorSpec t;
+    int32_t rank;
+    const int64_t *shape;
+    if (input) {
+      t.name = qforge_input_name(model, i);
+      qforge_input_info(model, i, &t.dtype, &rank, &shape);
+    } else {
+      t.name = qforge_output_name(model, i);
+      qforge_output_info(model, i, &t.dtype, &rank, &shape);
+    }
+    t.shape.assign(shape, shape + rank);
+    return t;
+  }
+
+  qforge_model *model;
+  std::vector<TensorSpec> inputs, outputs;
+};
+
+} // namespace
+
+PYBIND11_MODULE(_qforge, m) {
+  m.doc() = "QForge: quantizing compiler (native part)";
+  m.def("opt", &opt, py::arg("mlir_text"), py::arg("pipeline"),
+        "Run a pass pipeline (mlir-opt syntax) on MLIR text; returns MLIR "
+        "text.");
+  m.def(
+      "compile_mlir",
+      [](const std::string &text, const std::string &outDir,
+         const std::string &scheme, const std::string &schemeFile,
+         const std::string &algorithm, const std::string &target,
+         const std::string &name, const std::string &entry) {
+        qforge::CompileOptions o;
+        o.outDir = outDir;
+        o.scheme = scheme;
+        o.schemeFile = schemeFile;
+        o.algorithm = algorithm;
+        o.target = target;
+        o.name = name;
+        o.entry = entry;
+        return compile(text, o);
+      },
+      py::arg("mlir_text"), py::arg("out_dir"), py::arg("scheme") = "",
+      py::arg("scheme_file") = "", py::arg("algorithm") = "rtn",
+      py::arg("target") = "host", py::arg("name") = "", py::arg("entry") = "",
+      "Compile MLIR text to OUT_DIR/<name>.so; returns report.json's text.");
+  py::class_<Model>(m, "Model")
+      .def(py::init<const std::string &>(), py::arg("path"))
+      .def("__call__", &Model::call)
+      .def_property_readonly("inputs",
+                             [](const Model &mo) { return mo.signature(true); })
+      .def_property_readonly(
+          "outputs", [](const Model &mo) { return mo.signature(false); });
+}
