@@ -180,7 +180,9 @@ public:
     std::vector<qforge_tensor> out;
     std::vector<py::array> outArrays;
     for (const TensorSpec &o : outputs) {
-      py::array a(numpyDType(o.dtype), o.shape);
+      // numpy.empty: a fresh C-contiguous array of the output's shape.
+      py::array a = py::module_::import("numpy").attr("empty")(
+          py::tuple(py::cast(o.shape)), numpyDType(o.dtype));
       outArrays.push_back(a);
       out.push_back({a.mutable_data(), o.dtype, int32_t(o.shape.size()),
                      o.shape.data()});
