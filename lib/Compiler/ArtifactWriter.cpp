@@ -266,7 +266,9 @@ llvm::Error ArtifactWriter::writeCode(ModuleOp module, const std::string &entry,
   report.files.push_back(so);
   if (llvm::Error e = writeFile(report.name + ".h", header()))
     return e;
-  return writeFile("report.json", reportToJSON(report));
+  if (llvm::Error e = writeFile("report.json", reportToJSON(report)))
+    return e;
+  return writeFile("report.svg", reportToSVG(report));
 }
 
 } // namespace qforge

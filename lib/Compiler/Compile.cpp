@@ -193,8 +193,13 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     report.outputs.push_back(*sig);
   }
 
+  auto stage = [&](llvm::StringRef name) {
+    if (options.onStage)
+      options.onStage(name);
+  };
   recordFloatLayers(module, report);
   if (!options.scheme.empty() || !options.schemeFile.empty()) {
+    stage("quantize");
     PassManager pm(ctx);
     qf::QFQuantizeOptions q;
     q.schemeText = options.scheme.empty() ? "f32" : options.scheme;
@@ -232,12 +237,14 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
       fn.removeArgAttr(i, "qf.name");
     for (unsigned i = 0; i < fn.getNumResults(); ++i)
       fn.removeResultAttr(i, StringAttr::get(ctx, "qf.name"));
+    stage("lower");
     PassManager pm(ctx);
     ReferencePipelineOptions lowering;
     lowering.resultsToOutParams = true;
     buildReferenceToLLVMPipeline(pm, lowering);
     if (failed(pm.run(module)))
       return fail("lowering to LLVM failed (see the errors above)");
+    stage("codegen");
     return writer.writeCode(module, entryName, *target, options.emit);
   }();
   if (result) {

@@ -81,4 +81,51 @@ std::string reportToTable(const CompileReport &report) {
   return text;
 }
 
+std::string reportToSVG(const CompileReport &report) {
+  // One row per layer: two bars (weight bytes before/after quantization),
+  // scaled to the largest layer, with the scheme and the ratio as text.
+  const int rowHeight = 28, labelWidth = 220, barWidth = 420, top = 40;
+  int64_t largest = 1;
+  for (const LayerReport &l : report.layers)
+    largest = std::max({largest, l.weightBytesBefore, l.weightBytesAfter});
+  int height = top + rowHeight * int(report.layers.size()) + 20;
+  int width = labelWidth + barWidth + 160;
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  auto escape = [](llvm::StringRef text) {
+    std::string e;
+    for (char c : text)
+      e += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;"
+                                                          : std::string(1, c);
+    return e;
+  };
+  os << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width
+     << "\" height=\"" << height << "\" font-family=\"sans-serif\" "
+     << "font-size=\"12\">\n"
+     << "<text x=\"8\" y=\"20\" font-size=\"14\">" << escape(report.name)
+     << ": weight bytes per layer (grey: float, blue: quantized)</text>\n";
+  for (size_t i = 0; i < report.layers.size(); ++i) {
+    const LayerReport &l = report.layers[i];
+    int y = top + rowHeight * int(i);
+    auto bar = [&](int64_t bytes) {
+      return std::max<int64_t>(1, bytes * barWidth / largest);
+    };
+    os << "<text x=\"8\" y=\"" << y + 16 << "\">" << escape(l.name) << " ("
+       << escape(l.scheme) << ")</text>\n"
+       << "<rect x=\"" << labelWidth << "\" y=\"" << y + 2 << "\" width=\""
+       << bar(l.weightBytesBefore) << "\" height=\"10\" fill=\"#bbb\"/>\n"
+       << "<rect x=\"" << labelWidth << "\" y=\"" << y + 13 << "\" width=\""
+       << bar(l.weightBytesAfter) << "\" height=\"10\" fill=\"#3672c4\"/>\n"
+       << "<text x=\"" << labelWidth + barWidth + 10 << "\" y=\"" << y + 16
+       << "\">" << l.weightBytesAfter << " B, "
+       << llvm::format("%.2f", l.weightBytesAfter
+                                   ? double(l.weightBytesBefore) /
+                                         double(l.weightBytesAfter)
+                                   : 0.0)
+       << "x</text>\n";
+  }
+  os << "</svg>\n";
+  return out;
+}
+
 } // namespace qforge

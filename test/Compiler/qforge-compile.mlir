@@ -5,6 +5,11 @@
 // RUN: ls %t/out | FileCheck %s --check-prefix=FILES
 // RUN: FileCheck %s --check-prefix=HEADER < %t/out/mlp.h
 // RUN: FileCheck %s --check-prefix=JSON < %t/out/report.json
+// RUN: FileCheck %s --check-prefix=SVG < %t/out/report.svg
+// Deterministic: the same inputs give the same bytes.
+// RUN: qforge-compile %s --scheme w4g2 -o %t/again --quiet
+// RUN: cmp %t/out/mlp.so %t/again/mlp.so
+// RUN: cmp %t/out/report.json %t/again/report.json
 // RUN: qforge-compile %s --scheme w8 --name tiny -o %t/out2 --quiet
 // RUN: ls %t/out2 | FileCheck %s --check-prefix=NAMED
 // RUN: qforge-compile %s --scheme w8 --emit=mlir -o %t/mlir --quiet
@@ -30,6 +35,10 @@
 // FILES: mlp.h
 // FILES-NEXT: mlp.so
 // FILES-NEXT: report.json
+// FILES-NEXT: report.svg
+// SVG: <svg xmlns="http://www.w3.org/2000/svg"
+// SVG: <text x="8" y="{{[0-9]+}}">fc1 (w4g2)</text>
+// SVG: 30 B, 1.60x</text>
 // HEADER: 0: x f32[2x4]
 // HEADER: 0: y f32[2x3]
 // HEADER: void qforge_entry(void **args);

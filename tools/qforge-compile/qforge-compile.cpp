@@ -104,6 +104,11 @@ int main(int argc, char **argv) {
   options.name = name;
   options.entry = entry;
   options.emit = emit;
+  // Progress on a terminal only; logs and pipes stay clean.
+  if (!quiet && llvm::sys::Process::StandardErrIsDisplayed())
+    options.onStage = [](llvm::StringRef stage) {
+      llvm::errs() << "qforge-compile: " << stage << "...\n";
+    };
   llvm::Expected<qforge::CompileReport> report =
       qforge::compileModule(*module, options);
   if (!report) {

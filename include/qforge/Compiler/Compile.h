@@ -11,6 +11,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct CompileOptions {
   std::string name;       ///< artifact base name; default: the entry's name
   std::string entry;      ///< function to export; default: the only public one
   EmitKind emit = EmitKind::Artifact;
+  /// Called at the start of each stage ("quantize", "lower", "codegen",
+  /// "link"), e.g. to show progress on a terminal.
+  std::function<void(llvm::StringRef stage)> onStage;
 };
 
 /// One argument or result of the exported function.
@@ -54,9 +58,11 @@ struct CompileReport {
 llvm::Expected<CompileReport> compileModule(mlir::ModuleOp module,
                                             const CompileOptions &options);
 
-/// The report as JSON (what report.json holds) and as a terminal table.
+/// The report as JSON (report.json), as a terminal table, and as an SVG bar
+/// chart of weight bytes per layer (report.svg).
 std::string reportToJSON(const CompileReport &report);
 std::string reportToTable(const CompileReport &report);
+std::string reportToSVG(const CompileReport &report);
 
 } // namespace qforge
 
