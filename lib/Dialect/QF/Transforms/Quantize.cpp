@@ -9,7 +9,9 @@
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Quant/DoubleQuant.h"
+#include "qforge/Quant/Hqq.h"
 #include "qforge/Quant/QuantizeTensor.h"
+#include "qforge/Quant/WeightQuant.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -191,40 +193,6 @@ std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
 // Building the quantized constants
 //===----------------------------------------------------------------------===//
 
-q::DType storageDType(const q::Scheme &s) {
-  switch (s.weight) {
-  case q::WeightFormat::Int8:
-    return s.symmetric ? q::DType::Int8 : q::DType::UInt8;
-  case q::WeightFormat::Int4:
-    return s.symmetric ? q::DType::Int4 : q::DType::UInt4;
-  case q::WeightFormat::Int2:
-    return s.symmetric ? q::DType::Int2 : q::DType::UInt2;
-  case q::WeightFormat::NF4:
-    return q::DType::NF4;
-  case q::WeightFormat::FP4:
-    return q::DType::FP4E2M1;
-  case q::WeightFormat::FP8E4M3:
-    return q::DType::F8E4M3FN;
-  case q::WeightFormat::FP8E5M2:
-    return q::DType::F8E5M2;
-  case q::WeightFormat::F32:
-    break;
-  }
-  return q::DType::Int8;
-}
-
-q::ScaleLayout weightLayout(const q::Scheme &s) {
-  switch (s.granularity) {
-  case q::Granularity::Tensor:
-    return q::ScaleLayout::perTensor();
-  case q::Granularity::Channel:
-    return q::ScaleLayout::perAxis(0);
-  case q::Granularity::Group:
-    return q::ScaleLayout::blocked(1, s.groupSize);
-  }
-  return q::ScaleLayout::perTensor();
-}
-
 SmallVector<int64_t> scaleShape(const q::Scheme &s, int64_t n, int64_t k) {
   switch (s.granularity) {
   case q::Granularity::Tensor:
@@ -360,9 +328,9 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       emitError(module.getLoc(), "qf-quantize: ") << error;
       return signalPassFailure();
     }
-    if (algorithm != "rtn") {
+    if (algorithm != "rtn" && algorithm != "hqq") {
       emitError(module.getLoc(), "qf-quantize: unknown or unavailable algorithm '")
-          << algorithm << "' (available: rtn)";
+          << algorithm << "' (available: rtn, hqq)";
       return signalPassFailure();
     }
 
@@ -473,6 +441,20 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     return success();
   }
 
+  /// The weight codes and parameters under the pass's algorithm.
+  FailureOr<q::QuantizedTensor> quantizeWeights(Operation *op,
+                                                const MatchedMatmul &match,
+                                                const q::QuantSpec &spec) {
+    if (algorithm == "rtn")
+      return q::quantizeWeightsRTN(match.w.data(), match.n, match.k, spec);
+    std::string error;
+    std::optional<q::HqqResult> hqq =
+        q::hqqQuantize(match.w.data(), match.n, match.k, spec, {}, &error);
+    if (!hqq)
+      return op->emitError("hqq: ") << error;
+    return std::move(hqq->weights);
+  }
+
   LogicalResult rewrite(IRRewriter &b, Operation *op, MatchedMatmul &match,
                         const q::Scheme &scheme) {
     Location loc = op->getLoc();
@@ -484,12 +466,11 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     if (scheme.activation == q::ActivationMode::Static)
       return op->emitError("static activation scales from a stats file are "
                            "not supported yet");
-    q::QuantSpec spec;
-    spec.dtype = storageDType(scheme);
-    spec.symmetric = scheme.symmetric;
-    spec.scaleType = scheme.scaleType;
-    spec.layout = weightLayout(scheme);
-    q::QuantizedTensor qt = q::quantize(match.w, {match.n, match.k}, spec);
+    q::QuantSpec spec = q::weightSpec(scheme);
+    FailureOr<q::QuantizedTensor> quantized = quantizeWeights(op, match, spec);
+    if (failed(quantized))
+      return failure();
+    q::QuantizedTensor &qt = *quantized;
 
     b.setInsertionPoint(op);
     auto schemeAttr = SchemeAttr::get(b.getContext(), scheme);

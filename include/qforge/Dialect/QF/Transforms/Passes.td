@@ -72,15 +72,17 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
     is an error. The quantized op keeps the original location and records
     the algorithm in a `qf.algorithm` attribute.
 
-    Algorithms: `rtn` (round to nearest; every scheme). Static schemes
-    (`a8w8-static`) need calibration statistics (`stats=`).
+    Algorithms (lib/Quant, docs/ALGORITHMS.md): `rtn` (round to nearest;
+    every scheme), `hqq` (data-free half-quadratic fit of scales and zero
+    points). Static schemes (`a8w8-static`) need calibration statistics
+    (`stats=`).
   }];
   let options = [
     Option<"schemeText", "scheme", "std::string", /*default=*/"\"w8\"",
            "Scheme for every selected layer, e.g. w8, w4g128, w4g128asym, "
            "nf4g64, fp8, a8w8, a8w8-static">,
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"rtn\"",
-           "Weight quantization algorithm: rtn">,
+           "Weight quantization algorithm: rtn or hqq">,
     Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
            "Calibration statistics (safetensors from qforge-calibrate)">,
     ListOption<"skip", "skip", "std::string",
