@@ -5,7 +5,8 @@
 // removing what does not change the math: qf.observe ops (their uses take
 // the observed value), locations (so layer names may change), and
 // discardable attributes (dialect-prefixed ones such as
-// `llvm.emit_c_interface` or `qf.channel_dim`, on every op and the module).
+// `llvm.emit_c_interface` or `qf.channel_dim`, on every op and the module),
+// and the names of resource blobs (their contents count).
 // The instrumented and the original module therefore fingerprint the same;
 // any change to an op, a type, a constant or a resource blob does not.
 //

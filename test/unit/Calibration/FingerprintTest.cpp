@@ -76,6 +76,27 @@ TEST_F(Fingerprint, IgnoresLocationsButNotTheMath) {
   EXPECT_NE(qforge::computeModelFingerprint(*parse("0.25", "\"fc1\"")), base);
 }
 
+TEST_F(Fingerprint, SeesResourceBlobs) {
+  // Weights imported from ONNX live in dense_resource blobs, printed after
+  // the module: they must count.
+  auto withBlob = [&](const char *hex) {
+    std::string text = R"mlir(
+      func.func @f() -> tensor<2xf32> {
+        %w = arith.constant dense_resource<w> : tensor<2xf32>
+        return %w : tensor<2xf32>
+      }
+      {-# dialect_resources: { builtin: { w: "0x04000000HEX" } } #-}
+    )mlir";
+    text.replace(text.find("HEX"), 3, hex);
+    auto module = mlir::parseSourceString<mlir::ModuleOp>(text, context.get());
+    EXPECT_TRUE(module);
+    return qforge::computeModelFingerprint(*module);
+  };
+  std::string a = withBlob("0000803F00000040"); // 1, 2
+  EXPECT_EQ(withBlob("0000803F00000040"), a);
+  EXPECT_NE(withBlob("0000803F00004040"), a); // 1, 3
+}
+
 TEST_F(Fingerprint, DoesNotModifyTheModule) {
   auto module = parse("0.5", "\"fc1\"");
   mlir::PassManager pm(context.get());
