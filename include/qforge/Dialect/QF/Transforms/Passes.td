@@ -99,4 +99,25 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
   ];
 }
 
+def QFInsertObservers : Pass<"qf-insert-observers", "mlir::ModuleOp"> {
+  let summary = "Insert qf.observe calibration taps on the activation input "
+                "(and optionally the output) of every matmul-like op";
+  let description = [{
+    For every matmul-like op (linalg.matmul and its transposed forms,
+    batch_matmul, contraction linalg.generics, qf.matmul) named `<layer>` by
+    `qforge::qf::getLayerNames`, observes the activation input (operand 0,
+    the lhs) as `<layer>.input`, and with `outputs=true` the result as
+    `<layer>.output`. Only float ranked tensors are observed. Idempotent: a
+    value already observed under the same id is not observed again. When the
+    contraction dimension is not the lhs's last dimension (a transposed lhs),
+    the observer carries `qf.channel_dim` so that per-channel statistics and
+    X^T X are taken over the contraction dimension.
+  }];
+  let options = [
+    Option<"outputs", "outputs", "bool", /*default=*/"false",
+           "Also observe each matmul's result as `<layer>.output`">
+  ];
+  let dependentDialects = ["::qforge::qf::QFDialect"];
+}
+
 #endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_TD
