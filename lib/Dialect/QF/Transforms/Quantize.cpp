@@ -9,7 +9,12 @@
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Quant/DoubleQuant.h"
+#include "qforge/Calibration/Fingerprint.h"
+#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Quant/Awq.h"
+#include "qforge/Quant/Gptq.h"
 #include "qforge/Quant/Hqq.h"
+#include "qforge/Quant/SmoothQuant.h"
 #include "qforge/Quant/QuantizeTensor.h"
 #include "qforge/Quant/WeightQuant.h"
 
@@ -320,6 +325,9 @@ struct SchemeRule {
 struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
   using QFQuantizeBase::QFQuantizeBase;
 
+  /// Calibration statistics, when `stats=` names a file.
+  std::optional<calib::StatsFile> stats;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;
@@ -328,10 +336,39 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       emitError(module.getLoc(), "qf-quantize: ") << error;
       return signalPassFailure();
     }
-    if (algorithm != "rtn" && algorithm != "hqq") {
-      emitError(module.getLoc(), "qf-quantize: unknown or unavailable algorithm '")
-          << algorithm << "' (available: rtn, hqq)";
+    static const char *const kAlgorithms[] = {"rtn", "gptq", "awq",
+                                              "smoothquant", "hqq"};
+    if (!llvm::is_contained(kAlgorithms, algorithm)) {
+      emitError(module.getLoc(), "qf-quantize: unknown algorithm '")
+          << algorithm << "' (expected rtn, gptq, awq, smoothquant or hqq)";
       return signalPassFailure();
+    }
+    bool needsStats = algorithm == "gptq" || algorithm == "awq" ||
+                      algorithm == "smoothquant";
+    if (needsStats && statsFile.empty()) {
+      emitError(module.getLoc(), "qf-quantize: algorithm '")
+          << algorithm
+          << "' needs calibration statistics: pass stats=FILE from "
+             "qforge-calibrate";
+      return signalPassFailure();
+    }
+    if (!statsFile.empty()) {
+      llvm::Expected<calib::StatsFile> loaded = calib::readStatsFile(statsFile);
+      if (!loaded) {
+        emitError(module.getLoc(), "qf-quantize: ")
+            << llvm::toString(loaded.takeError());
+        return signalPassFailure();
+      }
+      // Statistics of another model would quantize this one silently wrong.
+      std::string fingerprint = computeModelFingerprint(module);
+      if (loaded->fingerprint != fingerprint) {
+        emitError(module.getLoc(), "qf-quantize: stats file '")
+            << statsFile
+            << "' was recorded on a different model (its fingerprint "
+            << loaded->fingerprint << ", this module's " << fingerprint << ")";
+        return signalPassFailure();
+      }
+      stats = std::move(*loaded);
     }
 
     SmallVector<Glob> skipGlobs, layerGlobs;
@@ -387,7 +424,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
           matchMatmul(cast<linalg::LinalgOp>(op));
       if (!match)
         continue; // e.g. activations times activations: stays float
-      if (failed(rewrite(rewriter, op, *match, scheme)))
+      if (failed(rewrite(rewriter, op, name, *match, scheme)))
         return signalPassFailure();
     }
 
@@ -441,36 +478,121 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     return success();
   }
 
-  /// The weight codes and parameters under the pass's algorithm.
-  FailureOr<q::QuantizedTensor> quantizeWeights(Operation *op,
-                                                const MatchedMatmul &match,
-                                                const q::QuantSpec &spec) {
-    if (algorithm == "rtn")
-      return q::quantizeWeightsRTN(match.w.data(), match.n, match.k, spec);
-    std::string error;
-    std::optional<q::HqqResult> hqq =
-        q::hqqQuantize(match.w.data(), match.n, match.k, spec, {}, &error);
-    if (!hqq)
-      return op->emitError("hqq: ") << error;
-    return std::move(hqq->weights);
+  /// The statistics of a layer's activation input, or an error naming it.
+  FailureOr<const calib::TensorStats *> inputStats(Operation *op,
+                                                   StringRef layer,
+                                                   int64_t k) {
+    std::string id = (layer + ".input").str();
+    const calib::TensorStats *st = stats ? stats->lookup(id) : nullptr;
+    if (!st)
+      return op->emitError("no calibration statistics for layer '")
+             << layer << "' (observed value '" << id << "') in '" << statsFile
+             << "'";
+    if (st->channels != k)
+      return op->emitError("statistics of '")
+             << id << "' have " << st->channels
+             << " channels, the layer's weight has K = " << k;
+    return st;
   }
 
-  LogicalResult rewrite(IRRewriter &b, Operation *op, MatchedMatmul &match,
-                        const q::Scheme &scheme) {
+  /// The weight codes and parameters under the pass's algorithm, and for
+  /// AWQ/SmoothQuant the per-input-channel scales s the activations must be
+  /// divided by.
+  struct Quantized {
+    q::QuantizedTensor weights;
+    std::vector<float> inputScales;
+  };
+
+  FailureOr<Quantized> quantizeWeights(Operation *op, StringRef layer,
+                                       const MatchedMatmul &match,
+                                       const q::Scheme &scheme,
+                                       const q::QuantSpec &spec) {
+    const float *W = match.w.data();
+    int64_t N = match.n, K = match.k;
+    std::string error;
+    if (algorithm == "rtn")
+      return Quantized{q::quantizeWeightsRTN(W, N, K, spec), {}};
+    if (algorithm == "hqq") {
+      std::optional<q::HqqResult> r = q::hqqQuantize(W, N, K, spec, {}, &error);
+      if (!r)
+        return op->emitError("hqq: ") << error;
+      return Quantized{std::move(r->weights), {}};
+    }
+    FailureOr<const calib::TensorStats *> st = inputStats(op, layer, K);
+    if (failed(st))
+      return failure();
+    if (algorithm == "gptq") {
+      if (!(*st)->hasXtx())
+        return op->emitError("gptq needs X^T X of '")
+               << layer << ".input', which the stats file does not have";
+      std::optional<q::GptqResult> r = q::gptqQuantize(
+          W, N, K, (*st)->xtx.data(), (*st)->count, spec, {}, &error);
+      if (!r)
+        return op->emitError("gptq: ") << error;
+      return Quantized{std::move(r->weights), {}};
+    }
+    if (algorithm == "awq") {
+      if (!(*st)->hasXtx())
+        return op->emitError("awq needs X^T X of '")
+               << layer << ".input', which the stats file does not have";
+      std::optional<q::AwqResult> r =
+          q::awqQuantizeFromGram(W, N, K, (*st)->xtx.data(), (*st)->absMean,
+                                 spec, {}, 0.01, &error);
+      if (!r)
+        return op->emitError("awq: ") << error;
+      return Quantized{std::move(r->weights), std::move(r->inputScales)};
+    }
+    // SmoothQuant moves activation outliers into the weights; it is for
+    // schemes that quantize activations.
+    if (scheme.activation == q::ActivationMode::None)
+      return op->emitError("smoothquant is for schemes with int8 "
+                           "activations (a8w8, a8w8-static), not '")
+             << scheme.str() << "'";
+    q::SmoothQuantResult r =
+        q::smoothQuant(W, N, K, (*st)->absMax, 0.5f, spec);
+    return Quantized{std::move(r.weights), std::move(r.inputScales)};
+  }
+
+  /// lhs / s along its last dimension: the activation side of AWQ and
+  /// SmoothQuant when there is no previous op to fold s into.
+  Value scaleActivations(OpBuilder &b, Location loc, Value lhs,
+                         ArrayRef<float> s) {
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    unsigned rank = lhsType.getRank();
+    auto sType = RankedTensorType::get({int64_t(s.size())},
+                                       lhsType.getElementType());
+    Value sConst = arith::ConstantOp::create(b, loc, floatsAttr(sType, s));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, lhs);
+    Value init = tensor::EmptyOp::create(b, loc, sizes,
+                                         lhsType.getElementType());
+    MLIRContext *ctx = b.getContext();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{lhsType}, ValueRange{lhs, sConst}, ValueRange{init},
+        ArrayRef<AffineMap>{id, last, id},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+        [](OpBuilder &nb, Location l, ValueRange args) {
+          Value v = arith::DivFOp::create(nb, l, args[0], args[1]);
+          linalg::YieldOp::create(nb, l, v);
+        });
+    return generic.getResult(0);
+  }
+
+  LogicalResult rewrite(IRRewriter &b, Operation *op, StringRef layer,
+                        MatchedMatmul &match, const q::Scheme &scheme) {
     Location loc = op->getLoc();
-    if (scheme.activation == q::ActivationMode::Static && statsFile.empty())
+    if (scheme.activation == q::ActivationMode::Static && !stats)
       return op->emitError("static scheme '")
              << scheme.str()
              << "' needs activation statistics: pass stats=FILE from "
                 "qforge-calibrate";
-    if (scheme.activation == q::ActivationMode::Static)
-      return op->emitError("static activation scales from a stats file are "
-                           "not supported yet");
     q::QuantSpec spec = q::weightSpec(scheme);
-    FailureOr<q::QuantizedTensor> quantized = quantizeWeights(op, match, spec);
+    FailureOr<Quantized> quantized =
+        quantizeWeights(op, layer, match, scheme, spec);
     if (failed(quantized))
       return failure();
-    q::QuantizedTensor &qt = *quantized;
+    q::QuantizedTensor &qt = quantized->weights;
 
     b.setInsertionPoint(op);
     auto schemeAttr = SchemeAttr::get(b.getContext(), scheme);
@@ -487,9 +609,32 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       zps.resize(qt.params.scales.size(), 0);
       zp = arith::ConstantOp::create(b, loc, codesAttr(zpType, zps));
     }
+    Value lhs = match.lhs;
+    if (!quantized->inputScales.empty())
+      lhs = scaleActivations(b, loc, lhs, quantized->inputScales);
+    Value lhsScale;
+    if (scheme.activation == q::ActivationMode::Static) {
+      // Per-tensor symmetric int8 scale from the calibrated range, of the
+      // activations as the matmul sees them (after any smoothing: the range
+      // shrinks by at most the largest s, so take it from absmax / s).
+      FailureOr<const calib::TensorStats *> st =
+          inputStats(op, layer, match.k);
+      if (failed(st))
+        return failure();
+      float amax = std::max(std::fabs((*st)->min), std::fabs((*st)->max));
+      if (!quantized->inputScales.empty()) {
+        amax = 0.0f;
+        for (int64_t c = 0; c < match.k; ++c)
+          amax = std::max(amax, (*st)->absMax[c] / quantized->inputScales[c]);
+      }
+      float s = amax > 0.0f ? amax / 127.0f : 1.0f;
+      auto t = RankedTensorType::get({}, b.getF32Type());
+      lhsScale = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(t, ArrayRef<float>(s)));
+    }
     Type resultType = op->getResult(0).getType();
-    auto mm = MatmulOp::create(b, loc, resultType, match.lhs, weight,
-                               schemeAttr, scale, zp, /*lhs_scale=*/Value(),
+    auto mm = MatmulOp::create(b, loc, resultType, lhs, weight,
+                               schemeAttr, scale, zp, lhsScale,
                                /*bias=*/Value(), /*residual=*/match.acc,
                                /*output_scale=*/Value(),
                                /*output_zero_point=*/Value(), ActivationAttr());

@@ -74,15 +74,20 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
 
     Algorithms (lib/Quant, docs/ALGORITHMS.md): `rtn` (round to nearest;
     every scheme), `hqq` (data-free half-quadratic fit of scales and zero
-    points). Static schemes (`a8w8-static`) need calibration statistics
-    (`stats=`).
+    points), and from calibration statistics (`stats=`, a qforge-calibrate
+    file whose model fingerprint must match this module): `gptq` (from the
+    inputs' X^T X), `awq` (from X^T X and mean |x|; the activations are
+    divided by the chosen per-channel scales in a linalg.generic before the
+    matmul), `smoothquant` (for int8-activation schemes; from max |x| per
+    channel, same activation scaling). Static schemes (`a8w8-static`) take
+    their per-tensor activation scale from the statistics.
   }];
   let options = [
     Option<"schemeText", "scheme", "std::string", /*default=*/"\"w8\"",
            "Scheme for every selected layer, e.g. w8, w4g128, w4g128asym, "
            "nf4g64, fp8, a8w8, a8w8-static">,
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"rtn\"",
-           "Weight quantization algorithm: rtn or hqq">,
+           "Weight quantization algorithm: rtn, gptq, awq, smoothquant or hqq">,
     Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
            "Calibration statistics (safetensors from qforge-calibrate)">,
     ListOption<"skip", "skip", "std::string",
