@@ -237,7 +237,40 @@ Value scaleActivations(OpBuilder &b, Location loc, Value lhs,
         Value v = arith::DivFOp::create(nb, l, args[0], args[1]);
         linalg::YieldOp::create(nb, l, v);
       });
+  // Marked, so that --qf-export-weights can find the divisor again.
+  generic->setAttr(kActivationScalingAttr, UnitAttr::get(b.getContext()));
   return generic.getResult(0);
+}
+
+qforge::qf::MatmulOp
+replaceWithQfMatmul(IRRewriter &b, Operation *op, const MatchedMatmul &match,
+                    qforge::qf::SchemeAttr scheme, Value weight, Value scale,
+                    Value zeroPoint, ArrayRef<float> divisor,
+                    std::optional<float> lhsScale, StringRef algorithm) {
+  Location loc = op->getLoc();
+  b.setInsertionPoint(op);
+  Value lhs = match.lhs;
+  if (!divisor.empty())
+    lhs = scaleActivations(b, loc, lhs, divisor);
+  Value lhsScaleValue;
+  if (lhsScale) {
+    auto t = RankedTensorType::get({}, b.getF32Type());
+    lhsScaleValue = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(t, ArrayRef<float>(*lhsScale)));
+  }
+  Type resultType = op->getResult(0).getType();
+  auto mm = qforge::qf::MatmulOp::create(
+      b, loc, resultType, lhs, weight, scheme, scale, zeroPoint, lhsScaleValue,
+      /*bias=*/Value(), /*residual=*/match.acc, /*output_scale=*/Value(),
+      /*output_zero_point=*/Value(), qforge::qf::ActivationAttr());
+  mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
+  SmallVector<Value> inputs(op->getOperands());
+  b.replaceOp(op, mm.getResult());
+  // The float weight (and its transposes/reshapes) and a zero accumulator
+  // are usually dead now; they are the model's biggest constants.
+  for (Value v : inputs)
+    eraseDeadChain(b, v);
+  return mm;
 }
 
 } // namespace qforge::qf::rewrite

@@ -8,6 +8,8 @@
 #ifndef QFORGE_LIB_DIALECT_QF_TRANSFORMS_MATMULREWRITE_H
 #define QFORGE_LIB_DIALECT_QF_TRANSFORMS_MATMULREWRITE_H
 
+#include "qforge/Dialect/QF/IR/QFOps.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -45,6 +47,20 @@ void eraseDeadChain(mlir::IRRewriter &b, mlir::Value v);
 /// lhs / s along its last dimension (AWQ and SmoothQuant activation scaling).
 mlir::Value scaleActivations(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value lhs, llvm::ArrayRef<float> s);
+
+/// Replaces `op` (matched as `match`) by a qf.matmul of the given weight
+/// operands under `scheme`, marked with `algorithm`. A non-empty `divisor`
+/// scales the activations first (lhs / divisor, see scaleActivations); a
+/// `lhsScale` becomes the static activation scale. The float weight and a
+/// zero accumulator that became dead are erased.
+qforge::qf::MatmulOp replaceWithQfMatmul(
+    mlir::IRRewriter &b, mlir::Operation *op, const MatchedMatmul &match,
+    qforge::qf::SchemeAttr scheme, mlir::Value weight, mlir::Value scale,
+    mlir::Value zeroPoint, llvm::ArrayRef<float> divisor,
+    std::optional<float> lhsScale, llvm::StringRef algorithm);
+
+/// The attribute marking the activation-scaling linalg.generic.
+inline constexpr const char *kActivationScalingAttr = "qf.activation_scaling";
 
 } // namespace qforge::qf::rewrite
 

@@ -382,10 +382,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       zps.resize(qt.params.scales.size(), 0);
       zp = arith::ConstantOp::create(b, loc, codesAttr(zpType, zps));
     }
-    Value lhs = match.lhs;
-    if (!quantized->inputScales.empty())
-      lhs = scaleActivations(b, loc, lhs, quantized->inputScales);
-    Value lhsScale;
+    std::optional<float> lhsScale;
     if (scheme.activation == q::ActivationMode::Static) {
       // Per-tensor symmetric int8 scale from the calibrated range, of the
       // activations as the matmul sees them (after any smoothing: the range
@@ -400,24 +397,10 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
         for (int64_t c = 0; c < match.k; ++c)
           amax = std::max(amax, (*st)->absMax[c] / quantized->inputScales[c]);
       }
-      float s = amax > 0.0f ? amax / 127.0f : 1.0f;
-      auto t = RankedTensorType::get({}, b.getF32Type());
-      lhsScale = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(t, ArrayRef<float>(s)));
+      lhsScale = amax > 0.0f ? amax / 127.0f : 1.0f;
     }
-    Type resultType = op->getResult(0).getType();
-    auto mm = MatmulOp::create(b, loc, resultType, lhs, weight,
-                               schemeAttr, scale, zp, lhsScale,
-                               /*bias=*/Value(), /*residual=*/match.acc,
-                               /*output_scale=*/Value(),
-                               /*output_zero_point=*/Value(), ActivationAttr());
-    mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
-    SmallVector<Value> inputs(op->getOperands());
-    b.replaceOp(op, mm.getResult());
-    // The float weight (and its transposes/reshapes) and a zero accumulator
-    // are usually dead now; they are the model's biggest constants.
-    for (Value v : inputs)
-      eraseDeadChain(b, v);
+    replaceWithQfMatmul(b, op, match, schemeAttr, weight, scale, zp,
+                        quantized->inputScales, lhsScale, algorithm);
     return success();
   }
 };

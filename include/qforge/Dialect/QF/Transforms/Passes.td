@@ -125,4 +125,46 @@ def QFInsertObservers : Pass<"qf-insert-observers", "mlir::ModuleOp"> {
   let dependentDialects = ["::qforge::qf::QFDialect"];
 }
 
+def QFExportWeights : Pass<"qf-export-weights", "mlir::ModuleOp"> {
+  let summary = "Write every qf.matmul's quantized weights, scales and zero "
+                "points to a safetensors file with a quantization map";
+  let description = [{
+    `--qf-export-weights=FILE.safetensors` (or `file=FILE`). For each
+    qf.matmul, by layer name: `<layer>.weight` (codes, one per element: I8/U8
+    for integer and NF4/FP4 codes, F8_E4M3/F8_E5M2 for float8),
+    `<layer>.scale`, `<layer>.zero_point`, `<layer>.input_divisor` (the
+    AWQ/SmoothQuant activation scaling) and `<layer>.lhs_scale` (static
+    activation scale) as present. `__metadata__` holds `format`
+    ("qforge-weights"), `version` and `quantization_map`: JSON
+    `{layer: {"scheme", "algorithm", "storage"}}`. The module is unchanged.
+    `--qf-import-weights` reads the file back (Quanto's quantization_map +
+    requantize, without requantizing).
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "The safetensors file to write">
+  ];
+}
+
+def QFImportWeights : Pass<"qf-import-weights", "mlir::ModuleOp"> {
+  let summary = "Replace float matmuls by qf.matmul with weights read from a "
+                "--qf-export-weights file instead of quantizing them again";
+  let description = [{
+    `--qf-import-weights=FILE.safetensors` (or `file=FILE`). Every layer of
+    the file's quantization map must be a matmul-like op of the module with a
+    constant weight of the same [N, K]; layers not in the map stay float.
+    The result is what `--qf-quantize` produced when the file was exported.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "The safetensors file to read">
+  ];
+  let dependentDialects = [
+    "::qforge::qf::QFDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_TD
