@@ -31,5 +31,7 @@ tools = [
     ToolSubst("not", unresolved="fatal"),
     ToolSubst("count", unresolved="fatal"),
     ToolSubst("llvm-objdump", unresolved="fatal"),
+    ToolSubst("mlir-translate", unresolved="fatal"),
+    ToolSubst("llc", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -59,12 +59,15 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void registerCPUPipelines(); // CPUToLLVM.cpp
+
 void registerPipelines() {
   PassPipelineRegistration<>(
       "qf-reference-to-llvm",
       "Lower qf ops through the reference lowering, bufferize, and convert "
       "everything to the LLVM dialect (runnable with mlir-runner)",
       [](OpPassManager &pm) { buildReferenceToLLVMPipeline(pm); });
+  registerCPUPipelines();
 }
 
 } // namespace qforge

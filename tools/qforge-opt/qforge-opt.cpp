@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Conversion/QFToCPU/Passes.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
@@ -18,6 +19,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   qforge::qf::registerQFPasses();
+  qforge::cpu::registerQFToCPUPasses();
   qforge::registerPipelines();
 
   mlir::DialectRegistry registry;

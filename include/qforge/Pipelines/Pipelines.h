@@ -4,6 +4,8 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include <string>
+
 namespace qforge {
 
 struct ReferencePipelineOptions {
@@ -17,6 +19,13 @@ struct ReferencePipelineOptions {
 /// dialect through the reference lowering; runnable with mlir-runner.
 void buildReferenceToLLVMPipeline(mlir::OpPassManager &pm,
                                   const ReferencePipelineOptions &options = {});
+
+/// qf code down to the LLVM dialect through the fused CPU kernels
+/// (--qf-pack-weights, --qf-lower-to-cpu) for `target` (a #qf.target text;
+/// "host" by default); runnable with mlir-runner and mlir::ExecutionEngine.
+/// Defined in lib/Pipelines/CPUToLLVM.cpp.
+void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
+                            const std::string &target = "host");
 
 /// Registers every named pipeline (`--qf-reference-to-llvm`, ...).
 void registerPipelines();

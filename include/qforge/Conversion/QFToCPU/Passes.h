@@ -1,0 +1,28 @@
+//===- Passes.h - qf to CPU kernel passes -----------------------*- C++ -*-===//
+#ifndef QFORGE_CONVERSION_QFTOCPU_PASSES_H
+#define QFORGE_CONVERSION_QFTOCPU_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace qforge::cpu {
+
+#define GEN_PASS_DECL
+#include "qforge/Conversion/QFToCPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qforge/Conversion/QFToCPU/Passes.h.inc"
+
+} // namespace qforge::cpu
+
+#endif // QFORGE_CONVERSION_QFTOCPU_PASSES_H

@@ -1,0 +1,63 @@
+//===- KernelBuilder.h - Shared pieces of the CPU kernels -------*- C++ -*-===//
+//
+// Small IR builders and the kernel configuration shared by the lowering of
+// qf.matmul to vector loops (LowerToCPU.cpp) and the weight sources it reads
+// (unpacked operands or packed globals).
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_LIB_CONVERSION_QFTOCPU_KERNELBUILDER_H
+#define QFORGE_LIB_CONVERSION_QFTOCPU_KERNELBUILDER_H
+
+#include "qforge/Support/Target.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace qforge::cpu {
+
+/// Tile sizes and instruction choices, from the target.
+struct KernelConfig {
+  int64_t vl = 8;  ///< f32 lanes of one vector register.
+  int64_t nr = 4;  ///< Weight rows (output channels) per tile.
+  int64_t mr = 2;  ///< Activation rows per tile (M > 1).
+  int64_t ki = 32; ///< int8 elements per K step of the integer kernel.
+  bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
+};
+
+KernelConfig getKernelConfig(const Target &target);
+
+/// Thin wrapper over OpBuilder + Location with the constants and vector
+/// helpers the kernels use everywhere.
+struct KB {
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+
+  mlir::Value idx(int64_t v);
+  mlir::Value f32(float v);
+  mlir::Value i32(int64_t v);
+  mlir::Value intConst(mlir::Type type, int64_t v);
+  mlir::Value zero(mlir::Type type); ///< 0 / 0.0 of a scalar or vector type.
+  mlir::Value splat(mlir::VectorType type, mlir::Value scalar);
+  mlir::VectorType vec(int64_t n, mlir::Type elt);
+  mlir::Value add(mlir::Value a, mlir::Value b);
+  mlir::Value mul(mlir::Value a, mlir::Value b);
+  mlir::Value minIdx(mlir::Value a, mlir::Value b);
+  /// Any float scalar/vector (f16, bf16, f32) widened to f32.
+  mlir::Value toF32(mlir::Value v);
+  /// An integer scalar/vector as f32, zero- or sign-extended first.
+  mlir::Value intToF32(mlir::Value v, bool isUnsigned);
+  /// vector<valid lanes set, rest clear> of n lanes.
+  mlir::Value mask(int64_t n, int64_t valid);
+  /// 1-D read of `type` at `indices`; `valid` < lanes reads with a mask and
+  /// `padding` in the other lanes; inBounds asserts no lane is out of the
+  /// memref (otherwise lanes past the last dimension read `padding`).
+  mlir::Value read(mlir::VectorType type, mlir::Value base,
+                   mlir::ValueRange indices, mlir::Value padding,
+                   int64_t valid, bool inBounds);
+};
+
+} // namespace qforge::cpu
+
+#endif

@@ -1,0 +1,677 @@
+//===- LowerToCPU.cpp - qf.matmul to fused vector kernels ----------------===//
+//
+// Each qf.matmul becomes a loop nest over the vector dialect (docs/KERNELS.md):
+//
+//   for each tile of NR output channels n0..n0+NR:
+//     for each block of MR activation rows:
+//       per group along K: vector accumulators acc_g[r][i] += x[i] * code[r]
+//         (codes decoded to f32 in registers, straight from the weight bytes)
+//       acc[r][i] += scale[r][g] * acc_g[r][i] - zeroTerm[r][g] * sum_g(x[i])
+//       y[i][n0..n0+NR] = epilogue(reduce(acc[r][i]))  (masked vector store)
+//
+// The integer kernel (a8w8) first quantizes the activations (per row at run
+// time, or with the static scale) into an activation-sized int8 buffer, then
+// accumulates exact int8 x int8 products in i32 vectors (vpmaddwd on AVX2).
+//
+// Weights come from a WeightSource: the unpacked [N, K] operand, or the packed
+// global written by --qf-pack-weights (PackedLayout.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+#include "WeightSource.h"
+
+#include "qforge/Conversion/QFToCPU/Passes.h"
+#include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace qforge::cpu {
+#define GEN_PASS_DEF_QFLOWERTOCPU
+#include "qforge/Conversion/QFToCPU/Passes.h.inc"
+} // namespace qforge::cpu
+
+using namespace mlir;
+using namespace qforge;
+using namespace qforge::cpu;
+using qforge::qf::Activation;
+using qforge::qf::MatmulOp;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Operands as buffers
+//===----------------------------------------------------------------------===//
+
+Value toBuffer(OpBuilder &b, Location loc, Value tensor) {
+  if (!tensor)
+    return {};
+  auto type = cast<RankedTensorType>(tensor.getType());
+  auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+  return bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
+                                           /*read_only=*/true);
+}
+
+/// Folds all leading dims into one: [d0, ..., dk-2, dk-1] -> [d0*...*dk-2, dk-1]
+/// (keepLast) or [d0 * ... * dk-1] (!keepLast).
+Value collapseLeading(OpBuilder &b, Location loc, Value memref, bool keepLast) {
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t rank = type.getRank();
+  int64_t target = keepLast ? 2 : 1;
+  if (rank <= target)
+    return memref;
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices lead;
+  for (int64_t d = 0; d < rank - (keepLast ? 1 : 0); ++d)
+    lead.push_back(d);
+  groups.push_back(lead);
+  if (keepLast)
+    groups.push_back({rank - 1});
+  return memref::CollapseShapeOp::create(b, loc, memref, groups);
+}
+
+/// Everything a kernel reads and writes, as buffers with M folded.
+struct KernelIO {
+  Value x;              ///< [M, K] lhs (f32/f16/bf16 or i8)
+  Value lhsScale;       ///< rank 0 or [M]; null when none
+  Value bias;           ///< [N] or null
+  Value residual;       ///< [M, N] or null
+  Value outScale;       ///< rank 0 or null
+  Value outZp;          ///< rank 0 or null
+  bool outZpUnsigned = false;
+  Value out;            ///< [M, N]
+  Type resultElt;       ///< original (maybe unsigned) result element type
+  Activation act = Activation::none;
+  int64_t n = 0, k = 0;
+};
+
+//===----------------------------------------------------------------------===//
+// Epilogue
+//===----------------------------------------------------------------------===//
+
+Value applyActivation(KB &k, Value x, Activation act) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  auto type = cast<VectorType>(x.getType());
+  auto c = [&](float v) { return k.splat(type, k.f32(v)); };
+  switch (act) {
+  case Activation::none:
+    return x;
+  case Activation::relu:
+    return arith::MaximumFOp::create(b, loc, x, c(0.0f));
+  case Activation::gelu: {
+    // Exactly the reference's op sequence (erf form).
+    Value t = arith::MulFOp::create(b, loc, x, c(0.70710678118654752f));
+    Value e = math::ErfOp::create(b, loc, t);
+    Value onePlus = arith::AddFOp::create(b, loc, e, c(1.0f));
+    Value half = arith::MulFOp::create(b, loc, x, c(0.5f));
+    return arith::MulFOp::create(b, loc, half, onePlus);
+  }
+  case Activation::silu: {
+    Value neg = arith::NegFOp::create(b, loc, x);
+    Value den = arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, neg),
+                                      c(1.0f));
+    return arith::DivFOp::create(b, loc, x, den);
+  }
+  }
+  return x;
+}
+
+/// saturate(roundeven(x / scale) + zp) into [qmin, qmax], NaN -> zp, as i32;
+/// the reference's op sequence on vectors (bit-exact).
+Value quantizeVec(KB &k, Value x, Value scale, Value zp, int64_t qmin,
+                  int64_t qmax) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  auto type = cast<VectorType>(x.getType());
+  Value q = arith::DivFOp::create(b, loc, x, scale);
+  q = math::RoundEvenOp::create(b, loc, q);
+  q = arith::AddFOp::create(b, loc, q, zp);
+  q = arith::MaximumFOp::create(b, loc, q, k.splat(type, k.f32(float(qmin))));
+  q = arith::MinimumFOp::create(b, loc, q, k.splat(type, k.f32(float(qmax))));
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, q, q);
+  q = arith::SelectOp::create(b, loc, isNan, zp, q);
+  return arith::FPToSIOp::create(b, loc, type.clone(b.getI32Type()), q);
+}
+
+/// y: vector<NR x f32> for output row m, columns n0 .. n0+NR (lanes >= N are
+/// dropped by the masked store).
+void emitEpilogue(KB &k, const KernelIO &io, Value m, Value n0, Value y) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  auto type = cast<VectorType>(y.getType());
+  int64_t nr = type.getNumElements();
+  auto readRow = [&](Value buf, ValueRange indices) {
+    Type elt = cast<MemRefType>(buf.getType()).getElementType();
+    Value v = k.read(k.vec(nr, elt), buf, indices, k.zero(elt), nr,
+                     /*inBounds=*/false);
+    return k.toF32(v);
+  };
+  if (io.bias)
+    y = arith::AddFOp::create(b, loc, y, readRow(io.bias, {n0}));
+  y = applyActivation(k, y, io.act);
+  if (io.residual)
+    y = arith::AddFOp::create(b, loc, y, readRow(io.residual, {m, n0}));
+  Value result = y;
+  Type elt = io.resultElt;
+  if (io.outScale) {
+    auto intType = cast<IntegerType>(elt);
+    bool isUnsigned = intType.isUnsigned();
+    int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
+    Value s = k.toF32(memref::LoadOp::create(b, loc, io.outScale, ValueRange{}));
+    Value zp = k.f32(0.0f);
+    if (io.outZp)
+      zp = k.intToF32(memref::LoadOp::create(b, loc, io.outZp, ValueRange{}),
+                      io.outZpUnsigned);
+    Value q = quantizeVec(k, y, k.splat(type, s), k.splat(type, zp), qmin, qmax);
+    result = arith::TruncIOp::create(b, loc, type.clone(elt), q);
+  } else if (!elt.isF32()) {
+    result = arith::TruncFOp::create(b, loc, type.clone(elt), y);
+  }
+  SmallVector<bool> inBounds = {false};
+  vector::TransferWriteOp::create(b, loc, result, io.out, ValueRange{m, n0},
+                                  inBounds);
+}
+
+//===----------------------------------------------------------------------===//
+// Loops over rows
+//===----------------------------------------------------------------------===//
+
+/// for m0 in [lo, hi) step mr: body(m0, mr); then the remainder rows one by
+/// one (when mr > 1).
+void forRowBlocks(KB &k, Value lo, Value hi, int64_t mr,
+                  function_ref<void(OpBuilder &, Value, int64_t)> body) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  auto emit = [&](Value from, Value to, int64_t step) {
+    scf::ForOp::create(b, loc, from, to, k.idx(step), ValueRange{},
+                       [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                         body(nb, iv, step);
+                         scf::YieldOp::create(nb, loc);
+                       });
+  };
+  if (mr == 1) {
+    emit(lo, hi, 1);
+    return;
+  }
+  Value count = arith::SubIOp::create(b, loc, hi, lo);
+  Value rem = arith::RemUIOp::create(b, loc, count, k.idx(mr));
+  Value mainEnd = arith::SubIOp::create(b, loc, hi, rem);
+  emit(lo, mainEnd, mr);
+  emit(mainEnd, hi, 1);
+}
+
+/// A loop with vector iter_args, or the body inlined when it runs once.
+SmallVector<Value>
+loopWithAccs(KB &k, int64_t count, ValueRange inits,
+             function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> body) {
+  if (count == 0)
+    return llvm::to_vector(inits);
+  if (count == 1)
+    return body(k.b, k.idx(0), inits);
+  auto loop = scf::ForOp::create(
+      k.b, k.loc, k.idx(0), k.idx(count), k.idx(1), inits,
+      [&](OpBuilder &nb, Location loc, Value iv, ValueRange args) {
+        SmallVector<Value> next = body(nb, iv, args);
+        scf::YieldOp::create(nb, loc, next);
+      });
+  return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
+}
+
+//===----------------------------------------------------------------------===//
+// Float kernel (weight-only schemes and f32)
+//===----------------------------------------------------------------------===//
+
+struct FloatKernel {
+  const KernelConfig &cfg;
+  const KernelIO &io;
+  WeightSource &ws;
+
+  VectorType vecF32(OpBuilder &b) { return VectorType::get({cfg.vl}, b.getF32Type()); }
+
+  /// Reads x[m, k .. k+valid) as vector<VL x f32>, zeros past `valid`.
+  Value readX(KB &k, Value m, Value kIdx, int64_t valid) {
+    Type elt = cast<MemRefType>(io.x.getType()).getElementType();
+    Value v = k.read(k.vec(cfg.vl, elt), io.x, {m, kIdx}, k.zero(elt), valid,
+                     /*inBounds=*/true);
+    return k.toF32(v);
+  }
+
+  /// One group of `size` elements starting at element kBegin (index) of K,
+  /// for rows m0 .. m0+mr; returns the updated accumulators.
+  SmallVector<Value> group(KB &k, Value g, Value kBegin, int64_t size,
+                           Value m0, int64_t mr, ValueRange accs) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t nr = cfg.nr, vl = cfg.vl;
+    VectorType vt = vecF32(b);
+    ws.beginGroup(k, g);
+    bool zeroTerm = ws.hasZeroTerm();
+    // Per-group accumulators [r * mr + i], then the x sums [i].
+    SmallVector<Value> inits;
+    for (int64_t j = 0; j < nr * mr + (zeroTerm ? mr : 0); ++j)
+      inits.push_back(k.zero(vt));
+    int64_t step = ws.stepElems();
+    auto stepBody = [&](KB &kk, Value stepIdx, Value kStep, int64_t valid,
+                        ValueRange cur) {
+      SmallVector<Value> next(cur.begin(), cur.end());
+      SmallVector<SmallVector<Value>> w;
+      ws.decodeStep(kk, stepIdx, kStep, valid, w);
+      int64_t subs = (valid + vl - 1) / vl;
+      for (int64_t s = 0; s < subs; ++s) {
+        int64_t v = std::min(vl, valid - s * vl);
+        Value ks = kk.add(kStep, kk.idx(s * vl));
+        for (int64_t i = 0; i < mr; ++i) {
+          Value xi = readX(kk, kk.add(m0, kk.idx(i)), ks, v);
+          if (zeroTerm)
+            next[nr * mr + i] = kk.add(next[nr * mr + i], xi);
+          for (int64_t r = 0; r < nr; ++r)
+            next[r * mr + i] = vector::FMAOp::create(kk.b, kk.loc, xi, w[r][s],
+                                                     next[r * mr + i]);
+        }
+      }
+      return next;
+    };
+    int64_t fullSteps = size / step, tail = size % step;
+    SmallVector<Value> gaccs = loopWithAccs(
+        k, fullSteps, inits,
+        [&](OpBuilder &nb, Value iv, ValueRange cur) {
+          KB kk{nb, loc};
+          Value kStep = kk.add(kBegin, kk.mul(iv, kk.idx(step)));
+          return stepBody(kk, iv, kStep, step, cur);
+        });
+    if (tail) {
+      Value kStep = k.add(kBegin, k.idx(fullSteps * step));
+      gaccs = stepBody(k, k.idx(fullSteps), kStep, tail, gaccs);
+    }
+    // Fold the group into the running accumulators.
+    SmallVector<Value> next(accs.begin(), accs.end());
+    for (int64_t r = 0; r < nr; ++r) {
+      Value scale = ws.scale(k, r);
+      Value zt = zeroTerm ? ws.zeroTerm(k, r) : Value();
+      Value negZt = zt ? arith::NegFOp::create(b, loc, zt).getResult() : Value();
+      for (int64_t i = 0; i < mr; ++i) {
+        Value &acc = next[r * mr + i];
+        Value ga = gaccs[r * mr + i];
+        if (scale)
+          acc = vector::FMAOp::create(b, loc, ga, k.splat(vt, scale), acc);
+        else
+          acc = k.add(acc, ga);
+        if (negZt)
+          acc = vector::FMAOp::create(b, loc, gaccs[nr * mr + i],
+                                      k.splat(vt, negZt), acc);
+      }
+    }
+    return next;
+  }
+
+  void emit(KB &k, Value numRows) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t nr = cfg.nr;
+    int64_t numTiles = (io.n + nr - 1) / nr;
+    int64_t gsize = ws.groupSize(); // == K for one group
+    int64_t fullGroups = io.k / gsize, lastGroup = io.k % gsize;
+    scf::ForOp::create(
+        b, loc, k.idx(0), k.idx(numTiles), k.idx(1), ValueRange{},
+        [&](OpBuilder &tb, Location, Value nt, ValueRange) {
+          KB tk{tb, loc};
+          ws.beginTile(tk, nt);
+          Value n0 = tk.mul(nt, tk.idx(nr));
+          forRowBlocks(tk, tk.idx(0), numRows, cfg.mr,
+                       [&](OpBuilder &rb, Value m0, int64_t mr) {
+            KB rk{rb, loc};
+            SmallVector<Value> accs;
+            for (int64_t j = 0; j < nr * mr; ++j)
+              accs.push_back(rk.zero(vecF32(rb)));
+            accs = loopWithAccs(
+                rk, fullGroups, accs,
+                [&](OpBuilder &gb, Value g, ValueRange cur) {
+                  KB gk{gb, loc};
+                  Value kBegin = gk.mul(g, gk.idx(gsize));
+                  return group(gk, g, kBegin, gsize, m0, mr, cur);
+                });
+            if (lastGroup)
+              accs = group(rk, rk.idx(fullGroups), rk.idx(fullGroups * gsize),
+                           lastGroup, m0, mr, accs);
+            for (int64_t i = 0; i < mr; ++i) {
+              SmallVector<Value> ys;
+              for (int64_t r = 0; r < nr; ++r)
+                ys.push_back(vector::ReductionOp::create(
+                    rb, loc, vector::CombiningKind::ADD, accs[r * mr + i]));
+              Value y = vector::FromElementsOp::create(
+                  rb, loc, rk.vec(nr, rb.getF32Type()), ys);
+              emitEpilogue(rk, io, rk.add(m0, rk.idx(i)), n0, y);
+            }
+          });
+          scf::YieldOp::create(tb, loc);
+        });
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Integer kernel (a8w8): int8 x int8 -> i32, exact
+//===----------------------------------------------------------------------===//
+
+/// acc (vector<8xi32>) += the products x * w (vector<KI x i8> each), summed
+/// in adjacent pairs and then folded to 8 lanes. Plain arith/vector ops,
+/// exact in i32; on x86 with AVX2, LLVM selects vpmovsxbw + vpmaddwd for the
+/// pair sums (test/Conversion/QFToCPU/a8w8-vpmaddwd.mlir checks the assembly).
+Value dotI8(KB &k, Value x, Value w, Value acc) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  int64_t n = cast<VectorType>(x.getType()).getNumElements();
+  VectorType wide = k.vec(n, b.getI32Type());
+  Value p = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, wide, x),
+                                  arith::ExtSIOp::create(b, loc, wide, w));
+  SmallVector<int64_t> even, odd;
+  for (int64_t i = 0; i < n; i += 2) {
+    even.push_back(i);
+    odd.push_back(i + 1);
+  }
+  Value sum = arith::AddIOp::create(
+      b, loc, vector::ShuffleOp::create(b, loc, p, p, even),
+      vector::ShuffleOp::create(b, loc, p, p, odd));
+  for (int64_t width = n / 2; width > 8; width /= 2) {
+    Value lo = vector::ExtractStridedSliceOp::create(b, loc, sum, {0},
+                                                     {width / 2}, {1});
+    Value hi = vector::ExtractStridedSliceOp::create(b, loc, sum, {width / 2},
+                                                     {width / 2}, {1});
+    sum = arith::AddIOp::create(b, loc, lo, hi);
+  }
+  return arith::AddIOp::create(b, loc, acc, sum);
+}
+
+struct IntKernel {
+  const KernelConfig &cfg;
+  const KernelIO &io;
+  IntWeightSource &ws;
+  Value xq;       ///< [M, Kq] i8, zero padded past K
+  Value xsRow;    ///< [M] f32 per-row scale, or null
+  Value xsScalar; ///< f32 scalar scale, or null
+
+  int64_t paddedK() const { return (io.k + cfg.ki - 1) / cfg.ki * cfg.ki; }
+
+  /// Quantizes (or copies) the lhs into xq.
+  void prologue(KB &k, Value numRows, quant::ActivationMode mode) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t kq = paddedK(), vl = cfg.vl;
+    Type i8 = b.getI8Type();
+    xq = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic, kq}, i8),
+        ValueRange{numRows}, b.getI64IntegerAttr(64));
+    Type xElt = cast<MemRefType>(io.x.getType()).getElementType();
+    bool intLhs = isa<IntegerType>(xElt);
+    if (intLhs) {
+      // Already quantized: copy with zero padding; scale from lhs_scale.
+      if (cast<MemRefType>(io.lhsScale.getType()).getRank() == 0)
+        xsScalar = k.toF32(memref::LoadOp::create(b, loc, io.lhsScale, ValueRange{}));
+      else
+        xsRow = io.lhsScale;
+    } else if (mode == quant::ActivationMode::Static) {
+      xsScalar = k.toF32(memref::LoadOp::create(b, loc, io.lhsScale, ValueRange{}));
+    } else {
+      xsRow = memref::AllocOp::create(
+          b, loc, MemRefType::get({ShapedType::kDynamic}, b.getF32Type()),
+          ValueRange{numRows}, b.getI64IntegerAttr(64));
+    }
+    VectorType vf = k.vec(vl, b.getF32Type());
+    scf::ForOp::create(
+        b, loc, k.idx(0), numRows, k.idx(1), ValueRange{},
+        [&](OpBuilder &rb, Location, Value m, ValueRange) {
+          KB rk{rb, loc};
+          int64_t steps = kq / vl;
+          if (intLhs) {
+            scf::ForOp::create(
+                rb, loc, rk.idx(0), rk.idx(steps), rk.idx(1), ValueRange{},
+                [&](OpBuilder &sb, Location, Value s, ValueRange) {
+                  KB sk{sb, loc};
+                  Value kk = sk.mul(s, sk.idx(vl));
+                  Value v = sk.read(sk.vec(vl, xElt), io.x, {m, kk},
+                                    sk.zero(xElt), vl, /*inBounds=*/false);
+                  vector::TransferWriteOp::create(sb, loc, v, xq, ValueRange{m, kk},
+                                                  ArrayRef<bool>{true});
+                  scf::YieldOp::create(sb, loc);
+                });
+            scf::YieldOp::create(rb, loc);
+            return;
+          }
+          auto readX = [&](KB &sk, Value kk) {
+            Value v = sk.read(sk.vec(vl, xElt), io.x, {m, kk}, sk.zero(xElt), vl,
+                              /*inBounds=*/false);
+            return sk.toF32(v);
+          };
+          Value scale = xsScalar;
+          if (!scale) {
+            // amax over the row (max is exact in any order), as the reference.
+            auto loop = scf::ForOp::create(
+                rb, loc, rk.idx(0), rk.idx(steps), rk.idx(1),
+                ValueRange{rk.zero(vf)},
+                [&](OpBuilder &sb, Location, Value s, ValueRange args) {
+                  KB sk{sb, loc};
+                  Value x = readX(sk, sk.mul(s, sk.idx(vl)));
+                  Value a = math::AbsFOp::create(sb, loc, x);
+                  Value mx = arith::MaximumFOp::create(sb, loc, a, args[0]);
+                  scf::YieldOp::create(sb, loc, mx);
+                });
+            Value amax = vector::ReductionOp::create(
+                rb, loc, vector::CombiningKind::MAXIMUMF, loop.getResult(0),
+                rk.f32(0.0f));
+            Value s = arith::DivFOp::create(rb, loc, amax, rk.f32(127.0f));
+            Value isZero = arith::CmpFOp::create(
+                rb, loc, arith::CmpFPredicate::OEQ, s, rk.f32(0.0f));
+            scale = arith::SelectOp::create(rb, loc, isZero, rk.f32(1.0f), s);
+            memref::StoreOp::create(rb, loc, scale, xsRow, ValueRange{m});
+          }
+          Value sv = rk.splat(vf, scale), zp = rk.splat(vf, rk.f32(0.0f));
+          scf::ForOp::create(
+              rb, loc, rk.idx(0), rk.idx(steps), rk.idx(1), ValueRange{},
+              [&](OpBuilder &sb, Location, Value s, ValueRange) {
+                KB sk{sb, loc};
+                Value kk = sk.mul(s, sk.idx(vl));
+                Value q = quantizeVec(sk, readX(sk, kk), sv, zp, -128, 127);
+                Value q8 = arith::TruncIOp::create(sb, loc, sk.vec(vl, i8), q);
+                vector::TransferWriteOp::create(sb, loc, q8, xq, ValueRange{m, kk},
+                                                ArrayRef<bool>{true});
+                scf::YieldOp::create(sb, loc);
+              });
+          scf::YieldOp::create(rb, loc);
+        });
+  }
+
+  void emit(KB &k, Value numRows, quant::ActivationMode mode) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    prologue(k, numRows, mode);
+    int64_t nr = cfg.nr, ki = cfg.ki;
+    int64_t numTiles = (io.n + nr - 1) / nr;
+    int64_t fullSteps = io.k / ki;
+    bool tail = io.k % ki != 0;
+    Type i32 = b.getI32Type();
+    VectorType v8i32 = k.vec(8, i32);
+    scf::ForOp::create(
+        b, loc, k.idx(0), k.idx(numTiles), k.idx(1), ValueRange{},
+        [&](OpBuilder &tb, Location, Value nt, ValueRange) {
+          KB tk{tb, loc};
+          ws.beginTile(tk, nt);
+          Value n0 = tk.mul(nt, tk.idx(nr));
+          Value wScales = ws.rowScales(tk); // vector<NR x f32>
+          forRowBlocks(tk, tk.idx(0), numRows, cfg.mr,
+                       [&](OpBuilder &rb, Value m0, int64_t mr) {
+            KB rk{rb, loc};
+            SmallVector<Value> inits;
+            for (int64_t j = 0; j < nr * mr; ++j)
+              inits.push_back(rk.zero(v8i32));
+            auto stepBody = [&](KB &sk, Value stepIdx, Value kk, bool isTail,
+                                ValueRange cur) {
+              SmallVector<Value> next(cur.begin(), cur.end());
+              SmallVector<Value> w = ws.readStep(sk, stepIdx, kk, isTail);
+              for (int64_t i = 0; i < mr; ++i) {
+                Value xv = vector::TransferReadOp::create(
+                    sk.b, loc, sk.vec(ki, sk.b.getI8Type()), xq,
+                    ValueRange{sk.add(m0, sk.idx(i)), kk}, sk.zero(sk.b.getI8Type()),
+                    ArrayRef<bool>{true});
+                for (int64_t r = 0; r < nr; ++r)
+                  next[r * mr + i] = dotI8(sk, xv, w[r], next[r * mr + i]);
+              }
+              return next;
+            };
+            SmallVector<Value> accs = loopWithAccs(
+                rk, fullSteps, inits,
+                [&](OpBuilder &sb, Value s, ValueRange cur) {
+                  KB sk{sb, loc};
+                  return stepBody(sk, s, sk.mul(s, sk.idx(ki)), false, cur);
+                });
+            if (tail)
+              accs = stepBody(rk, rk.idx(fullSteps), rk.idx(fullSteps * ki),
+                              true, accs);
+            VectorType vf = rk.vec(nr, rb.getF32Type());
+            for (int64_t i = 0; i < mr; ++i) {
+              Value m = rk.add(m0, rk.idx(i));
+              SmallVector<Value> sums;
+              for (int64_t r = 0; r < nr; ++r)
+                sums.push_back(vector::ReductionOp::create(
+                    rb, loc, vector::CombiningKind::ADD, accs[r * mr + i]));
+              Value acc = vector::FromElementsOp::create(
+                  rb, loc, rk.vec(nr, i32), sums);
+              // float(acc) * lhs_scale * w_scale, in the reference's order.
+              Value y = arith::SIToFPOp::create(rb, loc, vf, acc);
+              Value xs = xsScalar ? xsScalar
+                                  : rk.toF32(memref::LoadOp::create(
+                                        rb, loc, xsRow, ValueRange{m}));
+              y = arith::MulFOp::create(rb, loc, y, rk.splat(vf, xs));
+              y = arith::MulFOp::create(rb, loc, y, wScales);
+              emitEpilogue(rk, io, m, n0, y);
+            }
+          });
+          scf::YieldOp::create(tb, loc);
+        });
+    // The temporaries are freed by the buffer deallocation pipeline.
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// One matmul
+//===----------------------------------------------------------------------===//
+
+LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
+  Location loc = op.getLoc();
+  KB k{b, loc};
+  quant::Scheme scheme = op.getQuantScheme();
+  auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  auto resultType = cast<RankedTensorType>(op.getResult().getType());
+  int64_t n = wType.getDimSize(0), kDim = wType.getDimSize(1);
+  if (ShapedType::isDynamic(n) || ShapedType::isDynamic(kDim))
+    return op.emitOpError("qf-lower-to-cpu needs static N and K, got weight ")
+           << wType;
+  if (lhsType.isDynamicDim(lhsType.getRank() - 1))
+    return op.emitOpError("qf-lower-to-cpu needs a static K in the lhs, got ")
+           << lhsType;
+  if (n == 0 || kDim == 0)
+    return op.emitOpError("qf-lower-to-cpu needs non-empty N and K");
+
+  KernelIO io;
+  io.n = n;
+  io.k = kDim;
+  io.act = op.getActivationKind();
+  io.resultElt = resultType.getElementType();
+  Value lhsBuf = toBuffer(b, loc, op.getLhs());
+  io.x = collapseLeading(b, loc, lhsBuf, /*keepLast=*/true);
+  if (Value s = toBuffer(b, loc, op.getLhsScale()))
+    io.lhsScale = collapseLeading(b, loc, s, /*keepLast=*/false);
+  io.bias = toBuffer(b, loc, op.getBias());
+  if (Value r = toBuffer(b, loc, op.getResidual()))
+    io.residual = collapseLeading(b, loc, r, /*keepLast=*/true);
+  io.outScale = toBuffer(b, loc, op.getOutputScale());
+  io.outZp = toBuffer(b, loc, op.getOutputZeroPoint());
+  if (io.outZp)
+    io.outZpUnsigned =
+        cast<RankedTensorType>(op.getOutputZeroPoint().getType())
+            .getElementType()
+            .isUnsignedInteger();
+
+  // The result buffer, [..., M, N] with the lhs's dynamic dims.
+  SmallVector<Value> dynSizes;
+  for (int64_t d = 0; d < resultType.getRank() - 1; ++d)
+    if (resultType.isDynamicDim(d))
+      dynSizes.push_back(memref::DimOp::create(b, loc, lhsBuf, d));
+  auto outType =
+      MemRefType::get(resultType.getShape(), resultType.getElementType());
+  Value outBuf = memref::AllocOp::create(b, loc, outType, dynSizes,
+                                         b.getI64IntegerAttr(64));
+  io.out = collapseLeading(b, loc, outBuf, /*keepLast=*/true);
+  Value numRows = memref::DimOp::create(b, loc, io.x, 0);
+
+  std::unique_ptr<WeightSource> floatSource;
+  std::unique_ptr<IntWeightSource> intSource;
+  if (scheme.activation != quant::ActivationMode::None) {
+    intSource = makeIntWeightSource(b, loc, op, cfg);
+    if (!intSource)
+      return failure();
+    IntKernel kernel{cfg, io, *intSource, {}, {}, {}};
+    kernel.emit(k, numRows, scheme.activation);
+  } else {
+    floatSource = makeFloatWeightSource(b, loc, op, cfg);
+    if (!floatSource)
+      return failure();
+    FloatKernel kernel{cfg, io, *floatSource};
+    kernel.emit(k, numRows);
+  }
+
+  Value result = bufferization::ToTensorOp::create(
+      b, loc, resultType, outBuf, /*restrict=*/true, /*writable=*/true);
+  b.replaceOp(op, result);
+  return success();
+}
+
+struct LowerToCPUPass : cpu::impl::QFLowerToCPUBase<LowerToCPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::string error;
+    std::optional<Target> parsed = Target::parse(target, &error);
+    if (!parsed) {
+      module.emitError() << "qf-lower-to-cpu: " << error;
+      return signalPassFailure();
+    }
+    Target resolved = parsed->resolved();
+    if (!resolved.isCPU()) {
+      module.emitError() << "qf-lower-to-cpu: target '" << parsed->str()
+                         << "' is not a CPU target";
+      return signalPassFailure();
+    }
+    KernelConfig cfg = getKernelConfig(resolved);
+
+    SmallVector<MatmulOp> matmuls;
+    module.walk([&](MatmulOp op) { matmuls.push_back(op); });
+    IRRewriter b(&getContext());
+    bool failed = false;
+    for (MatmulOp op : matmuls) {
+      b.setInsertionPoint(op);
+      if (mlir::failed(lowerMatmul(b, op, cfg)))
+        failed = true;
+    }
+    if (failed)
+      return signalPassFailure();
+
+    // Every other qf op takes the reference lowering, which also makes
+    // unsigned integer types signless everywhere (our kernels included).
+    OpPassManager pm(ModuleOp::getOperationName());
+    pm.addPass(qforge::qf::createQFLowerToReference());
+    if (mlir::failed(runPipeline(pm, module)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,91 @@
+//===- CPUToLLVM.cpp - qf-cpu-to-llvm pipeline ---------------------------===//
+//
+// The fused-kernel counterpart of qf-reference-to-llvm: pack constant
+// weights, lower qf.matmul to vector loops, bufferize, and convert everything
+// to the LLVM dialect, with the target's vector features. Built from pass
+// constructors, like the reference pipeline, so it works wherever the library
+// is embedded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Conversion/QFToCPU/Passes.h"
+#include "qforge/Pipelines/Pipelines.h"
+#include "qforge/Support/Target.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
+  cpu::QFLowerToCPUOptions lower;
+  lower.target = target;
+  pm.addPass(cpu::createQFLowerToCPU(lower));
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
+  pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
+  pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+
+  // Vector ops with the target's features: x86vector for x86 targets with
+  // AVX, and reassociated float reductions (the kernels' accumulation order
+  // already differs from the reference; the tree reduction is faster).
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.reassociateFPReductions = true;
+  std::optional<Target> parsed = Target::parse(target);
+  if (parsed) {
+    Target resolved = parsed->resolved();
+    vectorOptions.x86Vector = resolved.arch == Target::Arch::X86_64 &&
+                              resolved.hasFeature("avx2");
+    vectorOptions.armNeon = resolved.arch == Target::Arch::AArch64;
+  }
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+namespace {
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Code generation target (#qf.target text)"),
+      llvm::cl::init("host")};
+};
+} // namespace
+
+void registerCPUPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "qf-cpu-to-llvm",
+      "Pack constant weights, lower qf.matmul to fused vector kernels for "
+      "the target, bufferize, and convert everything to the LLVM dialect "
+      "(runnable with mlir-runner)",
+      [](OpPassManager &pm, const CPUPipelineOptions &options) {
+        buildCPUToLLVMPipeline(pm, options.target);
+      });
+}
+
+} // namespace qforge

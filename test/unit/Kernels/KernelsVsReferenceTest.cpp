@@ -1,0 +1,364 @@
+// The fused CPU kernels (--qf-cpu-to-llvm) against the reference lowering
+// (qforge::buildReferenceToLLVMPipeline): the same qf.matmul functions, on
+// random data quantized with lib/Quant, JIT-compiled both ways in one process.
+//
+// Integer arithmetic (a8w8: int8 activations, i32 accumulation, and every
+// requantized a8w8 output) must match bit for bit. Float accumulation runs in
+// a different order (vector lanes, per-group partial sums, scale applied per
+// group, zero points as s * zp * sum(x)), so float outputs must agree within
+//   |kernel - reference| <= (2K + 16) * 2^-24 * magnitude
+// where magnitude = sum_k |x| * (|W| + |s * zp|) (+ |bias| + |residual|): the
+// standard error bound of a K-term f32 sum, once for each side. A wrong,
+// missing or doubled term is off by ~magnitude / K, far beyond it.
+#include "MatmulHarness.h"
+
+#include "qforge/Pipelines/Pipelines.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <sstream>
+
+namespace {
+
+using namespace qforge::harness;
+
+/// LLVM optimization level of the JIT: the ragged-shape sweep (many
+/// functions) compiles at O0 to keep the suite fast, the other suites at O3
+/// as qforge-bench runs them. The kernels' exactness does not depend on it.
+constexpr unsigned kSweepOptLevel = 0, kOptLevel = 3;
+
+struct Compiled {
+  mlir::MLIRContext context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+};
+
+/// Builds the module twice (its constants are consumed by each pipeline) and
+/// compiles it with the reference and the CPU pipeline.
+bool compileBoth(const std::string &text, const std::vector<std::string> &names,
+                 const std::vector<const MatmulSpec *> &specs,
+                 const std::vector<const MatmulData *> &datas, Compiled &ref,
+                 Compiled &cpu, const std::string &target = "host",
+                 unsigned optLevel = kOptLevel) {
+  std::string error;
+  for (Compiled *c : {&ref, &cpu}) {
+    initialize(c->context);
+    // Two cores shared with other jobs: MLIR's thread pool only adds overhead.
+    c->context.disableMultithreading();
+    c->module = buildModule(c->context, text, names, specs, datas, error);
+    if (!c->module) {
+      ADD_FAILURE() << error;
+      return false;
+    }
+    auto pipeline = [&](mlir::OpPassManager &pm) {
+      if (c == &ref)
+        qforge::buildReferenceToLLVMPipeline(pm);
+      else
+        qforge::buildCPUToLLVMPipeline(pm, target);
+    };
+    c->engine = compile(*c->module, pipeline, error, optLevel);
+    if (!c->engine) {
+      ADD_FAILURE() << (c == &ref ? "reference: " : "cpu: ") << error;
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Compares one call's outputs; returns the number of mismatches.
+int compareOutputs(const std::string &label, const MatmulSpec &spec,
+                   const MatmulData &data, const PreparedCall &refCall,
+                   const PreparedCall &cpuCall) {
+  bool exact = data.scheme.activation != qforge::quant::ActivationMode::None;
+  if (exact) {
+    if (refCall.outBytes == cpuCall.outBytes)
+      return 0;
+  }
+  std::vector<float> ref = outputAsFloats(refCall);
+  std::vector<float> got = outputAsFloats(cpuCall);
+  std::vector<double> mag = magnitudes(spec, data);
+  double slack = (spec.activation == "none") ? 1.0 : 1.25;
+  int bad = 0;
+  for (size_t i = 0; i < ref.size() && bad < 5; ++i) {
+    size_t col = i % spec.n;
+    if (exact) {
+      uint32_t a, b;
+      std::memcpy(&a, &refCall.outBytes[spec.outType == "f32" ? 4 * i : i],
+                  spec.outType == "f32" ? 4 : 1);
+      std::memcpy(&b, &cpuCall.outBytes[spec.outType == "f32" ? 4 * i : i],
+                  spec.outType == "f32" ? 4 : 1);
+      if (ref[i] != got[i] && !(std::isnan(ref[i]) && std::isnan(got[i]))) {
+        ++bad;
+        ADD_FAILURE() << label << " element " << i << " (row " << i / spec.n
+                      << ", col " << col << "): reference " << ref[i]
+                      << ", kernel " << got[i] << " (must be bit-exact)";
+      }
+      continue;
+    }
+    if (spec.outType != "f32") {
+      // Requantized float outputs: the rounding of x / scale may flip.
+      if (std::fabs(ref[i] - got[i]) > 1.0f) {
+        ++bad;
+        ADD_FAILURE() << label << " element " << i << ": reference " << ref[i]
+                      << ", kernel " << got[i] << " (more than one code apart)";
+      }
+      continue;
+    }
+    double m = mag[i];
+    if (spec.bias) {
+      float b;
+      std::memcpy(&b, &data.bias.bytes[4 * col], 4);
+      m += std::fabs(b);
+    }
+    if (spec.residual) {
+      float r;
+      std::memcpy(&r, &data.residual.bytes[4 * i], 4);
+      m += std::fabs(r);
+    }
+    double tol = slack * (2.0 * spec.k + 16.0) * std::ldexp(1.0, -24) * m;
+    double err = std::fabs(double(ref[i]) - double(got[i]));
+    if (!(err <= tol)) {
+      ++bad;
+      ADD_FAILURE() << label << " element " << i << " (row " << i / spec.n
+                    << ", col " << col << "): reference " << ref[i]
+                    << ", kernel " << got[i] << ", |error| " << err
+                    << " > tolerance " << tol;
+    }
+  }
+  return bad;
+}
+
+struct RaggedCase {
+  const char *name;
+  const char *scheme;
+  bool constWeights;
+};
+
+class RaggedShapes : public ::testing::TestWithParam<RaggedCase> {};
+
+// N in {1, 7, 64, 129} x K in {5, 64, 130, 257}, one function each with a
+// dynamic M, each called with M in {1, 3, 17}.
+TEST_P(RaggedShapes, MatchesReference) {
+  const RaggedCase &c = GetParam();
+  const int64_t ns[] = {1, 7, 64, 129}, ks[] = {5, 64, 130, 257};
+  const int64_t ms[] = {1, 3, 17};
+  std::mt19937 rng(20240611);
+  std::vector<MatmulSpec> specs;
+  std::vector<MatmulData> datas;
+  std::vector<std::string> names;
+  std::string text;
+  for (int64_t n : ns)
+    for (int64_t k : ks) {
+      MatmulSpec spec;
+      spec.scheme = c.scheme;
+      spec.n = n;
+      spec.k = k;
+      spec.m = 17;
+      spec.constWeights = c.constWeights;
+      MatmulData data;
+      std::string error = makeData(spec, rng, data);
+      ASSERT_EQ(error, "");
+      names.push_back("mm_n" + std::to_string(n) + "_k" + std::to_string(k));
+      text += functionText(names.back(), spec, data);
+      specs.push_back(spec);
+      datas.push_back(std::move(data));
+    }
+  std::vector<const MatmulSpec *> specPtrs;
+  std::vector<const MatmulData *> dataPtrs;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    specPtrs.push_back(&specs[i]);
+    dataPtrs.push_back(&datas[i]);
+  }
+  Compiled ref, cpu;
+  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "host",
+                          kSweepOptLevel));
+  for (size_t i = 0; i < specs.size(); ++i)
+    for (int64_t m : ms) {
+      MatmulSpec spec = specs[i];
+      spec.m = m;
+      MatmulData data = sliceRows(spec, datas[i], m);
+      std::string label = std::string(c.scheme) + " M=" + std::to_string(m) +
+                          " N=" + std::to_string(spec.n) +
+                          " K=" + std::to_string(spec.k);
+      PreparedCall refCall, cpuCall;
+      std::string error;
+      ASSERT_TRUE(prepare(*ref.engine, names[i], spec, data, refCall, error))
+          << error;
+      ASSERT_TRUE(prepare(*cpu.engine, names[i], spec, data, cpuCall, error))
+          << error;
+      refCall.invoke();
+      cpuCall.invoke();
+      // The kernel wrote every element (the buffer starts as 0xA5 filler).
+      ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
+    }
+}
+
+#define QF_RAGGED(NAME, SCHEME)                                                \
+  RaggedCase{NAME "_args", SCHEME, false}, RaggedCase{NAME "_const", SCHEME, true}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schemes, RaggedShapes,
+    ::testing::Values(QF_RAGGED("f32", "f32"), QF_RAGGED("w8", "w8"),
+                      QF_RAGGED("w8asym", "w8asym"),
+                      QF_RAGGED("w8_tensor", "w8-tensor"),
+                      QF_RAGGED("w4g32", "w4g32"),
+                      QF_RAGGED("w4g64asym", "w4g64asym"),
+                      QF_RAGGED("w4g128", "w4g128"),
+                      QF_RAGGED("w4g128_f16", "w4g128-f16"),
+                      QF_RAGGED("w2g32", "w2g32"),
+                      QF_RAGGED("w2g64asym", "w2g64asym"),
+                      QF_RAGGED("nf4g64", "nf4g64"),
+                      QF_RAGGED("nf4g32_bf16", "nf4g32-bf16"),
+                      QF_RAGGED("fp4g32", "fp4g32"),
+                      QF_RAGGED("fp8", "fp8"), QF_RAGGED("fp8e5m2", "fp8e5m2"),
+                      QF_RAGGED("a8w8", "a8w8"),
+                      QF_RAGGED("a8w8_static", "a8w8-static"),
+                      QF_RAGGED("a8w8_tensor", "a8w8-tensor")),
+    [](const ::testing::TestParamInfo<RaggedCase> &info) {
+      return std::string(info.param.name);
+    });
+
+//===----------------------------------------------------------------------===//
+// Epilogues, batch dims, lhs types
+//===----------------------------------------------------------------------===//
+
+struct EpilogueCase {
+  const char *name;
+  MatmulSpec spec;
+};
+
+MatmulSpec make(const char *scheme, int64_t m, int64_t n, int64_t k,
+                std::function<void(MatmulSpec &)> edit = nullptr) {
+  MatmulSpec s;
+  s.scheme = scheme;
+  s.m = m;
+  s.n = n;
+  s.k = k;
+  if (edit)
+    edit(s);
+  return s;
+}
+
+std::vector<EpilogueCase> epilogueCases() {
+  return {
+      {"w8_bias_relu", make("w8", 5, 37, 70, [](MatmulSpec &s) {
+         s.bias = true;
+         s.activation = "relu";
+       })},
+      {"w4g32_bias_gelu_residual", make("w4g32", 3, 33, 100, [](MatmulSpec &s) {
+         s.bias = true;
+         s.activation = "gelu";
+         s.residual = true;
+       })},
+      {"nf4g64_silu_residual_staticM", make("nf4g64", 4, 20, 128, [](MatmulSpec &s) {
+         s.activation = "silu";
+         s.residual = true;
+         s.dynamicM = false;
+       })},
+      {"w8_requant_i8", make("w8", 3, 19, 64, [](MatmulSpec &s) {
+         s.bias = true;
+         s.outType = "i8";
+       })},
+      {"w4g64asym_batch", make("w4g64asym", 3, 9, 200, [](MatmulSpec &s) {
+         s.batch = {2};
+         s.bias = true;
+         s.residual = true;
+       })},
+      {"w8_f16_lhs", make("w8", 3, 12, 40, [](MatmulSpec &s) { s.lhsType = "f16"; })},
+      {"f32_bf16_lhs", make("f32", 2, 12, 40, [](MatmulSpec &s) { s.lhsType = "bf16"; })},
+      {"a8w8_bias_gelu_residual", make("a8w8", 5, 21, 77, [](MatmulSpec &s) {
+         s.bias = true;
+         s.activation = "gelu";
+         s.residual = true;
+       })},
+      {"a8w8_requant_ui8", make("a8w8", 4, 30, 64, [](MatmulSpec &s) {
+         s.bias = true;
+         s.activation = "relu";
+         s.outType = "ui8";
+       })},
+      {"a8w8static_requant_i8_silu", make("a8w8-static", 3, 17, 50, [](MatmulSpec &s) {
+         s.activation = "silu";
+         s.outType = "i8";
+       })},
+      {"a8w8_i8_lhs_per_row", make("a8w8", 6, 10, 45, [](MatmulSpec &s) {
+         s.lhsType = "i8";
+         s.perRowLhsScale = true;
+         s.bias = true;
+       })},
+      {"a8w8_i8_lhs_tensor_scale_batch", make("a8w8", 3, 10, 45, [](MatmulSpec &s) {
+         s.lhsType = "i8";
+         s.batch = {2};
+         s.dynamicM = false;
+       })},
+  };
+}
+
+class Epilogues : public ::testing::Test {};
+
+TEST_F(Epilogues, MatchReference) {
+  std::vector<EpilogueCase> cases = epilogueCases();
+  std::mt19937 rng(77);
+  std::vector<MatmulData> datas(cases.size());
+  std::vector<std::string> names;
+  std::vector<const MatmulSpec *> specPtrs;
+  std::vector<const MatmulData *> dataPtrs;
+  std::string text;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    ASSERT_EQ(makeData(cases[i].spec, rng, datas[i]), "") << cases[i].name;
+    names.push_back(cases[i].name);
+    text += functionText(names.back(), cases[i].spec, datas[i]);
+    specPtrs.push_back(&cases[i].spec);
+    dataPtrs.push_back(&datas[i]);
+  }
+  Compiled ref, cpu;
+  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu));
+  for (size_t i = 0; i < cases.size(); ++i) {
+    PreparedCall refCall, cpuCall;
+    std::string error;
+    ASSERT_TRUE(prepare(*ref.engine, names[i], cases[i].spec, datas[i], refCall,
+                        error))
+        << error;
+    ASSERT_TRUE(prepare(*cpu.engine, names[i], cases[i].spec, datas[i], cpuCall,
+                        error))
+        << error;
+    refCall.invoke();
+    cpuCall.invoke();
+    EXPECT_EQ(compareOutputs(cases[i].name, cases[i].spec, datas[i], refCall,
+                             cpuCall),
+              0);
+  }
+}
+
+// A target without AVX2 takes 128-bit vectors (4 f32 lanes) and the portable
+// integer dot product: still exact / within the bound.
+TEST(Targets, PortableX86WithoutAVX2) {
+  std::vector<MatmulSpec> specs = {make("w4g32", 3, 9, 70),
+                                   make("a8w8", 3, 9, 70)};
+  std::mt19937 rng(5);
+  std::vector<MatmulData> datas(specs.size());
+  std::vector<std::string> names = {"w4", "a8"};
+  std::string text;
+  std::vector<const MatmulSpec *> specPtrs;
+  std::vector<const MatmulData *> dataPtrs;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    ASSERT_EQ(makeData(specs[i], rng, datas[i]), "");
+    text += functionText(names[i], specs[i], datas[i]);
+    specPtrs.push_back(&specs[i]);
+    dataPtrs.push_back(&datas[i]);
+  }
+  Compiled ref, cpu;
+  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "x86_64"));
+  for (size_t i = 0; i < specs.size(); ++i) {
+    PreparedCall refCall, cpuCall;
+    std::string error;
+    ASSERT_TRUE(prepare(*ref.engine, names[i], specs[i], datas[i], refCall, error));
+    ASSERT_TRUE(prepare(*cpu.engine, names[i], specs[i], datas[i], cpuCall, error));
+    refCall.invoke();
+    cpuCall.invoke();
+    EXPECT_EQ(compareOutputs(names[i], specs[i], datas[i], refCall, cpuCall), 0);
+  }
+}
+
+} // namespace

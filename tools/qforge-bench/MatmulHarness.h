@@ -1,0 +1,127 @@
+//===- MatmulHarness.h - Build, JIT and run qf.matmul kernels ---*- C++ -*-===//
+//
+// Shared by qforge-bench and the kernel unit tests: random data quantized
+// with the numeric core, a qf.matmul function per case (weights bound as
+// constants, or passed as arguments), compiled with either the reference
+// pipeline or the CPU pipeline and run through mlir::ExecutionEngine.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_TOOLS_QFORGE_BENCH_MATMULHARNESS_H
+#define QFORGE_TOOLS_QFORGE_BENCH_MATMULHARNESS_H
+
+#include "qforge/Quant/QuantizeTensor.h"
+#include "qforge/Quant/Scheme.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace qforge::harness {
+
+/// One qf.matmul function.
+struct MatmulSpec {
+  std::string scheme = "f32";
+  std::vector<int64_t> batch; ///< Leading (static) batch dims of lhs.
+  int64_t m = 1;              ///< Rows per batch entry (at run time).
+  bool dynamicM = true;       ///< The function takes any M.
+  int64_t n = 1, k = 1;
+  std::string lhsType = "f32"; ///< f32 | f16 | bf16 | i8 (a8 schemes)
+  bool perRowLhsScale = false; ///< i8 lhs: per-row instead of rank-0 scale
+  bool bias = false, residual = false;
+  std::string activation = "none"; ///< none | relu | gelu | silu
+  std::string outType = "f32";     ///< f32 | i8 | ui8 (requantized)
+  bool constWeights = true; ///< weights/scales/zero points as constants
+};
+
+/// A raw buffer with its MLIR element type and shape.
+struct Buffer {
+  std::string elt; ///< MLIR element type text ("f32", "ui4", "f8E4M3FN", ...)
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes; ///< one element per 1, 2 or 4 bytes
+  int64_t numElements() const;
+  std::string tensorType() const; ///< "tensor<3x4xf32>"
+};
+
+/// Everything one matmul call reads, in storage form, plus the float view of
+/// the weights (for error bounds).
+struct MatmulData {
+  quant::Scheme scheme;
+  Buffer x, w, scale, zeroPoint, lhsScale, bias, residual, outScale, outZp;
+  std::vector<float> xF32;      ///< lhs as f32 [rows, K] (rows = batch * M)
+  std::vector<float> wDequant;  ///< W as the reference dequantizes it [N, K]
+  std::vector<float> zeroTerms; ///< |scale * zero_point| per weight element
+  int64_t rows = 0;             ///< batch * M
+};
+
+/// Random data for `spec` (normal weights and activations; the weights
+/// quantized with lib/Quant under the scheme). Returns an error text on a
+/// bad scheme.
+std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
+                     MatmulData &data);
+
+/// The first `m` rows (of a spec without batch dims) of data made for more
+/// rows: same weights, fewer activations.
+MatmulData sliceRows(const MatmulSpec &spec, const MatmulData &data, int64_t m);
+
+/// `func.func @<name>` computing the matmul of `spec` into an out-param
+/// memref (llvm.emit_c_interface). Arguments, in order: lhs, weight, scale,
+/// zero point, lhs scale, bias, residual, out scale, out zp (those present),
+/// then the output.
+std::string functionText(const std::string &name, const MatmulSpec &spec,
+                         const MatmulData &data);
+
+/// Everything registered that the pipelines need, and the LLVM native target.
+void initialize(mlir::MLIRContext &context);
+
+/// Parses `text`; if constWeights, binds weight, scale and zero point of
+/// every function `@<names[i]>` to arith.constant values of datas[i].
+mlir::OwningOpRef<mlir::ModuleOp>
+buildModule(mlir::MLIRContext &context, const std::string &text,
+            const std::vector<std::string> &names,
+            const std::vector<const MatmulSpec *> &specs,
+            const std::vector<const MatmulData *> &datas, std::string &error);
+
+/// Runs `pipeline` on the module and JIT-compiles it for the host (LLVM IR
+/// optimization and code generation at `optLevel`, 0..3).
+std::unique_ptr<mlir::ExecutionEngine>
+compile(mlir::ModuleOp module,
+        const std::function<void(mlir::OpPassManager &)> &pipeline,
+        std::string &error, unsigned optLevel = 3);
+
+/// Calls @name of a compiled module on `data`, writing the [rows, N] output
+/// (f32 as floats; i8/ui8 results widened to float) to `out`.
+/// `weightsOverride` replaces the weight buffer argument (non-const only).
+bool run(mlir::ExecutionEngine &engine, const std::string &name,
+         const MatmulSpec &spec, const MatmulData &data,
+         std::vector<float> &out, std::string &error);
+
+/// Lower-level: the c-interface entry of @name and its argument descriptors.
+struct PreparedCall {
+  void *fn = nullptr;
+  std::vector<std::vector<int64_t>> descriptors; ///< one blob per argument
+  std::vector<uint8_t> outBytes;
+  std::string outElt;
+  void invoke();
+};
+bool prepare(mlir::ExecutionEngine &engine, const std::string &name,
+             const MatmulSpec &spec, const MatmulData &data,
+             PreparedCall &call, std::string &error);
+/// The output of a prepared call as floats.
+std::vector<float> outputAsFloats(const PreparedCall &call);
+
+/// sum_k |x[m,k]| * (|W[n,k]| + |scale * zero_point|): the magnitude of the
+/// terms a kernel adds up, for float error bounds. [rows, N].
+std::vector<double> magnitudes(const MatmulSpec &spec, const MatmulData &data);
+
+} // namespace qforge::harness
+
+#endif
