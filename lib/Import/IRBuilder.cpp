@@ -25,9 +25,11 @@ bool IRBuilder::same(OpFoldResult x, OpFoldResult y) {
   if (vx == vy)
     return true;
   // The same dim of the same tensor, queried twice.
-  auto dx = vx.getDefiningOp<tensor::DimOp>(), dy = vy.getDefiningOp<tensor::DimOp>();
+  auto dx = vx.getDefiningOp<tensor::DimOp>(),
+       dy = vy.getDefiningOp<tensor::DimOp>();
   return dx && dy && dx.getSource() == dy.getSource() &&
-         dx.getConstantIndex() && dx.getConstantIndex() == dy.getConstantIndex();
+         dx.getConstantIndex() &&
+         dx.getConstantIndex() == dy.getConstantIndex();
 }
 
 Value IRBuilder::indexValue(OpFoldResult v) {
@@ -44,7 +46,8 @@ OpFoldResult IRBuilder::add(OpFoldResult x, OpFoldResult y) {
     return y;
   if (cy == 0)
     return x;
-  return arith::AddIOp::create(b, loc, indexValue(x), indexValue(y)).getResult();
+  return arith::AddIOp::create(b, loc, indexValue(x), indexValue(y))
+      .getResult();
 }
 
 OpFoldResult IRBuilder::sub(OpFoldResult x, OpFoldResult y) {
@@ -53,7 +56,8 @@ OpFoldResult IRBuilder::sub(OpFoldResult x, OpFoldResult y) {
     return index(*cx - *cy);
   if (cy == 0)
     return x;
-  return arith::SubIOp::create(b, loc, indexValue(x), indexValue(y)).getResult();
+  return arith::SubIOp::create(b, loc, indexValue(x), indexValue(y))
+      .getResult();
 }
 
 OpFoldResult IRBuilder::mul(OpFoldResult x, OpFoldResult y) {
@@ -64,7 +68,8 @@ OpFoldResult IRBuilder::mul(OpFoldResult x, OpFoldResult y) {
     return y;
   if (cy == 1)
     return x;
-  return arith::MulIOp::create(b, loc, indexValue(x), indexValue(y)).getResult();
+  return arith::MulIOp::create(b, loc, indexValue(x), indexValue(y))
+      .getResult();
 }
 
 OpFoldResult IRBuilder::floorDiv(OpFoldResult x, int64_t y) {
@@ -190,8 +195,8 @@ Value IRBuilder::indexToFloat(OpFoldResult v, Type floatType) {
 /// Groups of a rank-`fullRank` shape in which the dims at `unit` (sorted)
 /// join a neighbouring kept dim: trailing ones the one before, leading ones
 /// the first. Empty when nothing is kept (rank-0 side).
-static SmallVector<ReassociationIndices>
-unitDimGroups(int64_t fullRank, ArrayRef<int64_t> unit) {
+static SmallVector<ReassociationIndices> unitDimGroups(int64_t fullRank,
+                                                       ArrayRef<int64_t> unit) {
   SmallVector<ReassociationIndices> groups;
   ReassociationIndices pending;
   for (int64_t d = 0; d < fullRank; ++d) {
@@ -284,14 +289,15 @@ Value IRBuilder::reshape(Value v, ArrayRef<OpFoldResult> target) {
   // What is left: a middle part collapsed to one dim and expanded again.
   // expand_shape groups with several dynamic dims do not lower (upstream
   // expand-strided-metadata); tensor.reshape with a shape operand does.
-  int64_t dynamicTargets = llvm::count_if(
-      dstMidDims, [](OpFoldResult d) { return !constant(d); });
+  int64_t dynamicTargets =
+      llvm::count_if(dstMidDims, [](OpFoldResult d) { return !constant(d); });
   if (srcMid == 0 || dstMid == 0 || dynamicTargets > 1) {
     SmallVector<Value> dims;
     for (OpFoldResult t : target)
       dims.push_back(indexValue(t));
     Value shape = tensor::FromElementsOp::create(
-        b, loc, RankedTensorType::get({int64_t(target.size())}, b.getIndexType()),
+        b, loc,
+        RankedTensorType::get({int64_t(target.size())}, b.getIndexType()),
         dims);
     return tensor::ReshapeOp::create(b, loc, targetType, v, shape);
   }
@@ -316,8 +322,9 @@ Value IRBuilder::reshape(Value v, ArrayRef<OpFoldResult> target) {
     SmallVector<OpFoldResult> collapsed(src.begin(), src.begin() + prefix);
     collapsed.push_back(midSize);
     collapsed.append(src.end() - suffix, src.end());
-    current = tensor::CollapseShapeOp::create(b, loc, tensorType(collapsed, elt),
-                                              current, groups(src.size(), srcMid));
+    current =
+        tensor::CollapseShapeOp::create(b, loc, tensorType(collapsed, elt),
+                                        current, groups(src.size(), srcMid));
   }
   if (dstMid > 1)
     current = tensor::ExpandShapeOp::create(
@@ -384,7 +391,8 @@ FailureOr<Value> IRBuilder::elementwise(ValueRange inputs, Type outElt,
     maps.push_back(AffineMap::get(rank, 0, exprs, ctx()));
   }
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx()));
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
   Value init = empty(outSizes, outElt);
   auto op = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
@@ -415,8 +423,8 @@ Value IRBuilder::reduce(Value input, ArrayRef<int64_t> axes, TypedAttr init,
   SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx()),
                                  AffineMap::get(rank, 0, outExprs, ctx())};
   auto op = linalg::GenericOp::create(
-      b, loc, TypeRange{acc.getType()}, ValueRange{input}, ValueRange{acc}, maps,
-      iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+      b, loc, TypeRange{acc.getType()}, ValueRange{input}, ValueRange{acc},
+      maps, iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
         Value r = combine(nb, l, ValueRange{args[1], args[0]});
         linalg::YieldOp::create(nb, l, r);
       });

@@ -42,9 +42,20 @@ using mlir::Value;
 /// ONNX TensorProto data types by number (Debian's ONNX 1.13 headers lack the
 /// newer ones, and data_type is an int32 anyway).
 enum OnnxType : int32_t {
-  kFloat = 1, kUInt8 = 2, kInt8 = 3, kUInt16 = 4, kInt16 = 5, kInt32 = 6,
-  kInt64 = 7, kString = 8, kBool = 9, kFloat16 = 10, kDouble = 11,
-  kUInt32 = 12, kUInt64 = 13, kBFloat16 = 16,
+  kFloat = 1,
+  kUInt8 = 2,
+  kInt8 = 3,
+  kUInt16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUInt32 = 12,
+  kUInt64 = 13,
+  kBFloat16 = 16,
 };
 
 /// Name of an ONNX data type ("FLOAT", "INT64", ... or the number).
@@ -52,7 +63,8 @@ std::string onnxTypeName(int32_t type);
 /// Bytes per element of a supported type; 0 for anything else.
 unsigned onnxTypeSize(int32_t type);
 /// The MLIR element type of a supported ONNX type (f32, f64, f16, bf16, i1,
-/// i8, i16, i32, i64); null for the others (unsigned, strings, float8...).
+/// i8, i16, i32, i64, and ui8 for quantized data); null for the others
+/// (wider unsigned types, strings, float8, 4-bit...).
 mlir::Type mlirElementType(mlir::MLIRContext *ctx, int32_t type);
 /// The inverse, for the types above.
 std::optional<int32_t> onnxTypeOf(mlir::Type type);
@@ -138,8 +150,8 @@ struct IRBuilder {
   Value reshape(Value v, llvm::ArrayRef<OpFoldResult> target);
 
   // Structured ops.
-  using BodyFn = std::function<Value(mlir::OpBuilder &, mlir::Location,
-                                     mlir::ValueRange)>;
+  using BodyFn =
+      std::function<Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
   /// numpy-broadcasting elementwise op: one linalg.generic whose body gets
   /// one scalar per input. Fails (with `error` set) on incompatible shapes.
   mlir::FailureOr<Value> elementwise(mlir::ValueRange inputs, mlir::Type outElt,

@@ -11,6 +11,7 @@
 
 #include "qforge/Import/ONNXImporter.h"
 #include "Importer.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -121,15 +122,17 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, StringRef what) {
   const onnx::TypeProto::Tensor &tt = info.type().tensor_type();
   Type elt = mlirElementType(ctx, tt.elem_type());
   if (!elt)
-    return fail(Twine(what) + " '" + info.name() + "' has unsupported element type " +
+    return fail(Twine(what) + " '" + info.name() +
+                "' has unsupported element type " +
                 onnxTypeName(tt.elem_type()));
   if (!tt.has_shape())
     return fail(Twine(what) + " '" + info.name() +
                 "' has no shape (unknown rank is not supported)");
   SmallVector<int64_t> shape;
   for (const onnx::TensorShapeProto::Dimension &d : tt.shape().dim())
-    shape.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value()
-                                                             : ShapedType::kDynamic);
+    shape.push_back(d.has_dim_value() && d.dim_value() >= 0
+                        ? d.dim_value()
+                        : ShapedType::kDynamic);
   return RankedTensorType::get(shape, elt);
 }
 
@@ -218,14 +221,14 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
           define(out, ValueEntry{Value(), nullptr, true});
     };
     auto record = [&](StringRef reason) {
-      std::string opName = domain.empty() ? node.op_type()
-                                          : domain + "." + node.op_type();
-      problems.push_back("node " + describe(node) + " (" + opName +
-                         ", opset " + std::to_string(opset) + "): " +
-                         reason.str());
+      std::string opName =
+          domain.empty() ? node.op_type() : domain + "." + node.op_type();
+      problems.push_back("node " + describe(node) + " (" + opName + ", opset " +
+                         std::to_string(opset) + "): " + reason.str());
       poison();
     };
-    ConvertFn convert = domain.empty() ? lookupConverter(node.op_type()) : nullptr;
+    ConvertFn convert =
+        domain.empty() ? lookupConverter(node.op_type()) : nullptr;
     if (!convert) {
       record("unsupported operator");
       continue;
@@ -296,9 +299,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
             shape[d] = dims[d].dim_value();
             refine = true;
           } else if (shape[d] != dims[d].dim_value()) {
-            (void)fail("graph output '" + out.name() + "' is declared with dim " +
-                       Twine(d) + " = " + Twine(dims[d].dim_value()) +
-                       " but computes " + Twine(shape[d]));
+            (void)fail("graph output '" + out.name() +
+                       "' is declared with dim " + Twine(d) + " = " +
+                       Twine(dims[d].dim_value()) + " but computes " +
+                       Twine(shape[d]));
             return nullptr;
           }
         }
@@ -316,7 +320,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
     if (isOpTriviallyDead(&op))
       op.erase();
-  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "qf.name", StringAttr::get(ctx, out.name()));
 
@@ -334,9 +339,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
 NodeContext::NodeContext(GraphImporter &importer, const onnx::NodeProto &node,
                          int64_t opset, Location loc)
-    : importer(importer), proto(node), version(opset), location(loc),
-      irb{importer.getBuilder(), loc} {}
-
+    : importer(importer), proto(node), version(opset),
+      location(loc), irb{importer.getBuilder(), loc} {}
 
 bool NodeContext::hasInput(int i) const {
   return i < proto.input_size() && !proto.input(i).empty();
@@ -380,8 +384,9 @@ void NodeContext::setOutput(int i, Value v) {
 
 void NodeContext::setOutput(int i, ConstTensor t) {
   if (hasOutput(i))
-    importer.define(proto.output(i),
-                    ValueEntry{Value(), std::make_shared<ConstTensor>(std::move(t))});
+    importer.define(
+        proto.output(i),
+        ValueEntry{Value(), std::make_shared<ConstTensor>(std::move(t))});
 }
 
 void NodeContext::forward(int from, int to) {
@@ -420,7 +425,8 @@ std::string NodeContext::attrString(StringRef name, StringRef dflt) const {
   return a ? a->s() : dflt.str();
 }
 
-std::optional<std::vector<int64_t>> NodeContext::attrInts(StringRef name) const {
+std::optional<std::vector<int64_t>>
+NodeContext::attrInts(StringRef name) const {
   const onnx::AttributeProto *a = attr(name);
   if (!a)
     return std::nullopt;
@@ -466,7 +472,7 @@ LogicalResult NodeContext::requireFloat(int i) {
 
 void registerONNXImportDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  math::MathDialect, tensor::TensorDialect>();
+                  math::MathDialect, tensor::TensorDialect, qf::QFDialect>();
 }
 
 static void loadDialects(MLIRContext *context) {
@@ -475,7 +481,7 @@ static void loadDialects(MLIRContext *context) {
   context->appendDialectRegistry(registry);
   context->loadDialect<arith::ArithDialect, func::FuncDialect,
                        linalg::LinalgDialect, math::MathDialect,
-                       tensor::TensorDialect>();
+                       tensor::TensorDialect, qf::QFDialect>();
 }
 
 OwningOpRef<ModuleOp> importONNXBytes(StringRef bytes, MLIRContext *context,
@@ -494,8 +500,8 @@ OwningOpRef<ModuleOp> importONNXBytes(StringRef bytes, MLIRContext *context,
   google::protobuf::io::CodedInputStream stream(
       reinterpret_cast<const uint8_t *>(bytes.data()), int(bytes.size()));
   stream.SetTotalBytesLimit(INT32_MAX);
-  if (bytes.size() > size_t(INT32_MAX) || !model.ParseFromCodedStream(&stream) ||
-      !stream.ConsumedEntireMessage()) {
+  if (bytes.size() > size_t(INT32_MAX) ||
+      !model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage()) {
     emitError(loc) << "cannot parse ONNX model: not a valid ModelProto "
                       "(corrupt or truncated file?)";
     return nullptr;
@@ -550,17 +556,15 @@ collectingErrors(MLIRContext *context, Fn &&fn) {
 
 llvm::Expected<OwningOpRef<ModuleOp>>
 importONNX(StringRef path, MLIRContext *context, ONNXImportOptions options) {
-  return collectingErrors(context, [&] {
-    return importONNXFile(path, context, options);
-  });
+  return collectingErrors(
+      context, [&] { return importONNXFile(path, context, options); });
 }
 
 llvm::Expected<OwningOpRef<ModuleOp>>
 importONNXFromBytes(StringRef bytes, MLIRContext *context,
                     ONNXImportOptions options) {
-  return collectingErrors(context, [&] {
-    return importONNXBytes(bytes, context, options);
-  });
+  return collectingErrors(
+      context, [&] { return importONNXBytes(bytes, context, options); });
 }
 
 } // namespace qforge

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Importer.h"
+#include "qforge/Dialect/QF/IR/QFOps.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/AffineMap.h"
@@ -31,6 +32,11 @@ RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 int64_t rankOf(Value v) { return typeOf(v).getRank(); }
 Type eltOf(Value v) { return typeOf(v).getElementType(); }
 
+std::string typeName(Type t) {
+  std::optional<int32_t> o = onnxTypeOf(t);
+  return o ? onnxTypeName(*o) : std::string("?");
+}
+
 LogicalResult emitElementwise(NodeContext &n, ValueRange ins, Type outElt,
                               BodyFn body) {
   std::string error;
@@ -42,9 +48,8 @@ LogicalResult emitElementwise(NodeContext &n, ValueRange ins, Type outElt,
 }
 
 /// Sorted, unique, normalized axes.
-std::optional<SmallVector<int64_t>> normalizeAxes(NodeContext &n,
-                                                  ArrayRef<int64_t> axes,
-                                                  int64_t rank) {
+std::optional<SmallVector<int64_t>>
+normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes, int64_t rank) {
   SmallVector<int64_t> out;
   for (int64_t a : axes) {
     std::optional<int64_t> na = n.axis(a, rank);
@@ -73,14 +78,16 @@ LogicalResult convertBinary(NodeContext &n) {
   if (elt != eltOf(b))
     return n.unsupported("operands have different element types");
   bool isFloat = isa<FloatType>(elt);
-  if (!isFloat && (!isa<IntegerType>(elt) || elt.isInteger(1)))
-    return n.unsupported("unsupported element type");
-  return emitElementwise(n, {a, b}, elt,
-                         [isFloat](OpBuilder &b, Location l, ValueRange v) -> Value {
-                           if (isFloat)
-                             return FOp::create(b, l, v[0], v[1]);
-                           return IOp::create(b, l, v[0], v[1]);
-                         });
+  if (!isFloat && (!elt.isSignlessInteger() || elt.isInteger(1)))
+    return n.unsupported("element type " + typeName(elt) +
+                         " (floats and signed integers only)");
+  return emitElementwise(
+      n, {a, b}, elt,
+      [isFloat](OpBuilder &b, Location l, ValueRange v) -> Value {
+        if (isFloat)
+          return FOp::create(b, l, v[0], v[1]);
+        return IOp::create(b, l, v[0], v[1]);
+      });
 }
 
 LogicalResult convertPow(NodeContext &n) {
@@ -90,24 +97,26 @@ LogicalResult convertPow(NodeContext &n) {
   Type elt = eltOf(base);
   // x^2 and x^3 as products, as onnxruntime computes them.
   if (const ConstTensor *e = n.constInput(1))
-    if (std::optional<double> s = e->scalar(); s && (*s == 2.0 || *s == 3.0) &&
-                                               e->shape.empty()) {
+    if (std::optional<double> s = e->scalar();
+        s && (*s == 2.0 || *s == 3.0) && e->shape.empty()) {
       bool cube = *s == 3.0;
-      return emitElementwise(n, {base}, elt,
-                             [cube](OpBuilder &b, Location l, ValueRange v) -> Value {
-                               Value sq = arith::MulFOp::create(b, l, v[0], v[0]);
-                               return cube ? arith::MulFOp::create(b, l, sq, v[0])
-                                           : sq;
-                             });
+      return emitElementwise(
+          n, {base}, elt,
+          [cube](OpBuilder &b, Location l, ValueRange v) -> Value {
+            Value sq = arith::MulFOp::create(b, l, v[0], v[0]);
+            return cube ? arith::MulFOp::create(b, l, sq, v[0]) : sq;
+          });
     }
   Value exp = n.input(1);
   Type expElt = eltOf(exp);
   if (isa<FloatType>(expElt) && expElt != elt)
     return n.unsupported("exponent type differs from the base type");
-  if (expElt.isInteger(1))
-    return n.unsupported("boolean exponent");
+  if (!isa<FloatType>(expElt) &&
+      (!expElt.isSignlessInteger() || expElt.isInteger(1)))
+    return n.unsupported("exponent type " + typeName(expElt));
   return emitElementwise(
-      n, {base, exp}, elt, [elt](OpBuilder &b, Location l, ValueRange v) -> Value {
+      n, {base, exp}, elt,
+      [elt](OpBuilder &b, Location l, ValueRange v) -> Value {
         Value e = v[1];
         if (!isa<FloatType>(e.getType()))
           e = arith::SIToFPOp::create(b, l, elt, e);
@@ -121,17 +130,18 @@ template <UnaryFn fn> LogicalResult convertUnary(NodeContext &n) {
   if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
-  return emitElementwise(n, {x}, eltOf(x),
-                         [](OpBuilder &b, Location l, ValueRange v) {
-                           return fn(b, l, v[0]);
-                         });
+  return emitElementwise(
+      n, {x}, eltOf(x),
+      [](OpBuilder &b, Location l, ValueRange v) { return fn(b, l, v[0]); });
 }
 
 Value fconst(OpBuilder &b, Location l, Type t, double v) {
   return arith::ConstantOp::create(b, l, FloatAttr::get(t, v));
 }
 
-Value sqrtFn(OpBuilder &b, Location l, Value x) { return math::SqrtOp::create(b, l, x); }
+Value sqrtFn(OpBuilder &b, Location l, Value x) {
+  return math::SqrtOp::create(b, l, x);
+}
 Value reluFn(OpBuilder &b, Location l, Value x) {
   return arith::MaximumFOp::create(b, l, x, fconst(b, l, x.getType(), 0.0));
 }
@@ -140,12 +150,24 @@ Value sigmoidFn(OpBuilder &b, Location l, Value x) {
   Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
   return arith::DivFOp::create(b, l, one, arith::AddFOp::create(b, l, one, e));
 }
-Value tanhFn(OpBuilder &b, Location l, Value x) { return math::TanhOp::create(b, l, x); }
-Value erfFn(OpBuilder &b, Location l, Value x) { return math::ErfOp::create(b, l, x); }
-Value expFn(OpBuilder &b, Location l, Value x) { return math::ExpOp::create(b, l, x); }
-Value logFn(OpBuilder &b, Location l, Value x) { return math::LogOp::create(b, l, x); }
-Value negFn(OpBuilder &b, Location l, Value x) { return arith::NegFOp::create(b, l, x); }
-Value absFn(OpBuilder &b, Location l, Value x) { return math::AbsFOp::create(b, l, x); }
+Value tanhFn(OpBuilder &b, Location l, Value x) {
+  return math::TanhOp::create(b, l, x);
+}
+Value erfFn(OpBuilder &b, Location l, Value x) {
+  return math::ErfOp::create(b, l, x);
+}
+Value expFn(OpBuilder &b, Location l, Value x) {
+  return math::ExpOp::create(b, l, x);
+}
+Value logFn(OpBuilder &b, Location l, Value x) {
+  return math::LogOp::create(b, l, x);
+}
+Value negFn(OpBuilder &b, Location l, Value x) {
+  return arith::NegFOp::create(b, l, x);
+}
+Value absFn(OpBuilder &b, Location l, Value x) {
+  return math::AbsFOp::create(b, l, x);
+}
 Value reciprocalFn(OpBuilder &b, Location l, Value x) {
   return arith::DivFOp::create(b, l, fconst(b, l, x.getType(), 1.0), x);
 }
@@ -159,20 +181,23 @@ LogicalResult convertGelu(NodeContext &n) {
   bool useTanh = approx == "tanh";
   Value x = n.input(0);
   return emitElementwise(
-      n, {x}, eltOf(x), [useTanh](OpBuilder &b, Location l, ValueRange v) -> Value {
+      n, {x}, eltOf(x),
+      [useTanh](OpBuilder &b, Location l, ValueRange v) -> Value {
         Value x = v[0];
         Type t = x.getType();
         Value half = fconst(b, l, t, 0.5), one = fconst(b, l, t, 1.0);
         Value inner;
         if (useTanh) {
           // tanh(sqrt(2/pi) * (x + 0.044715 x^3))
-          Value x3 = arith::MulFOp::create(
-              b, l, arith::MulFOp::create(b, l, x, x), x);
+          Value x3 =
+              arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, x, x), x);
           Value s = arith::AddFOp::create(
-              b, l, x, arith::MulFOp::create(b, l, fconst(b, l, t, 0.044715), x3));
+              b, l, x,
+              arith::MulFOp::create(b, l, fconst(b, l, t, 0.044715), x3));
           inner = math::TanhOp::create(
               b, l,
-              arith::MulFOp::create(b, l, fconst(b, l, t, std::sqrt(2.0 / M_PI)), s));
+              arith::MulFOp::create(b, l,
+                                    fconst(b, l, t, std::sqrt(2.0 / M_PI)), s));
         } else {
           inner = math::ErfOp::create(
               b, l, arith::MulFOp::create(b, l, x, fconst(b, l, t, M_SQRT1_2)));
@@ -279,7 +304,8 @@ template <ReduceKind kind> LogicalResult convertReduce(NodeContext &n) {
   case ReduceKind::Max:
   case ReduceKind::Min: {
     double inf = std::numeric_limits<double>::infinity();
-    y = n.ir().reduce(x, *norm, floatAttr(elt, kind == ReduceKind::Max ? -inf : inf),
+    y = n.ir().reduce(x, *norm,
+                      floatAttr(elt, kind == ReduceKind::Max ? -inf : inf),
                       [](OpBuilder &b, Location l, ValueRange v) -> Value {
                         if (kind == ReduceKind::Max)
                           return arith::MaximumFOp::create(b, l, v[0], v[1]);
@@ -328,18 +354,19 @@ LogicalResult convertSoftmax(NodeContext &n) {
   IRBuilder &ir = n.ir();
   Type elt = eltOf(x);
   SmallVector<int64_t> axes = {*axis};
-  Value max = ir.reduce(x, axes,
-                        floatAttr(elt, -std::numeric_limits<double>::infinity()),
-                        [](OpBuilder &b, Location l, ValueRange v) -> Value {
-                          return arith::MaximumFOp::create(b, l, v[0], v[1]);
-                        });
+  Value max = ir.reduce(
+      x, axes, floatAttr(elt, -std::numeric_limits<double>::infinity()),
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return arith::MaximumFOp::create(b, l, v[0], v[1]);
+      });
   max = ir.insertUnitDims(max, axes);
-  Value e = *ir.elementwise({x, max}, elt,
-                            [](OpBuilder &b, Location l, ValueRange v) -> Value {
-                              return math::ExpOp::create(
-                                  b, l, arith::SubFOp::create(b, l, v[0], v[1]));
-                            },
-                            nullptr);
+  Value e = *ir.elementwise(
+      {x, max}, elt,
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return math::ExpOp::create(b, l,
+                                   arith::SubFOp::create(b, l, v[0], v[1]));
+      },
+      nullptr);
   Value sum = ir.insertUnitDims(sumOver(n, e, axes), axes);
   return emitElementwise(n, {e, sum}, elt,
                          [](OpBuilder &b, Location l, ValueRange v) -> Value {
@@ -363,16 +390,18 @@ LogicalResult convertLayerNorm(NodeContext &n) {
     axes.push_back(d);
   Value count = countOf(n, x, axes);
   Value mean = ir.insertUnitDims(divideBy(n, sumOver(n, x, axes), count), axes);
-  Value centered = *ir.elementwise({x, mean}, elt,
-                                   [](OpBuilder &b, Location l, ValueRange v) -> Value {
-                                     return arith::SubFOp::create(b, l, v[0], v[1]);
-                                   },
-                                   nullptr);
-  Value sq = ir.reduce(centered, axes, floatAttr(elt, 0.0),
-                       [](OpBuilder &b, Location l, ValueRange v) -> Value {
-                         return arith::AddFOp::create(
-                             b, l, v[0], arith::MulFOp::create(b, l, v[1], v[1]));
-                       });
+  Value centered = *ir.elementwise(
+      {x, mean}, elt,
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return arith::SubFOp::create(b, l, v[0], v[1]);
+      },
+      nullptr);
+  Value sq =
+      ir.reduce(centered, axes, floatAttr(elt, 0.0),
+                [](OpBuilder &b, Location l, ValueRange v) -> Value {
+                  return arith::AddFOp::create(
+                      b, l, v[0], arith::MulFOp::create(b, l, v[1], v[1]));
+                });
   Value invStd = *ir.elementwise(
       {sq}, elt,
       [count, eps, elt](OpBuilder &b, Location l, ValueRange v) -> Value {
@@ -390,13 +419,13 @@ LogicalResult convertLayerNorm(NodeContext &n) {
   for (Value v : ins)
     if (eltOf(v) != elt)
       return n.unsupported("Scale and B must have X's element type");
-  if (failed(emitElementwise(n, ins, elt,
-                             [hasBias](OpBuilder &b, Location l, ValueRange v) -> Value {
-                               Value y = arith::MulFOp::create(
-                                   b, l, arith::MulFOp::create(b, l, v[0], v[1]), v[2]);
-                               return hasBias ? arith::AddFOp::create(b, l, y, v[3])
-                                              : y;
-                             })))
+  if (failed(emitElementwise(
+          n, ins, elt,
+          [hasBias](OpBuilder &b, Location l, ValueRange v) -> Value {
+            Value y = arith::MulFOp::create(
+                b, l, arith::MulFOp::create(b, l, v[0], v[1]), v[2]);
+            return hasBias ? arith::AddFOp::create(b, l, y, v[3]) : y;
+          })))
     return failure();
   n.setOutput(1, mean);
   n.setOutput(2, invStd);
@@ -408,12 +437,20 @@ LogicalResult convertLayerNorm(NodeContext &n) {
 //===----------------------------------------------------------------------===//
 
 Value zeroFilled(NodeContext &n, ArrayRef<OpFoldResult> sizes, Type elt) {
-  return n.ir().filled(sizes, elt, floatAttr(elt, 0.0));
+  TypedAttr zero = isa<FloatType>(elt) ? TypedAttr(floatAttr(elt, 0.0))
+                                       : TypedAttr(IntegerAttr::get(elt, 0));
+  return n.ir().filled(sizes, elt, zero);
 }
 
+/// acc + lhs * rhs, float or integer.
 void contractionBody(OpBuilder &b, Location l, ValueRange v) {
-  Value m = arith::MulFOp::create(b, l, v[0], v[1]);
-  linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, v[2], m)));
+  if (isa<FloatType>(v[0].getType())) {
+    Value m = arith::MulFOp::create(b, l, v[0], v[1]);
+    linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, v[2], m)));
+    return;
+  }
+  Value m = arith::MulIOp::create(b, l, v[0], v[1]);
+  linalg::YieldOp::create(b, l, Value(arith::AddIOp::create(b, l, v[2], m)));
 }
 
 /// lhs [rows..., K] times a 2-D weight [K, N] (or [N, K] with `transB`):
@@ -426,7 +463,8 @@ FailureOr<Value> matmulWithMatrix(NodeContext &n, Value lhs, Value w,
   int64_t r = rankOf(lhs);
   OpFoldResult k = ir.size(lhs, r - 1);
   OpFoldResult wk = ir.size(w, transB ? 1 : 0), wn = ir.size(w, transB ? 0 : 1);
-  if (auto a = IRBuilder::constant(k), b = IRBuilder::constant(wk); a && b && *a != *b)
+  if (auto a = IRBuilder::constant(k), b = IRBuilder::constant(wk);
+      a && b && *a != *b)
     return n.unsupported("inner dimensions differ (" + Twine(*a) + " vs " +
                          Twine(*b) + ")");
   SmallVector<OpFoldResult> outSizes = ir.sizes(lhs);
@@ -434,8 +472,9 @@ FailureOr<Value> matmulWithMatrix(NodeContext &n, Value lhs, Value w,
   Type elt = eltOf(lhs);
   Value init = zeroFilled(n, outSizes, elt);
   if (r == 2) {
-    auto mm = linalg::MatmulOp::create(n.b(), n.loc(), TypeRange{init.getType()},
-                                       ValueRange{lhs, w}, ValueRange{init});
+    auto mm =
+        linalg::MatmulOp::create(n.b(), n.loc(), TypeRange{init.getType()},
+                                 ValueRange{lhs, w}, ValueRange{init});
     if (transB) {
       AffineExpr m = getAffineDimExpr(0, ctx), nn = getAffineDimExpr(1, ctx),
                  kk = getAffineDimExpr(2, ctx);
@@ -460,7 +499,8 @@ FailureOr<Value> matmulWithMatrix(NodeContext &n, Value lhs, Value w,
   SmallVector<AffineMap> maps = {
       AffineMap::get(numLoops, 0, lhsExprs, ctx),
       AffineMap::get(numLoops, 0,
-                     transB ? ArrayRef<AffineExpr>{nd, kd} : ArrayRef<AffineExpr>{kd, nd},
+                     transB ? ArrayRef<AffineExpr>{nd, kd}
+                            : ArrayRef<AffineExpr>{kd, nd},
                      ctx),
       AffineMap::get(numLoops, 0, outExprs, ctx)};
   SmallVector<utils::IteratorType> iterators(r, utils::IteratorType::parallel);
@@ -482,7 +522,8 @@ FailureOr<Value> batchedMatmul(NodeContext &n, Value a, Value b) {
   SmallVector<OpFoldResult> outSizes;
   for (int64_t d = 0; d < nb; ++d) {
     int64_t da = d - (nb - (ra - 2)), db = d - (nb - (rb - 2));
-    int64_t sa = da >= 0 ? ta.getDimSize(da) : 1, sb = db >= 0 ? tb.getDimSize(db) : 1;
+    int64_t sa = da >= 0 ? ta.getDimSize(da) : 1,
+            sb = db >= 0 ? tb.getDimSize(db) : 1;
     if (!ShapedType::isDynamic(sa) && sa != 1 && !ShapedType::isDynamic(sb) &&
         sb != 1 && sa != sb)
       return n.unsupported("batch dimensions are not broadcast-compatible");
@@ -530,7 +571,8 @@ FailureOr<Value> batchedMatmul(NodeContext &n, Value a, Value b) {
   SmallVector<AffineMap> maps = {AffineMap::get(numLoops, 0, ea, ctx),
                                  AffineMap::get(numLoops, 0, eb, ctx),
                                  AffineMap::get(numLoops, 0, eo, ctx)};
-  SmallVector<utils::IteratorType> iterators(nb + 2, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iterators(nb + 2,
+                                             utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   Value init = zeroFilled(n, outSizes, eltOf(a));
   return linalg::GenericOp::create(n.b(), n.loc(), TypeRange{init.getType()},
@@ -598,7 +640,8 @@ LogicalResult convertGemm(NodeContext &n) {
   std::string error;
   FailureOr<Value> out = ir.elementwise(
       ins, elt,
-      [alpha, beta, hasC, elt](OpBuilder &b, Location l, ValueRange v) -> Value {
+      [alpha, beta, hasC, elt](OpBuilder &b, Location l,
+                               ValueRange v) -> Value {
         Value r = v[0];
         if (alpha != 1.0)
           r = arith::MulFOp::create(b, l, r, fconst(b, l, elt, alpha));
@@ -675,7 +718,8 @@ LogicalResult windowOf(NodeContext &n, Value x, ArrayRef<int64_t> kernel,
       if (!s)
         return n.unsupported("auto_pad SAME with a dynamic spatial size");
       int64_t o = llvm::divideCeil(*s, w.strides[i]);
-      int64_t total = std::max<int64_t>(0, (o - 1) * w.strides[i] + extent - *s);
+      int64_t total =
+          std::max<int64_t>(0, (o - 1) * w.strides[i] + extent - *s);
       lo = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
       hi = total - lo;
     }
@@ -749,8 +793,7 @@ LogicalResult convertConv(NodeContext &n) {
   // im2col: patches[n, o..., g, cg, k...] = xp[n, g*Cg + cg, o*s + k*dil].
   unsigned numLoops = 2 * d + 3;
   auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> inExprs = {dim(0),
-                                     dim(d + 1) * cg + dim(d + 2)};
+  SmallVector<AffineExpr> inExprs = {dim(0), dim(d + 1) * cg + dim(d + 2)};
   for (int64_t i = 0; i < d; ++i)
     inExprs.push_back(dim(1 + i) * win.strides[i] +
                       dim(d + 3 + i) * win.dilations[i]);
@@ -761,17 +804,18 @@ LogicalResult convertConv(NodeContext &n) {
   for (int64_t k : kernel)
     patchSizes.push_back(ir.index(k));
   Value patchInit = ir.empty(patchSizes, elt);
-  Value patches =
-      linalg::GenericOp::create(
-          n.b(), n.loc(), TypeRange{patchInit.getType()}, ValueRange{xp},
-          ValueRange{patchInit},
-          SmallVector<AffineMap>{AffineMap::get(numLoops, 0, inExprs, ctx),
-                                 AffineMap::getMultiDimIdentityMap(numLoops, ctx)},
-          SmallVector<utils::IteratorType>(numLoops, utils::IteratorType::parallel),
-          [](OpBuilder &b, Location l, ValueRange v) {
-            linalg::YieldOp::create(b, l, v[0]);
-          })
-          .getResult(0);
+  Value patches = linalg::GenericOp::create(
+                      n.b(), n.loc(), TypeRange{patchInit.getType()},
+                      ValueRange{xp}, ValueRange{patchInit},
+                      SmallVector<AffineMap>{
+                          AffineMap::get(numLoops, 0, inExprs, ctx),
+                          AffineMap::getMultiDimIdentityMap(numLoops, ctx)},
+                      SmallVector<utils::IteratorType>(
+                          numLoops, utils::IteratorType::parallel),
+                      [](OpBuilder &b, Location l, ValueRange v) {
+                        linalg::YieldOp::create(b, l, v[0]);
+                      })
+                      .getResult(0);
   int64_t kSize = cg;
   for (int64_t k : kernel)
     kSize *= k;
@@ -786,7 +830,8 @@ LogicalResult convertConv(NodeContext &n) {
     for (int64_t i = d + 1; i < int64_t(numLoops); ++i)
       last.push_back(i);
     groups.push_back(last);
-    Value lhs = tensor::CollapseShapeOp::create(n.b(), n.loc(), patches, groups);
+    Value lhs =
+        tensor::CollapseShapeOp::create(n.b(), n.loc(), patches, groups);
     Value wm = ir.reshape(w, {ir.index(m), ir.index(kSize)});
     FailureOr<Value> mm = matmulWithMatrix(n, lhs, wm, /*transB=*/true);
     if (failed(mm))
@@ -801,7 +846,8 @@ LogicalResult convertConv(NodeContext &n) {
     for (int64_t i = d + 2; i < int64_t(numLoops); ++i)
       last.push_back(i);
     groups.push_back(last);
-    Value lhs = tensor::CollapseShapeOp::create(n.b(), n.loc(), patches, groups);
+    Value lhs =
+        tensor::CollapseShapeOp::create(n.b(), n.loc(), patches, groups);
     int64_t mg = m / group;
     Value wg = ir.reshape(w, {ir.index(group), ir.index(mg), ir.index(kSize)});
     // Loops: n, o..., g, mg, k.
@@ -813,14 +859,16 @@ LogicalResult convertConv(NodeContext &n) {
     we = {dim(d + 1), dim(d + 2), dim(d + 3)};
     for (int64_t i = 0; i <= d + 2; ++i)
       oe.push_back(dim(i));
-    SmallVector<OpFoldResult> outSizes(patchSizes.begin(), patchSizes.begin() + d + 2);
+    SmallVector<OpFoldResult> outSizes(patchSizes.begin(),
+                                       patchSizes.begin() + d + 2);
     outSizes.push_back(ir.index(mg));
     Value init = zeroFilled(n, outSizes, elt);
-    SmallVector<utils::IteratorType> iterators(d + 3, utils::IteratorType::parallel);
+    SmallVector<utils::IteratorType> iterators(d + 3,
+                                               utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
     Value yg = linalg::GenericOp::create(
-                   n.b(), n.loc(), TypeRange{init.getType()}, ValueRange{lhs, wg},
-                   ValueRange{init},
+                   n.b(), n.loc(), TypeRange{init.getType()},
+                   ValueRange{lhs, wg}, ValueRange{init},
                    SmallVector<AffineMap>{AffineMap::get(loops, 0, le, ctx),
                                           AffineMap::get(loops, 0, we, ctx),
                                           AffineMap::get(loops, 0, oe, ctx)},
@@ -881,10 +929,12 @@ template <bool isMax> LogicalResult convertPool(NodeContext &n) {
   // operand, as in linalg's pooling ops.
   unsigned numLoops = 2 + 2 * d;
   auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, winExprs, outExprs = {dim(0), dim(1)};
+  SmallVector<AffineExpr> inExprs = {dim(0), dim(1)}, winExprs,
+                          outExprs = {dim(0), dim(1)};
   SmallVector<OpFoldResult> winSizes;
   for (int64_t i = 0; i < d; ++i) {
-    inExprs.push_back(dim(2 + i) * win.strides[i] + dim(2 + d + i) * win.dilations[i]);
+    inExprs.push_back(dim(2 + i) * win.strides[i] +
+                      dim(2 + d + i) * win.dilations[i]);
     winExprs.push_back(dim(2 + d + i));
     outExprs.push_back(dim(2 + i));
     winSizes.push_back(ir.index((*kernel)[i]));
@@ -893,7 +943,8 @@ template <bool isMax> LogicalResult convertPool(NodeContext &n) {
   SmallVector<OpFoldResult> outSizes = {ir.size(x, 0), ir.size(x, 1)};
   outSizes.append(win.out.begin(), win.out.end());
   Value init = ir.filled(outSizes, elt, padValue);
-  SmallVector<utils::IteratorType> iterators(2 + d, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iterators(2 + d,
+                                             utils::IteratorType::parallel);
   iterators.append(d, utils::IteratorType::reduction);
   Value pooled =
       linalg::GenericOp::create(
@@ -937,7 +988,8 @@ template <bool isMax> LogicalResult convertPool(NodeContext &n) {
     std::optional<int64_t> s = IRBuilder::constant(ir.size(x, 2 + i));
     std::optional<int64_t> o = IRBuilder::constant(win.out[i]);
     if (!s || !o)
-      return n.unsupported("AveragePool with padding needs static spatial sizes");
+      return n.unsupported(
+          "AveragePool with padding needs static spatial sizes");
     int64_t lo = *IRBuilder::constant(win.padLow[i]);
     // The declared (or auto) high pad, without the ceil_mode overhang.
     int64_t explicitHi = *IRBuilder::constant(win.padHigh[i]) - win.overhang[i];
@@ -989,8 +1041,8 @@ LogicalResult reshapeTarget(NodeContext &n, ArrayRef<OpFoldResult> src,
   for (auto [j, v] : llvm::enumerate(shape)) {
     if (v == 0 && !allowZero) {
       if (j >= src.size())
-        return n.unsupported("shape copies dim " + Twine(j) +
-                             " of a rank-" + Twine(src.size()) + " input");
+        return n.unsupported("shape copies dim " + Twine(j) + " of a rank-" +
+                             Twine(src.size()) + " input");
       target.push_back(src[j]);
     } else if (v == -1) {
       if (inferred >= 0)
@@ -1080,8 +1132,8 @@ LogicalResult convertFlatten(NodeContext &n) {
 }
 
 /// Axes from the attribute (before `inputSince`) or input 1.
-FailureOr<std::optional<std::vector<int64_t>>>
-axesOperand(NodeContext &n, int64_t inputSince) {
+FailureOr<std::optional<std::vector<int64_t>>> axesOperand(NodeContext &n,
+                                                           int64_t inputSince) {
   if (n.opset() >= inputSince) {
     if (!n.hasInput(1))
       return std::optional<std::vector<int64_t>>();
@@ -1100,7 +1152,8 @@ LogicalResult convertSqueeze(NodeContext &n) {
   SmallVector<OpFoldResult> src = inputSizes(n, 0);
   SmallVector<int64_t> drop;
   if (*axes) {
-    std::optional<SmallVector<int64_t>> norm = normalizeAxes(n, **axes, src.size());
+    std::optional<SmallVector<int64_t>> norm =
+        normalizeAxes(n, **axes, src.size());
     if (!norm)
       return failure();
     for (int64_t a : *norm)
@@ -1140,7 +1193,8 @@ LogicalResult convertUnsqueeze(NodeContext &n) {
     SmallVector<OpFoldResult> target;
     size_t next = 0;
     for (int64_t d = 0; d < rank; ++d)
-      target.push_back(llvm::is_contained(*norm, d) ? n.ir().index(1) : src[next++]);
+      target.push_back(llvm::is_contained(*norm, d) ? n.ir().index(1)
+                                                    : src[next++]);
     n.setOutput(0, withShape(*c, target));
     return success();
   }
@@ -1222,8 +1276,8 @@ LogicalResult convertConcat(NodeContext &n) {
   Value result = ir.empty(outSizes, elt);
   OpFoldResult offset = ir.index(0);
   for (Value in : ins) {
-    SmallVector<OpFoldResult> offsets(rank, ir.index(0)), sizes = ir.sizes(in),
-        strides(rank, ir.index(1));
+    SmallVector<OpFoldResult> offsets(rank, ir.index(0)),
+        sizes = ir.sizes(in), strides(rank, ir.index(1));
     for (int64_t d = 0; d < rank; ++d)
       if (d != *axis)
         sizes[d] = outSizes[d];
@@ -1260,8 +1314,8 @@ LogicalResult convertSplit(NodeContext &n) {
   SmallVector<OpFoldResult> sizes;
   if (split) {
     if (int64_t(split->size()) != outputs)
-      return n.unsupported("split has " + Twine(split->size()) +
-                           " sizes for " + Twine(outputs) + " outputs");
+      return n.unsupported("split has " + Twine(split->size()) + " sizes for " +
+                           Twine(outputs) + " outputs");
     int64_t total = 0;
     for (int64_t s : *split) {
       if (s < 0)
@@ -1273,7 +1327,8 @@ LogicalResult convertSplit(NodeContext &n) {
       return n.unsupported("split sizes sum to " + Twine(total) + ", dim is " +
                            Twine(*c));
   } else {
-    int64_t parts = n.opset() >= 18 ? n.attrInt("num_outputs", outputs) : outputs;
+    int64_t parts =
+        n.opset() >= 18 ? n.attrInt("num_outputs", outputs) : outputs;
     if (parts != outputs || parts < 1)
       return n.unsupported("num_outputs does not match the outputs");
     // Equal chunks; the last one smaller when the dim does not divide.
@@ -1284,16 +1339,16 @@ LogicalResult convertSplit(NodeContext &n) {
   }
   OpFoldResult offset = ir.index(0);
   for (int64_t i = 0; i < outputs; ++i) {
-    SmallVector<OpFoldResult> offsets(rank, ir.index(0)), sz = ir.sizes(x),
-        strides(rank, ir.index(1));
+    SmallVector<OpFoldResult> offsets(rank, ir.index(0)),
+        sz = ir.sizes(x), strides(rank, ir.index(1));
     offsets[*axis] = offset;
     sz[*axis] = sizes[i];
     // extract_slice cannot express an empty slice at the end of a dim.
     if (IRBuilder::constant(sizes[i]) == 0)
       n.setOutput(i, ir.empty(sz, eltOf(x)));
     else
-      n.setOutput(i, tensor::ExtractSliceOp::create(n.b(), n.loc(), x, offsets, sz,
-                                                    strides)
+      n.setOutput(i, tensor::ExtractSliceOp::create(n.b(), n.loc(), x, offsets,
+                                                    sz, strides)
                          .getResult());
     offset = ir.add(offset, sizes[i]);
   }
@@ -1339,8 +1394,8 @@ LogicalResult convertSlice(NodeContext &n) {
       steps.size() != starts.size())
     return n.unsupported("starts, ends, axes and steps differ in length");
   IRBuilder &ir = n.ir();
-  SmallVector<OpFoldResult> offsets(rank, ir.index(0)), sizes = ir.sizes(x),
-      strides(rank, ir.index(1));
+  SmallVector<OpFoldResult> offsets(rank, ir.index(0)),
+      sizes = ir.sizes(x), strides(rank, ir.index(1));
   SmallVector<int64_t> reversed, seen;
   for (size_t i = 0; i < starts.size(); ++i) {
     std::optional<int64_t> a = n.axis(axes[i], rank);
@@ -1364,7 +1419,8 @@ LogicalResult convertSlice(NodeContext &n) {
         return ir.max(ir.add(dim, ir.index(v)), ir.index(0));
       };
       OpFoldResult s = clamp(starts[i]), e = clamp(ends[i]);
-      OpFoldResult len = ir.max(ir.ceilDiv(ir.sub(e, s), ir.index(step)), ir.index(0));
+      OpFoldResult len =
+          ir.max(ir.ceilDiv(ir.sub(e, s), ir.index(step)), ir.index(0));
       offsets[*a] = s;
       sizes[*a] = len;
       strides[*a] = ir.index(step);
@@ -1382,7 +1438,8 @@ LogicalResult convertSlice(NodeContext &n) {
     reversed.push_back(*a);
   }
   // extract_slice cannot express an empty slice at the end of a dim.
-  if (llvm::any_of(sizes, [](OpFoldResult s) { return IRBuilder::constant(s) == 0; })) {
+  if (llvm::any_of(
+          sizes, [](OpFoldResult s) { return IRBuilder::constant(s) == 0; })) {
     n.setOutput(0, ir.empty(sizes, eltOf(x)));
     return success();
   }
@@ -1402,9 +1459,11 @@ LogicalResult convertSlice(NodeContext &n) {
     y = linalg::GenericOp::create(
             n.b(), n.loc(), TypeRange{init.getType()}, ValueRange{y},
             ValueRange{init},
-            SmallVector<AffineMap>{AffineMap::get(rank, 0, exprs, ctx),
-                                   AffineMap::getMultiDimIdentityMap(rank, ctx)},
-            SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+            SmallVector<AffineMap>{
+                AffineMap::get(rank, 0, exprs, ctx),
+                AffineMap::getMultiDimIdentityMap(rank, ctx)},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
             [](OpBuilder &b, Location l, ValueRange v) {
               linalg::YieldOp::create(b, l, v[0]);
             })
@@ -1441,29 +1500,32 @@ LogicalResult convertGather(NodeContext &n) {
   Value axisSize = ir.indexValue(ir.size(data, *axis));
   Value init = ir.empty(outSizes, eltOf(data));
   int64_t ax = *axis;
-  Value y = linalg::GenericOp::create(
-                n.b(), n.loc(), TypeRange{init.getType()}, ValueRange{indices},
-                ValueRange{init},
-                SmallVector<AffineMap>{AffineMap::get(outRank, 0, idxExprs, ctx),
-                                       AffineMap::getMultiDimIdentityMap(outRank, ctx)},
-                SmallVector<utils::IteratorType>(outRank, utils::IteratorType::parallel),
-                [&](OpBuilder &b, Location l, ValueRange v) {
-                  Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v[0]);
-                  Value zero = arith::ConstantIndexOp::create(b, l, 0);
-                  Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                                    i, zero);
-                  i = arith::SelectOp::create(
-                      b, l, neg, arith::AddIOp::create(b, l, i, axisSize), i);
-                  SmallVector<Value> coords;
-                  for (int64_t d = 0; d < ax; ++d)
-                    coords.push_back(linalg::IndexOp::create(b, l, d));
-                  coords.push_back(i);
-                  for (int64_t d = ax + 1; d < r; ++d)
-                    coords.push_back(linalg::IndexOp::create(b, l, d + q - 1));
-                  Value e = tensor::ExtractOp::create(b, l, data, coords);
-                  linalg::YieldOp::create(b, l, e);
-                })
-                .getResult(0);
+  Value y =
+      linalg::GenericOp::create(
+          n.b(), n.loc(), TypeRange{init.getType()}, ValueRange{indices},
+          ValueRange{init},
+          SmallVector<AffineMap>{
+              AffineMap::get(outRank, 0, idxExprs, ctx),
+              AffineMap::getMultiDimIdentityMap(outRank, ctx)},
+          SmallVector<utils::IteratorType>(outRank,
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &b, Location l, ValueRange v) {
+            Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v[0]);
+            Value zero = arith::ConstantIndexOp::create(b, l, 0);
+            Value neg =
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
+            i = arith::SelectOp::create(
+                b, l, neg, arith::AddIOp::create(b, l, i, axisSize), i);
+            SmallVector<Value> coords;
+            for (int64_t d = 0; d < ax; ++d)
+              coords.push_back(linalg::IndexOp::create(b, l, d));
+            coords.push_back(i);
+            for (int64_t d = ax + 1; d < r; ++d)
+              coords.push_back(linalg::IndexOp::create(b, l, d + q - 1));
+            Value e = tensor::ExtractOp::create(b, l, data, coords);
+            linalg::YieldOp::create(b, l, e);
+          })
+          .getResult(0);
   n.setOutput(0, y);
   return success();
 }
@@ -1511,7 +1573,7 @@ LogicalResult convertCast(NodeContext &n) {
     return n.unsupported("missing 'to'");
   int32_t to = int32_t(toAttr->i());
   Type toType = mlirElementType(n.ctx(), to);
-  if (!toType)
+  if (!toType || toType.isUnsignedInteger())
     return n.unsupported("Cast to " + onnxTypeName(to) + " is not supported");
   if (const ConstTensor *c = n.constInput(0)) {
     // Fold integer casts (shape computations) and no-op casts.
@@ -1529,6 +1591,9 @@ LogicalResult convertCast(NodeContext &n) {
     }
   }
   Value x = n.input(0);
+  if (eltOf(x).isUnsignedInteger())
+    return n.unsupported("Cast from " + typeName(eltOf(x)) +
+                         " is not supported");
   return emitElementwise(n, {x}, toType,
                          [toType](OpBuilder &b, Location l, ValueRange v) {
                            return castScalar(b, l, v[0], toType);
@@ -1561,6 +1626,252 @@ LogicalResult convertConstant(NodeContext &n) {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Pre-quantized graphs
+//===----------------------------------------------------------------------===//
+
+/// ui8 tensors as i8 for arith (same bits).
+Value signless(NodeContext &n, Value v) {
+  auto t = typeOf(v);
+  if (!t.getElementType().isUnsignedInteger())
+    return v;
+  Type i =
+      IntegerType::get(n.ctx(), t.getElementType().getIntOrFloatBitWidth());
+  return tensor::BitcastOp::create(n.b(), n.loc(), t.clone(i), v);
+}
+
+bool isQuantType(Type t) {
+  return t.isSignlessInteger(8) || t.isUnsignedInteger(8);
+}
+
+/// ONNX scale / zero point layout -> qf's: rank-0 per tensor, 1-D per axis,
+/// input-rank blocked. Sets `axis` / `blockSize` and reshapes one-element
+/// 1-D scales to rank 0.
+LogicalResult quantLayout(NodeContext &n, Value x, Value &scale, Value &zp,
+                          IntegerAttr &axisAttr, IntegerAttr &blockAttr) {
+  IRBuilder &ir = n.ir();
+  int64_t rank = rankOf(x);
+  auto st = typeOf(scale);
+  if (!st.getElementType().isF32())
+    return n.unsupported("scale must be float32");
+  if (zp && typeOf(zp).getShape() != st.getShape())
+    return n.unsupported("zero point and scale differ in shape");
+  int64_t blockSize = n.opset() >= 21 ? n.attrInt("block_size", 0) : 0;
+  if (blockSize > 0) {
+    std::optional<int64_t> axis = n.axis(n.attrInt("axis", 1), rank);
+    if (!axis)
+      return failure();
+    if (st.getRank() != rank)
+      return n.unsupported("blocked scale must have the input's rank");
+    axisAttr = n.b().getI64IntegerAttr(*axis);
+    blockAttr = n.b().getI64IntegerAttr(blockSize);
+    return success();
+  }
+  if (st.getRank() == 0)
+    return success();
+  if (st.getRank() == 1 && st.getDimSize(0) == 1) {
+    scale = ir.dropUnitDims(scale, {0});
+    if (zp)
+      zp = ir.dropUnitDims(zp, {0});
+    return success();
+  }
+  if (st.getRank() != 1)
+    return n.unsupported("scale of rank " + Twine(st.getRank()) +
+                         " without block_size");
+  std::optional<int64_t> axis = n.axis(n.attrInt("axis", 1), rank);
+  if (!axis)
+    return failure();
+  axisAttr = n.b().getI64IntegerAttr(*axis);
+  return success();
+}
+
+LogicalResult convertQuantizeLinear(NodeContext &n) {
+  Value x = n.input(0), scale = n.input(1);
+  if (!eltOf(x).isF32())
+    return n.unsupported("input must be float32");
+  Value zp = n.hasInput(2) ? n.input(2) : Value();
+  Type storage;
+  if (zp) {
+    storage = eltOf(zp);
+  } else {
+    int64_t dtype = n.opset() >= 21 ? n.attrInt("output_dtype", 0) : 0;
+    storage =
+        mlirElementType(n.ctx(), dtype ? int32_t(dtype) : int32_t(kUInt8));
+  }
+  if (!storage || !isQuantType(storage))
+    return n.unsupported("output type " +
+                         (storage ? typeName(storage) : std::string("?")) +
+                         " (int8 and uint8 only)");
+  IntegerAttr axis, block;
+  if (failed(quantLayout(n, x, scale, zp, axis, block)))
+    return failure();
+  n.setOutput(0, qforge::qf::QuantizeOp::create(
+                     n.b(), n.loc(), typeOf(x).clone(storage), x, scale, zp,
+                     axis, block, qforge::qf::CodebookAttr())
+                     .getResult());
+  return success();
+}
+
+LogicalResult convertDequantizeLinear(NodeContext &n) {
+  Value x = n.input(0), scale = n.input(1);
+  if (!isQuantType(eltOf(x)))
+    return n.unsupported("input type " + typeName(eltOf(x)) +
+                         " (int8 and uint8 only)");
+  Value zp = n.hasInput(2) ? n.input(2) : Value();
+  if (zp && eltOf(zp) != eltOf(x))
+    return n.unsupported("zero point type differs from the input's");
+  IntegerAttr axis, block;
+  if (failed(quantLayout(n, x, scale, zp, axis, block)))
+    return failure();
+  n.setOutput(0, qforge::qf::DequantizeOp::create(
+                     n.b(), n.loc(), typeOf(x).clone(n.b().getF32Type()), x,
+                     scale, zp, axis, block, qforge::qf::CodebookAttr())
+                     .getResult());
+  return success();
+}
+
+LogicalResult convertDynamicQuantizeLinear(NodeContext &n) {
+  Value x = n.input(0);
+  if (!eltOf(x).isF32())
+    return n.unsupported("input must be float32");
+  Type u8 = IntegerType::get(n.ctx(), 8, IntegerType::Unsigned);
+  auto op = qforge::qf::DynamicQuantizeOp::create(
+      n.b(), n.loc(), typeOf(x).clone(u8),
+      RankedTensorType::get({}, n.b().getF32Type()),
+      RankedTensorType::get({}, u8), x, /*per_row=*/false);
+  for (int i = 0; i < 3; ++i)
+    n.setOutput(i, op->getResult(i));
+  return success();
+}
+
+/// (x - zp) as i32; zp rank 0 or one element, or 1-D along `zpDim` of x
+/// (MatMulInteger's per-row a / per-column b zero points).
+FailureOr<Value> minusZeroPoint(NodeContext &n, Value x, Value zp,
+                                int64_t zpDim) {
+  IRBuilder &ir = n.ir();
+  Type i32 = n.b().getI32Type();
+  bool isUnsigned = eltOf(x).isUnsignedInteger();
+  SmallVector<Value> ins = {signless(n, x)};
+  if (zp) {
+    if (eltOf(zp) != eltOf(x)) {
+      (void)n.unsupported("zero point type differs from the input's");
+      return failure();
+    }
+    zp = signless(n, zp);
+    auto zt = typeOf(zp);
+    if (zt.getRank() > 1) {
+      (void)n.unsupported("zero point of rank " + Twine(zt.getRank()));
+      return failure();
+    }
+    if (zt.getRank() == 1 && zt.getDimSize(0) != 1 && zpDim == rankOf(x) - 2)
+      zp = ir.insertUnitDims(zp, {1}); // per row: [M] -> [M, 1]
+    ins.push_back(zp);
+  }
+  auto ext = [isUnsigned, i32](OpBuilder &b, Location l, Value v) -> Value {
+    return isUnsigned ? Value(arith::ExtUIOp::create(b, l, i32, v))
+                      : Value(arith::ExtSIOp::create(b, l, i32, v));
+  };
+  std::string error;
+  FailureOr<Value> r = ir.elementwise(
+      ins, i32,
+      [ext](OpBuilder &b, Location l, ValueRange v) -> Value {
+        Value a = ext(b, l, v[0]);
+        return v.size() > 1
+                   ? Value(arith::SubIOp::create(b, l, a, ext(b, l, v[1])))
+                   : a;
+      },
+      &error);
+  if (failed(r)) {
+    (void)n.unsupported("zero point: " + error);
+    return failure();
+  }
+  return r;
+}
+
+/// The int32 product of two (zero-point-shifted) 8-bit operands.
+FailureOr<Value> integerMatmul(NodeContext &n, Value a, Value aZp, Value b,
+                               Value bZp) {
+  if (!isQuantType(eltOf(a)) || !isQuantType(eltOf(b))) {
+    (void)n.unsupported("A and B must be int8 or uint8");
+    return failure();
+  }
+  if (rankOf(a) < 2 || rankOf(b) < 2) {
+    (void)n.unsupported("A and B must have rank >= 2");
+    return failure();
+  }
+  FailureOr<Value> a32 = minusZeroPoint(n, a, aZp, rankOf(a) - 2);
+  if (failed(a32))
+    return failure();
+  FailureOr<Value> b32 = minusZeroPoint(n, b, bZp, rankOf(b) - 1);
+  if (failed(b32))
+    return failure();
+  return rankOf(*b32) == 2 ? matmulWithMatrix(n, *a32, *b32, false)
+                           : batchedMatmul(n, *a32, *b32);
+}
+
+LogicalResult convertMatMulInteger(NodeContext &n) {
+  FailureOr<Value> y =
+      integerMatmul(n, n.input(0), n.hasInput(2) ? n.input(2) : Value(),
+                    n.input(1), n.hasInput(3) ? n.input(3) : Value());
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  return success();
+}
+
+LogicalResult convertQLinearMatMul(NodeContext &n) {
+  for (int i : {1, 4, 6})
+    if (!eltOf(n.input(i)).isF32() || typeOf(n.input(i)).getNumElements() != 1)
+      return n.unsupported("scales must be one float32 value each");
+  Value yZp = n.input(7);
+  Type storage = eltOf(yZp);
+  if (!isQuantType(storage) || typeOf(yZp).getNumElements() != 1)
+    return n.unsupported("y_zero_point must be one int8 or uint8 value");
+  FailureOr<Value> acc =
+      integerMatmul(n, n.input(0), n.input(2), n.input(3), n.input(5));
+  if (failed(acc))
+    return failure();
+  // y = saturate(rint(acc * (a_scale * b_scale / y_scale)) + y_zero_point),
+  // as ONNX's reference computes it (in double).
+  bool isUnsigned = storage.isUnsignedInteger();
+  double lo = isUnsigned ? 0 : -128, hi = isUnsigned ? 255 : 127;
+  IRBuilder &ir = n.ir();
+  Type i8 = n.b().getI8Type();
+  std::string error;
+  FailureOr<Value> y = ir.elementwise(
+      {*acc, n.input(1), n.input(4), n.input(6), signless(n, yZp)}, i8,
+      [=](OpBuilder &b, Location l, ValueRange v) -> Value {
+        Type f64 = b.getF64Type();
+        auto wide = [&](Value f) {
+          return arith::ExtFOp::create(b, l, f64, f);
+        };
+        Value m = arith::DivFOp::create(
+            b, l, arith::MulFOp::create(b, l, wide(v[1]), wide(v[2])),
+            wide(v[3]));
+        Value zp = isUnsigned ? Value(arith::UIToFPOp::create(b, l, f64, v[4]))
+                              : Value(arith::SIToFPOp::create(b, l, f64, v[4]));
+        Value d = arith::AddFOp::create(
+            b, l,
+            arith::MulFOp::create(b, l,
+                                  arith::SIToFPOp::create(b, l, f64, v[0]), m),
+            zp);
+        d = math::RoundEvenOp::create(b, l, d);
+        d = arith::MaximumFOp::create(b, l, d, fconst(b, l, f64, lo));
+        d = arith::MinimumFOp::create(b, l, d, fconst(b, l, f64, hi));
+        Value q = arith::FPToSIOp::create(b, l, b.getI32Type(), d);
+        return arith::TruncIOp::create(b, l, i8, q);
+      },
+      &error);
+  if (failed(y))
+    return n.unsupported(error);
+  Value out = *y;
+  if (isUnsigned)
+    out = tensor::BitcastOp::create(n.b(), n.loc(), typeOf(out).clone(storage),
+                                    out);
+  n.setOutput(0, out);
+  return success();
+}
+
 const llvm::StringMap<ConvertFn> &converters() {
   static const llvm::StringMap<ConvertFn> table = {
       {"Abs", convertUnary<absFn>},
@@ -1571,7 +1882,9 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"Constant", convertConstant},
       {"Conv", convertConv},
       {"Div", convertBinary<arith::DivFOp, arith::DivSIOp>},
+      {"DequantizeLinear", convertDequantizeLinear},
       {"Dropout", convertDropout},
+      {"DynamicQuantizeLinear", convertDynamicQuantizeLinear},
       {"Erf", convertUnary<erfFn>},
       {"Exp", convertUnary<expFn>},
       {"Flatten", convertFlatten},
@@ -1583,10 +1896,13 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"LayerNormalization", convertLayerNorm},
       {"Log", convertUnary<logFn>},
       {"MatMul", convertMatMul},
+      {"MatMulInteger", convertMatMulInteger},
       {"MaxPool", convertPool<true>},
       {"Mul", convertBinary<arith::MulFOp, arith::MulIOp>},
       {"Neg", convertUnary<negFn>},
       {"Pow", convertPow},
+      {"QLinearMatMul", convertQLinearMatMul},
+      {"QuantizeLinear", convertQuantizeLinear},
       {"Reciprocal", convertUnary<reciprocalFn>},
       {"ReduceMax", convertReduce<ReduceKind::Max>},
       {"ReduceMean", convertReduce<ReduceKind::Mean>},

@@ -16,33 +16,60 @@ namespace qforge::onnx_import {
 
 std::string onnxTypeName(int32_t type) {
   switch (type) {
-  case kFloat: return "FLOAT";
-  case kUInt8: return "UINT8";
-  case kInt8: return "INT8";
-  case kUInt16: return "UINT16";
-  case kInt16: return "INT16";
-  case kInt32: return "INT32";
-  case kInt64: return "INT64";
-  case kString: return "STRING";
-  case kBool: return "BOOL";
-  case kFloat16: return "FLOAT16";
-  case kDouble: return "DOUBLE";
-  case kUInt32: return "UINT32";
-  case kUInt64: return "UINT64";
-  case 14: return "COMPLEX64";
-  case 15: return "COMPLEX128";
-  case kBFloat16: return "BFLOAT16";
-  case 17: return "FLOAT8E4M3FN";
-  case 18: return "FLOAT8E4M3FNUZ";
-  case 19: return "FLOAT8E5M2";
-  case 20: return "FLOAT8E5M2FNUZ";
-  case 21: return "UINT4";
-  case 22: return "INT4";
-  case 23: return "FLOAT4E2M1";
-  case 24: return "FLOAT8E8M0";
-  case 25: return "UINT2";
-  case 26: return "INT2";
-  default: return "data type " + std::to_string(type);
+  case kFloat:
+    return "FLOAT";
+  case kUInt8:
+    return "UINT8";
+  case kInt8:
+    return "INT8";
+  case kUInt16:
+    return "UINT16";
+  case kInt16:
+    return "INT16";
+  case kInt32:
+    return "INT32";
+  case kInt64:
+    return "INT64";
+  case kString:
+    return "STRING";
+  case kBool:
+    return "BOOL";
+  case kFloat16:
+    return "FLOAT16";
+  case kDouble:
+    return "DOUBLE";
+  case kUInt32:
+    return "UINT32";
+  case kUInt64:
+    return "UINT64";
+  case 14:
+    return "COMPLEX64";
+  case 15:
+    return "COMPLEX128";
+  case kBFloat16:
+    return "BFLOAT16";
+  case 17:
+    return "FLOAT8E4M3FN";
+  case 18:
+    return "FLOAT8E4M3FNUZ";
+  case 19:
+    return "FLOAT8E5M2";
+  case 20:
+    return "FLOAT8E5M2FNUZ";
+  case 21:
+    return "UINT4";
+  case 22:
+    return "INT4";
+  case 23:
+    return "FLOAT4E2M1";
+  case 24:
+    return "FLOAT8E8M0";
+  case 25:
+    return "UINT2";
+  case 26:
+    return "INT2";
+  default:
+    return "data type " + std::to_string(type);
   }
 }
 
@@ -50,6 +77,7 @@ unsigned onnxTypeSize(int32_t type) {
   switch (type) {
   case kBool:
   case kInt8:
+  case kUInt8:
     return 1;
   case kInt16:
   case kFloat16:
@@ -69,29 +97,52 @@ unsigned onnxTypeSize(int32_t type) {
 Type mlirElementType(MLIRContext *ctx, int32_t type) {
   Builder b(ctx);
   switch (type) {
-  case kFloat: return b.getF32Type();
-  case kDouble: return b.getF64Type();
-  case kFloat16: return b.getF16Type();
-  case kBFloat16: return b.getBF16Type();
-  case kBool: return b.getI1Type();
-  case kInt8: return b.getI8Type();
-  case kInt16: return b.getI16Type();
-  case kInt32: return b.getI32Type();
-  case kInt64: return b.getI64Type();
-  default: return {};
+  case kFloat:
+    return b.getF32Type();
+  case kDouble:
+    return b.getF64Type();
+  case kFloat16:
+    return b.getF16Type();
+  case kBFloat16:
+    return b.getBF16Type();
+  case kBool:
+    return b.getI1Type();
+  case kInt8:
+    return b.getI8Type();
+  case kUInt8:
+    return IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  case kInt16:
+    return b.getI16Type();
+  case kInt32:
+    return b.getI32Type();
+  case kInt64:
+    return b.getI64Type();
+  default:
+    return {};
   }
 }
 
 std::optional<int32_t> onnxTypeOf(Type type) {
-  if (type.isF32()) return kFloat;
-  if (type.isF64()) return kDouble;
-  if (type.isF16()) return kFloat16;
-  if (type.isBF16()) return kBFloat16;
-  if (type.isSignlessInteger(1)) return kBool;
-  if (type.isSignlessInteger(8)) return kInt8;
-  if (type.isSignlessInteger(16)) return kInt16;
-  if (type.isSignlessInteger(32)) return kInt32;
-  if (type.isSignlessInteger(64)) return kInt64;
+  if (type.isF32())
+    return kFloat;
+  if (type.isF64())
+    return kDouble;
+  if (type.isF16())
+    return kFloat16;
+  if (type.isBF16())
+    return kBFloat16;
+  if (type.isSignlessInteger(1))
+    return kBool;
+  if (type.isSignlessInteger(8))
+    return kInt8;
+  if (type.isUnsignedInteger(8))
+    return kUInt8;
+  if (type.isSignlessInteger(16))
+    return kInt16;
+  if (type.isSignlessInteger(32))
+    return kInt32;
+  if (type.isSignlessInteger(64))
+    return kInt64;
   return std::nullopt;
 }
 
@@ -138,12 +189,35 @@ std::optional<std::vector<int64_t>> ConstTensor::toInts() const {
   for (int64_t i = 0; i < n; ++i) {
     const char *p = data.data() + i * onnxTypeSize(type);
     switch (type) {
-    case kBool: out[i] = *p != 0; break;
-    case kInt8: out[i] = int8_t(*p); break;
-    case kInt16: { int16_t v; std::memcpy(&v, p, 2); out[i] = v; break; }
-    case kInt32: { int32_t v; std::memcpy(&v, p, 4); out[i] = v; break; }
-    case kInt64: { int64_t v; std::memcpy(&v, p, 8); out[i] = v; break; }
-    default: return std::nullopt;
+    case kBool:
+      out[i] = *p != 0;
+      break;
+    case kInt8:
+      out[i] = int8_t(*p);
+      break;
+    case kUInt8:
+      out[i] = uint8_t(*p);
+      break;
+    case kInt16: {
+      int16_t v;
+      std::memcpy(&v, p, 2);
+      out[i] = v;
+      break;
+    }
+    case kInt32: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      out[i] = v;
+      break;
+    }
+    case kInt64: {
+      int64_t v;
+      std::memcpy(&v, p, 8);
+      out[i] = v;
+      break;
+    }
+    default:
+      return std::nullopt;
     }
   }
   return out;
@@ -157,15 +231,30 @@ std::optional<std::vector<double>> ConstTensor::toDoubles() const {
   for (int64_t i = 0; i < n; ++i) {
     const char *p = data.data() + i * onnxTypeSize(type);
     switch (type) {
-    case kFloat: { float v; std::memcpy(&v, p, 4); out[i] = v; break; }
-    case kDouble: { std::memcpy(&out[i], p, 8); break; }
+    case kFloat: {
+      float v;
+      std::memcpy(&v, p, 4);
+      out[i] = v;
+      break;
+    }
+    case kDouble: {
+      std::memcpy(&out[i], p, 8);
+      break;
+    }
     case kFloat16: {
-      uint16_t h; std::memcpy(&h, p, 2); out[i] = halfToFloat(h); break;
+      uint16_t h;
+      std::memcpy(&h, p, 2);
+      out[i] = halfToFloat(h);
+      break;
     }
     case kBFloat16: {
-      uint16_t h; std::memcpy(&h, p, 2);
-      uint32_t bits = uint32_t(h) << 16; float f; std::memcpy(&f, &bits, 4);
-      out[i] = f; break;
+      uint16_t h;
+      std::memcpy(&h, p, 2);
+      uint32_t bits = uint32_t(h) << 16;
+      float f;
+      std::memcpy(&f, &bits, 4);
+      out[i] = f;
+      break;
     }
     }
   }
@@ -216,7 +305,8 @@ static llvm::Error fail(const onnx::TensorProto &proto, const Twine &msg) {
 }
 
 template <typename Field>
-static void copyField(const Field &field, int32_t type, std::vector<char> &out) {
+static void copyField(const Field &field, int32_t type,
+                      std::vector<char> &out) {
   unsigned size = onnxTypeSize(type);
   out.resize(size_t(field.size()) * size);
   for (int i = 0; i < field.size(); ++i) {
@@ -287,8 +377,8 @@ llvm::Expected<ConstTensor> decodeTensor(const onnx::TensorProto &proto,
                              " bytes of data");
     uint64_t fileSize;
     if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))
-      return fail(proto, "cannot read external data file '" + path + "': " +
-                             ec.message());
+      return fail(proto, "cannot read external data file '" + path +
+                             "': " + ec.message());
     if (uint64_t(offset) + uint64_t(length) > fileSize)
       return fail(proto, "external data file '" + path + "' has " +
                              Twine(fileSize) + " bytes, needs " +
@@ -298,8 +388,8 @@ llvm::Expected<ConstTensor> decodeTensor(const onnx::TensorProto &proto,
     auto buffer = llvm::MemoryBuffer::getFileSlice(path, length, offset,
                                                    /*IsVolatile=*/false);
     if (!buffer)
-      return fail(proto, "cannot read external data file '" + path + "': " +
-                             buffer.getError().message());
+      return fail(proto, "cannot read external data file '" + path +
+                             "': " + buffer.getError().message());
     t.data.assign((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
     return t;
   }
@@ -331,8 +421,8 @@ llvm::Expected<ConstTensor> decodeTensor(const onnx::TensorProto &proto,
     break;
   }
   if (count != n)
-    return fail(proto, "has " + Twine(count) + " elements, expected " +
-                           Twine(n));
+    return fail(proto,
+                "has " + Twine(count) + " elements, expected " + Twine(n));
   return t;
 }
 

@@ -1,4 +1,5 @@
-//===- qforge-import.cpp - ONNX model to MLIR ------------------------------===//
+//===- qforge-import.cpp - ONNX model to MLIR
+//------------------------------===//
 //
 //   qforge-import MODEL.onnx -o MODEL.mlir
 //
@@ -46,9 +47,10 @@ static cl::opt<int64_t> maxDense(
              "as dense<...>; larger float32 ones become dense_resource blobs"),
     cl::init(16), cl::cat(category));
 
-static cl::opt<bool> emitBytecode("emit-bytecode",
-                                  cl::desc("Write MLIR bytecode instead of text"),
-                                  cl::init(false), cl::cat(category));
+static cl::opt<bool>
+    emitBytecode("emit-bytecode",
+                 cl::desc("Write MLIR bytecode instead of text"),
+                 cl::init(false), cl::cat(category));
 
 static cl::opt<bool> elideResources(
     "elide-resource-blobs",

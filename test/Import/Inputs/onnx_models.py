@@ -245,6 +245,50 @@ def dynamic_reshape():
     return m, [rand(r, 3, 6, 4)]
 
 
+def qdq_mlp():
+    """A QDQ graph as quantization tools write it: uint8 activations per
+    tensor, int8 weights per output channel, float matmuls between."""
+    r = rng(8)
+    w = rand(r, 16, 8, scale=0.3)
+    w_scale = (np.abs(w).max(axis=0) / 127).astype(np.float32)
+    w_q = np.clip(np.rint(w / w_scale), -127, 127).astype(np.int8)
+    nodes = [
+        h.make_node("QuantizeLinear", ["x", "x_scale", "x_zp"], ["xq"], name="x.q"),
+        h.make_node("DequantizeLinear", ["xq", "x_scale", "x_zp"], ["xd"], name="x.dq"),
+        h.make_node("DequantizeLinear", ["w_q", "w_scale"], ["wd"], name="w.dq", axis=1),
+        h.make_node("MatMul", ["xd", "wd"], ["m"], name="fc"),
+        h.make_node("Relu", ["m"], ["a"], name="relu"),
+        h.make_node("QuantizeLinear", ["a", "a_scale", "a_zp"], ["aq"], name="a.q"),
+        h.make_node("DequantizeLinear", ["aq", "a_scale", "a_zp"], ["y"], name="a.dq"),
+    ]
+    inits = [init("x_scale", np.array(0.02, np.float32)), init("x_zp", np.array(128, np.uint8)),
+             init("w_q", w_q), init("w_scale", w_scale),
+             init("a_scale", np.array(0.01, np.float32)), init("a_zp", np.array(0, np.uint8))]
+    m = model(nodes, [vi("x", ["batch", 16])], [vi("y", ["batch", 8])], inits, opset=13)
+    return m, [rand(r, 5, 16)]
+
+
+def dynamic_quant():
+    """onnxruntime's dynamic quantization pattern, and QLinearMatMul."""
+    r = rng(9)
+    w_q = r.integers(0, 256, size=(16, 8)).astype(np.uint8)
+    nodes = [
+        h.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xzp"], name="x.dq"),
+        h.make_node("MatMulInteger", ["xq", "w_q", "xzp", "w_zp"], ["acc"], name="fc"),
+        h.make_node("Cast", ["acc"], ["accf"], name="fc.cast", to=T.FLOAT),
+        h.make_node("Mul", ["xs", "w_scale"], ["s"], name="fc.scale"),
+        h.make_node("Mul", ["accf", "s"], ["y0"], name="fc.out"),
+        h.make_node("QLinearMatMul", ["xq", "xs", "xzp", "w_q", "w_scale", "w_zp", "y_scale", "y_zp"],
+                    ["y1"], name="qfc"),
+    ]
+    inits = [init("w_q", w_q), init("w_zp", np.array(131, np.uint8)),
+             init("w_scale", np.array(0.004, np.float32)),
+             init("y_scale", np.array(0.05, np.float32)), init("y_zp", np.array(120, np.uint8))]
+    m = model(nodes, [vi("x", ["batch", 16])],
+              [vi("y0", ["batch", 8]), vi("y1", ["batch", 8], T.UINT8)], inits, opset=13)
+    return m, [rand(r, 3, 16)]
+
+
 def external_mlp():
     m, inputs = mlp()
     m.graph.name = "external"
@@ -260,6 +304,8 @@ NUMERIC = {
     "shapes": shapes,
     "dynamic_reshape": dynamic_reshape,
     "external_mlp": external_mlp,
+    "qdq_mlp": qdq_mlp,
+    "dynamic_quant": dynamic_quant,
 }
 
 

@@ -85,7 +85,8 @@ TEST(ImportAPI, FromBytes) {
   mlir::MLIRContext context;
   qforge::ONNXImportOptions options;
   options.functionName = "forward";
-  auto module = qforge::importONNXFromBytes(bytesOf(tinyModel()), &context, options);
+  auto module =
+      qforge::importONNXFromBytes(bytesOf(tinyModel()), &context, options);
   ASSERT_TRUE(bool(module)) << llvm::toString(module.takeError());
   auto func = (**module).lookupSymbol<mlir::func::FuncOp>("forward");
   ASSERT_TRUE(func);
@@ -93,8 +94,10 @@ TEST(ImportAPI, FromBytes) {
   auto argType = mlir::cast<mlir::RankedTensorType>(func.getArgumentTypes()[0]);
   EXPECT_TRUE(argType.isDynamicDim(0));
   EXPECT_EQ(argType.getDimSize(1), 4);
-  EXPECT_EQ(func.getArgAttrOfType<mlir::StringAttr>(0, "qf.name").getValue(), "x");
-  EXPECT_EQ(func.getResultAttrOfType<mlir::StringAttr>(0, "qf.name").getValue(), "y");
+  EXPECT_EQ(func.getArgAttrOfType<mlir::StringAttr>(0, "qf.name").getValue(),
+            "x");
+  EXPECT_EQ(func.getResultAttrOfType<mlir::StringAttr>(0, "qf.name").getValue(),
+            "y");
   // 12 weights: dense by default; a blob with maxDenseElements below that.
   int matmuls = 0;
   func.walk([&](mlir::linalg::MatmulOp op) {
@@ -111,11 +114,13 @@ TEST(ImportAPI, FromBytes) {
   EXPECT_EQ(matmuls, 1);
 
   options.maxDenseElements = 4;
-  auto blobbed = qforge::importONNXFromBytes(bytesOf(tinyModel()), &context, options);
+  auto blobbed =
+      qforge::importONNXFromBytes(bytesOf(tinyModel()), &context, options);
   ASSERT_TRUE(bool(blobbed)) << llvm::toString(blobbed.takeError());
   bool sawBlob = false;
   (**blobbed).walk([&](mlir::arith::ConstantOp cst) {
-    if (auto r = mlir::dyn_cast<mlir::DenseF32ResourceElementsAttr>(cst.getValue())) {
+    if (auto r = mlir::dyn_cast<mlir::DenseF32ResourceElementsAttr>(
+            cst.getValue())) {
       sawBlob = true;
       std::optional<llvm::ArrayRef<float>> data = r.tryGetAsArrayRef();
       ASSERT_TRUE(data);
@@ -133,9 +138,12 @@ TEST(ImportAPI, ErrorsAsLlvmErrorAndDiagnostics) {
   auto module = qforge::importONNXFromBytes(bytesOf(m), &context);
   ASSERT_FALSE(bool(module));
   std::string error = llvm::toString(module.takeError());
-  EXPECT_NE(error.find("cannot import 1 ONNX node:"), std::string::npos) << error;
-  EXPECT_NE(error.find("node producing 'y' (Frobnicate, opset 17): unsupported operator"),
-            std::string::npos)
+  EXPECT_NE(error.find("cannot import 1 ONNX node:"), std::string::npos)
+      << error;
+  EXPECT_NE(
+      error.find(
+          "node producing 'y' (Frobnicate, opset 17): unsupported operator"),
+      std::string::npos)
       << error;
 
   // The diagnostics variant reports through the context.
@@ -156,10 +164,12 @@ TEST(ImportAPI, ErrorsAsLlvmErrorAndDiagnostics) {
 TEST(ImportAPI, EveryTruncationIsRejected) {
   std::string bytes = bytesOf(tinyModel());
   mlir::MLIRContext context;
-  context.getDiagEngine().registerHandler([](mlir::Diagnostic &) { return mlir::success(); });
+  context.getDiagEngine().registerHandler(
+      [](mlir::Diagnostic &) { return mlir::success(); });
   ASSERT_TRUE(qforge::importONNXBytes(bytes, &context));
   for (size_t len = 0; len < bytes.size(); ++len)
-    EXPECT_FALSE(qforge::importONNXBytes(llvm::StringRef(bytes.data(), len), &context))
+    EXPECT_FALSE(
+        qforge::importONNXBytes(llvm::StringRef(bytes.data(), len), &context))
         << "a " << len << "-byte prefix of " << bytes.size() << " was accepted";
 }
 
@@ -184,8 +194,13 @@ TEST(ImportAPI, MalformedGraphs) {
   expectError(m, "tensor 'W': has 13 elements, expected 12");
 
   m = tinyModel(4, 3);
-  m.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()
-      ->mutable_shape()->mutable_dim(1)->set_dim_value(5);
+  m.mutable_graph()
+      ->mutable_input(0)
+      ->mutable_type()
+      ->mutable_tensor_type()
+      ->mutable_shape()
+      ->mutable_dim(1)
+      ->set_dim_value(5);
   expectError(m, "inner dimensions differ (5 vs 4)");
 }
 
@@ -201,11 +216,13 @@ TEST(ImportAPI, ExternalDataMustStayInTheModelDirectory) {
   auto module = qforge::importONNXFromBytes(bytesOf(m), &context);
   ASSERT_FALSE(bool(module));
   std::string error = llvm::toString(module.takeError());
-  EXPECT_NE(error.find("must be relative to the model's directory"), std::string::npos)
+  EXPECT_NE(error.find("must be relative to the model's directory"),
+            std::string::npos)
       << error;
 
   // Inside the directory (with an offset): read from there.
-  fs::path dir = fs::temp_directory_path() / ("qforge-import-test-" + std::to_string(getpid()));
+  fs::path dir = fs::temp_directory_path() /
+                 ("qforge-import-test-" + std::to_string(getpid()));
   fs::create_directories(dir);
   {
     std::ofstream out(dir / "w.bin", std::ios::binary);
@@ -229,7 +246,8 @@ TEST(ImportAPI, ExternalDataMustStayInTheModelDirectory) {
   ASSERT_TRUE(bool(ok)) << llvm::toString(ok.takeError());
   bool checked = false;
   (**ok).walk([&](mlir::arith::ConstantOp cst) {
-    if (auto r = mlir::dyn_cast<mlir::DenseF32ResourceElementsAttr>(cst.getValue())) {
+    if (auto r = mlir::dyn_cast<mlir::DenseF32ResourceElementsAttr>(
+            cst.getValue())) {
       EXPECT_EQ((*r.tryGetAsArrayRef())[7], -7.0f);
       checked = true;
     }
@@ -247,8 +265,10 @@ TEST(ImportAPI, ImportsEveryGeneratedModelFile) {
   mlir::MLIRContext context;
   int count = 0;
   for (const auto &e : fs::directory_iterator(dir)) {
-    auto module = qforge::importONNX((e.path() / "model.onnx").string(), &context);
-    EXPECT_TRUE(bool(module)) << e.path() << ": " << llvm::toString(module.takeError());
+    auto module =
+        qforge::importONNX((e.path() / "model.onnx").string(), &context);
+    EXPECT_TRUE(bool(module))
+        << e.path() << ": " << llvm::toString(module.takeError());
     ++count;
   }
   EXPECT_GE(count, 8);

@@ -61,18 +61,40 @@ const std::map<std::string, std::string> kUnsupported = {
 /// Backend cases that must be present and pass (guards against a generator
 /// that silently produces nothing).
 const char *const kMustPass[] = {
-    "test_add_bcast", "test_averagepool_2d_pads_count_include_pad",
-    "test_averagepool_2d_ceil", "test_cast_FLOAT_to_FLOAT16", "test_concat_3d_axis_1",
-    "test_conv_with_strides_and_asymmetric_padding", "test_div_bcast", "test_erf",
-    "test_flatten_axis0", "test_gather_2d_indices", "test_gather_negative_indices",
-    "test_gelu_tanh_2", "test_gemm_all_attributes", "test_globalaveragepool",
-    "test_layer_normalization_4d_axis1", "test_matmul_4d", "test_matmul_bcast",
-    "test_matmul_1d_3d", "test_maxpool_2d_ceil", "test_maxpool_3d_dilations",
-    "test_pow_bcast_array", "test_reduce_mean_keepdims_random", "test_relu",
-    "test_reshape_negative_extended_dims", "test_sigmoid", "test_slice_neg_steps",
-    "test_softmax_axis_0", "test_split_variable_parts_2d_opset18",
-    "test_squeeze_negative_axes", "test_sqrt", "test_sub_bcast", "test_tanh",
-    "test_transpose_all_permutations_3", "test_unsqueeze_unsorted_axes",
+    "test_add_bcast",
+    "test_averagepool_2d_pads_count_include_pad",
+    "test_averagepool_2d_ceil",
+    "test_cast_FLOAT_to_FLOAT16",
+    "test_concat_3d_axis_1",
+    "test_conv_with_strides_and_asymmetric_padding",
+    "test_div_bcast",
+    "test_erf",
+    "test_flatten_axis0",
+    "test_gather_2d_indices",
+    "test_gather_negative_indices",
+    "test_gelu_tanh_2",
+    "test_gemm_all_attributes",
+    "test_globalaveragepool",
+    "test_layer_normalization_4d_axis1",
+    "test_matmul_4d",
+    "test_matmul_bcast",
+    "test_matmul_1d_3d",
+    "test_maxpool_2d_ceil",
+    "test_maxpool_3d_dilations",
+    "test_pow_bcast_array",
+    "test_reduce_mean_keepdims_random",
+    "test_relu",
+    "test_reshape_negative_extended_dims",
+    "test_sigmoid",
+    "test_slice_neg_steps",
+    "test_softmax_axis_0",
+    "test_split_variable_parts_2d_opset18",
+    "test_squeeze_negative_axes",
+    "test_sqrt",
+    "test_sub_bcast",
+    "test_tanh",
+    "test_transpose_all_permutations_3",
+    "test_unsqueeze_unsorted_axes",
 };
 
 struct Case {
@@ -96,14 +118,16 @@ std::vector<Case> listCases(const std::string &set) {
   return out;
 }
 
-std::optional<ConstTensor> loadTensor(const fs::path &path, std::string &error) {
+std::optional<ConstTensor> loadTensor(const fs::path &path,
+                                      std::string &error) {
   onnx::TensorProto proto;
   std::ifstream in(path, std::ios::binary);
   if (!in || !proto.ParseFromIstream(&in)) {
     error = "cannot parse " + path.string();
     return std::nullopt;
   }
-  llvm::Expected<ConstTensor> t = decodeTensor(proto, path.parent_path().string());
+  llvm::Expected<ConstTensor> t =
+      decodeTensor(proto, path.parent_path().string());
   if (!t) {
     error = llvm::toString(t.takeError());
     return std::nullopt;
@@ -144,8 +168,10 @@ mlir::DialectRegistry &registry() {
 
 /// A strided memref descriptor for `rank` dims: allocated, aligned, offset,
 /// sizes, strides (the layout of StridedMemRefType and of the LLVM struct).
-std::vector<int64_t> descriptor(const void *data, llvm::ArrayRef<int64_t> shape) {
-  std::vector<int64_t> d = {int64_t(intptr_t(data)), int64_t(intptr_t(data)), 0};
+std::vector<int64_t> descriptor(const void *data,
+                                llvm::ArrayRef<int64_t> shape) {
+  std::vector<int64_t> d = {int64_t(intptr_t(data)), int64_t(intptr_t(data)),
+                            0};
   d.insert(d.end(), shape.begin(), shape.end());
   std::vector<int64_t> strides(shape.size(), 1);
   for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
@@ -176,7 +202,8 @@ struct RunResult {
 
 /// Imports, compiles and runs the model; fails the test on anything but an
 /// import error.
-RunResult run(const fs::path &modelPath, const std::vector<ConstTensor> &inputs) {
+RunResult run(const fs::path &modelPath,
+              const std::vector<ConstTensor> &inputs) {
   RunResult result;
   mlir::MLIRContext context(registry());
   llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>> module =
@@ -220,8 +247,9 @@ RunResult run(const fs::path &modelPath, const std::vector<ConstTensor> &inputs)
   // libgcc lacks; supply it (round to nearest even, quiet NaN).
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap map;
-    map[interner("__truncsfbf2")] = {llvm::orc::ExecutorAddr::fromPtr(&truncToBF16),
-                                     llvm::JITSymbolFlags::Exported};
+    map[interner("__truncsfbf2")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&truncToBF16),
+        llvm::JITSymbolFlags::Exported};
     return map;
   });
 
@@ -230,7 +258,8 @@ RunResult run(const fs::path &modelPath, const std::vector<ConstTensor> &inputs)
   static char nonNull[8];
   std::vector<std::vector<int64_t>> inDescs;
   for (const ConstTensor &t : inputs)
-    inDescs.push_back(descriptor(t.data.empty() ? nonNull : t.data.data(), t.shape));
+    inDescs.push_back(
+        descriptor(t.data.empty() ? nonNull : t.data.data(), t.shape));
   size_t resultWords = 0;
   for (mlir::RankedTensorType t : resultTypes)
     resultWords += 3 + 2 * t.getRank();
@@ -249,9 +278,11 @@ RunResult run(const fs::path &modelPath, const std::vector<ConstTensor> &inputs)
   size_t at = 0;
   for (mlir::RankedTensorType t : resultTypes) {
     int64_t rank = t.getRank();
-    const char *aligned = reinterpret_cast<const char *>(intptr_t(results[at + 1]));
+    const char *aligned =
+        reinterpret_cast<const char *>(intptr_t(results[at + 1]));
     int64_t offset = results[at + 2];
-    std::vector<int64_t> sizes(results.begin() + at + 3, results.begin() + at + 3 + rank);
+    std::vector<int64_t> sizes(results.begin() + at + 3,
+                               results.begin() + at + 3 + rank);
     std::vector<int64_t> strides(results.begin() + at + 3 + rank,
                                  results.begin() + at + 3 + 2 * rank);
     at += 3 + 2 * rank;
@@ -287,7 +318,8 @@ struct Tolerance {
 void compare(const ConstTensor &got, const ConstTensor &want, Tolerance tol,
              const std::string &what) {
   ASSERT_EQ(got.type, want.type) << what << ": element type";
-  ASSERT_EQ(llvm::ArrayRef<int64_t>(got.shape), llvm::ArrayRef<int64_t>(want.shape))
+  ASSERT_EQ(llvm::ArrayRef<int64_t>(got.shape),
+            llvm::ArrayRef<int64_t>(want.shape))
       << what << ": shape";
   if (auto gi = got.toInts()) {
     std::vector<int64_t> wi = *want.toInts();
@@ -313,9 +345,9 @@ void compare(const ConstTensor &got, const ConstTensor &want, Tolerance tol,
     }
     double bound = tol.rtol * std::fabs(w[i]) + atol;
     if (!(std::fabs(g[i] - w[i]) <= bound) && ++failures <= 5)
-      ADD_FAILURE() << what << ": element " << i << " is " << g[i] << ", expected "
-                    << w[i] << " (|diff| " << std::fabs(g[i] - w[i]) << " > "
-                    << bound << ")";
+      ADD_FAILURE() << what << ": element " << i << " is " << g[i]
+                    << ", expected " << w[i] << " (|diff| "
+                    << std::fabs(g[i] - w[i]) << " > " << bound << ")";
   }
   EXPECT_EQ(failures, 0) << what << ": " << failures << " of " << w.size()
                          << " elements out of tolerance";
@@ -344,7 +376,8 @@ TEST_P(ImportNumeric, MatchesReferences) {
     return;
   }
   ASSERT_TRUE(dataError.empty()) << dataError;
-  ASSERT_FALSE(expected.empty() && ort.empty()) << "no reference outputs in " << ds;
+  ASSERT_FALSE(expected.empty() && ort.empty())
+      << "no reference outputs in " << ds;
   RunResult r = run(c.dir / "model.onnx", inputs);
   ASSERT_TRUE(r.importError.empty()) << r.importError;
   if (HasFailure())
@@ -366,8 +399,8 @@ std::string caseName(const ::testing::TestParamInfo<Case> &info) {
   return s;
 }
 
-INSTANTIATE_TEST_SUITE_P(Node, ImportNumeric, ::testing::ValuesIn(listCases("node")),
-                         caseName);
+INSTANTIATE_TEST_SUITE_P(Node, ImportNumeric,
+                         ::testing::ValuesIn(listCases("node")), caseName);
 INSTANTIATE_TEST_SUITE_P(Models, ImportNumeric,
                          ::testing::ValuesIn(listCases("models")), caseName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ImportNumeric);
@@ -388,7 +421,7 @@ TEST(ImportNumericData, CasesArePresent) {
   for (const auto &[name, reason] : kUnsupported)
     EXPECT_TRUE(fs::is_directory(casesDir() / "node" / name))
         << name << " is listed as unsupported but was not generated";
-  EXPECT_GE(listCases("models").size(), 8u);
+  EXPECT_GE(listCases("models").size(), 10u);
 }
 
 } // namespace

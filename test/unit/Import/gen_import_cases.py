@@ -34,6 +34,9 @@ NODE_MODULES = [
     "reducemin", "reducesum", "relu", "reshape", "sigmoid", "slice",
     "softmax", "split", "sqrt", "squeeze", "sub", "tanh", "transpose",
     "unsqueeze",
+    # pre-quantized graphs
+    "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
+    "qlinearmatmul", "quantizelinear",
 ]
 
 # (op type, input index) whose integer operand the importer reads at import
@@ -127,8 +130,13 @@ def gen_node_cases(out):
             continue
         model = case.model
         inputs, outputs = case.data_sets[0]
-        inputs = [numpy_helper.to_array(v) if not isinstance(v, np.ndarray) and hasattr(v, "dims") else v
-                  for v in inputs]
+        def as_array(v):
+            if isinstance(v, (np.generic, int, float)):
+                return np.asarray(v)  # numpy scalars: rank-0 tensors
+            if not isinstance(v, np.ndarray) and hasattr(v, "dims"):
+                return numpy_helper.to_array(v)
+            return v
+        inputs = [as_array(v) for v in inputs]
         if any(not isinstance(v, np.ndarray) for v in inputs):
             continue  # sequences, optionals
         inputs = freeze_shape_inputs(model, inputs)
