@@ -24,6 +24,7 @@ config.substitutions.append(("%mlir_runner_libs", runner_libs))
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = [
     "qforge-opt",
+    "qforge-import",
     "qforge-compile",
     "run_mlp",
     ToolSubst("mlir-runner", unresolved="fatal"),
@@ -35,3 +36,11 @@ tools = [
     ToolSubst("llc", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Python with onnx (the venv): lit tests that write ONNX models use %python
+# and `REQUIRES: onnx`.
+# (It replaces lit's own %python, the interpreter running lit.)
+if os.path.exists(config.qforge_test_python):
+    config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
+    config.substitutions.append(("%python", config.qforge_test_python))
+    config.available_features.add("onnx")

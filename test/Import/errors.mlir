@@ -1,0 +1,50 @@
+// REQUIRES: onnx
+// Errors: one message listing every node that cannot be imported (name, op
+// type, opset, reason), a non-zero exit, and nothing written (an existing
+// output file is left as it was).
+
+// RUN: %python %S/Inputs/onnx_models.py ir_unsupported %t.unsupported.onnx
+// RUN: echo "previous contents" > %t.out
+// RUN: not qforge-import %t.unsupported.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=NODES
+// RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.out
+// RUN: not qforge-import %t.unsupported.onnx -o %t.new.mlir
+// RUN: not ls %t.new.mlir
+
+// NODES: error: cannot import 4 ONNX nodes:
+// NODES-NEXT: node 'hm' (Hardmax, opset 20): unsupported operator
+// NODES-NEXT: node 'topk' (TopK, opset 20): unsupported operator
+// NODES-NEXT: node 'gelu_fast' (Gelu, opset 20): approximate='fast'
+// NODES-NEXT: node producing 'y2' (Hardmax, opset 20): unsupported operator
+// Nodes downstream of an unsupported one are not listed.
+// NODES-NOT: after_hm
+// NODES-NOT: concat
+// KEPT: previous contents
+
+// RUN: not qforge-import %t.does-not-exist.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: cannot open ONNX model '{{.*}}does-not-exist.onnx': No such file or directory
+
+// RUN: %python -c "open('%t.garbage.onnx', 'wb').write(bytes(range(256)) * 4)"
+// RUN: not qforge-import %t.garbage.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=CORRUPT
+// CORRUPT: error: cannot parse ONNX model: not a valid ModelProto (corrupt or truncated file?)
+
+// RUN: %python %S/Inputs/onnx_models.py mlp %t.mlp.onnx
+// RUN: %python -c "d = open('%t.mlp.onnx', 'rb').read(); open('%t.cut.onnx', 'wb').write(d[:len(d) // 2])"
+// RUN: not qforge-import %t.cut.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=CORRUPT
+// RUN: %python -c "d = open('%t.mlp.onnx', 'rb').read(); open('%t.cut2.onnx', 'wb').write(d[:-6])"
+// RUN: not qforge-import %t.cut2.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=NOOPSET
+// NOOPSET: error: the model imports no version of the default ONNX operator set
+// RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.out
+
+// RUN: %python -c "open('%t.empty.onnx', 'wb')"
+// RUN: not qforge-import %t.empty.onnx 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: error: cannot parse ONNX model: the input is empty
+
+// External data: the weights file next to the model is required.
+// RUN: rm -rf %t.dir && mkdir -p %t.dir
+// RUN: %python %S/Inputs/onnx_models.py external_mlp %t.dir/m.onnx
+// RUN: qforge-import %t.dir/m.onnx | FileCheck %s --check-prefix=EXTERNAL
+// EXTERNAL: arith.constant dense_resource<W1> : tensor<64x48xf32>
+// EXTERNAL: W1: "0x04000000
+// RUN: rm %t.dir/m.onnx.weights
+// RUN: not qforge-import %t.dir/m.onnx 2>&1 | FileCheck %s --check-prefix=NOWEIGHTS
+// NOWEIGHTS: error: initializer: tensor 'W1': cannot read external data file '{{.*}}m.onnx.weights': No such file or directory
