@@ -24,7 +24,20 @@ config.substitutions.append(("%mlir_runner_libs", runner_libs))
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = [
     "qforge-opt",
+    "qforge-calibrate",
     ToolSubst("mlir-runner", unresolved="fatal"),
     ToolSubst("mlir-opt", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# LLVM's test utilities (not, count) for RUN lines.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Python with numpy for RUN lines that make samples and check results: the
+# project's venv, else the Python running lit.
+import sys
+qforge_python = getattr(config, "qforge_python", "")
+if not qforge_python or not os.path.exists(qforge_python):
+    qforge_python = sys.executable
+config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
+config.substitutions.append(("%python", qforge_python))
