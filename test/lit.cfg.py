@@ -27,6 +27,7 @@ tools = [
     "qforge-import",
     "qforge-compile",
     "run_mlp",
+    "qforge-calibrate",
     ToolSubst("mlir-runner", unresolved="fatal"),
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),
@@ -37,10 +38,17 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
-# Python with onnx (the venv): lit tests that write ONNX models use %python
-# and `REQUIRES: onnx`.
-# (It replaces lit's own %python, the interpreter running lit.)
-if os.path.exists(config.qforge_test_python):
-    config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
-    config.substitutions.append(("%python", config.qforge_test_python))
+# LLVM's test utilities (not, count) for RUN lines.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Python with numpy and onnx for RUN lines that make samples, write ONNX
+# models and check results: the project's venv (feature `onnx`), else the
+# Python running lit. It replaces lit's own %python.
+import sys
+qforge_python = getattr(config, "qforge_python", "")
+if qforge_python and os.path.exists(qforge_python):
     config.available_features.add("onnx")
+else:
+    qforge_python = sys.executable
+config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
+config.substitutions.append(("%python", qforge_python))

@@ -1,0 +1,834 @@
+//===- qforge-calibrate.cpp - Calibrate a model, or compare two ----------===//
+//
+//   qforge-calibrate MODEL.mlir --inputs SAMPLES.npz -o STATS.safetensors
+//       [--observer minmax|ema|percentile|mse|entropy] [--momentum M]
+//       [--percentile P] [--max-samples N] [--entry NAME]
+//   qforge-calibrate MODEL.mlir --inputs SAMPLES.npz --compare QUANTIZED.mlir
+//       [--json REPORT.json]
+//   qforge-calibrate --dump STATS.safetensors
+//
+// Calibration inserts observers (--qf-insert-observers) if the model has
+// none, JIT-runs the entry function on every sample and writes the
+// statistics (docs/CALIBRATION.md). Comparison runs both models with
+// observers on every matmul's output and reports the relative error and
+// SQNR per model output and per layer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Calibration/Fingerprint.h"
+#include "qforge/Calibration/Npy.h"
+#include "qforge/Calibration/Runner.h"
+#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Transforms/LayerNames.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+using namespace mlir;
+using namespace qforge;
+using namespace qforge::calib;
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory category("qforge-calibrate options");
+
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.mlir>"),
+                               cl::cat(category));
+cl::opt<std::string> inputsPath(
+    "inputs",
+    cl::desc("Samples: a .npz whose arrays arg0, arg1, ... hold the entry "
+             "function's arguments with a leading sample dimension, or a .npy "
+             "for a function of one argument"),
+    cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string> outputPath(
+    "o", cl::desc("Write the statistics to this safetensors file"),
+    cl::value_desc("stats.safetensors"), cl::cat(category));
+cl::opt<ObserverKind> observerKind(
+    "observer", cl::desc("How each value's [min, max] is chosen:"),
+    cl::values(
+        clEnumValN(ObserverKind::MinMax, "minmax", "min and max of all samples"),
+        clEnumValN(ObserverKind::EMA, "ema",
+                   "moving average of each sample's min and max (--momentum)"),
+        clEnumValN(ObserverKind::Percentile, "percentile",
+                   "clip |x| at its --percentile percentile"),
+        clEnumValN(ObserverKind::MSE, "mse",
+                   "clip |x| where int8 quantization error is least"),
+        clEnumValN(ObserverKind::Entropy, "entropy",
+                   "clip |x| where the KL divergence of int8 is least")),
+    cl::init(ObserverKind::MinMax), cl::cat(category));
+cl::opt<double> momentum(
+    "momentum",
+    cl::desc("EMA momentum m in [0, 1): r = m * r + (1 - m) * sample (0.9)"),
+    cl::init(0.9), cl::cat(category));
+cl::opt<double> percentile("percentile",
+                           cl::desc("Percentile of |x| kept, in (0, 100] (99.99)"),
+                           cl::init(99.99), cl::cat(category));
+cl::opt<unsigned> maxSamples("max-samples",
+                             cl::desc("Use at most N samples (0: all)"),
+                             cl::value_desc("N"), cl::init(0), cl::cat(category));
+cl::opt<std::string> entryName(
+    "entry",
+    cl::desc("Function to run (default: the only public function, or "
+             "main / forward)"),
+    cl::value_desc("name"), cl::cat(category));
+cl::opt<bool> observeOutputs(
+    "observe-outputs",
+    cl::desc("When inserting observers, also observe each matmul's output"),
+    cl::init(false), cl::cat(category));
+cl::opt<unsigned> histogramBins("bins",
+                                cl::desc("Histogram bins (even, >= 256; 2048)"),
+                                cl::init(2048), cl::cat(category));
+cl::opt<std::string> comparePath(
+    "compare",
+    cl::desc("Run MODEL and this quantized model on the samples and report "
+             "the error per output and per layer"),
+    cl::value_desc("quantized.mlir"), cl::cat(category));
+cl::opt<std::string> jsonPath("json",
+                              cl::desc("With --compare: write the report as JSON"),
+                              cl::value_desc("report.json"), cl::cat(category));
+cl::opt<std::string> dumpPath(
+    "dump", cl::desc("Print the contents of a stats file and exit"),
+    cl::value_desc("stats.safetensors"), cl::cat(category));
+
+int error(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "qforge-calibrate") << message << "\n";
+  return 1;
+}
+
+int error(llvm::Error err) { return error(llvm::toString(std::move(err))); }
+
+std::string shapeStr(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") +
+         (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
+  return s + "]";
+}
+
+//===----------------------------------------------------------------------===//
+// Progress
+//===----------------------------------------------------------------------===//
+
+class Progress {
+public:
+  Progress(llvm::StringRef label, size_t total)
+      : label(label.str()), total(total),
+        enabled(llvm::sys::Process::StandardErrIsDisplayed()) {}
+  ~Progress() { finish(); }
+  void update(size_t done) {
+    if (!enabled || !total)
+      return;
+    constexpr size_t width = 30;
+    size_t filled = done * width / total;
+    llvm::errs() << "\r" << label << " [" << std::string(filled, '=')
+                 << std::string(width - filled, ' ') << "] " << done << "/"
+                 << total;
+    llvm::errs().flush();
+    shown = true;
+  }
+  void finish() {
+    if (shown)
+      llvm::errs() << "\n";
+    shown = false;
+  }
+
+private:
+  std::string label;
+  size_t total;
+  bool enabled, shown = false;
+};
+
+//===----------------------------------------------------------------------===//
+// Models and samples
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> parseModel(llvm::StringRef path, MLIRContext &context,
+                                 llvm::SourceMgr &sourceMgr) {
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &message);
+  if (!file) {
+    error("cannot read model '" + path + "': " + message);
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    error("cannot parse model '" + path + "'");
+  return module;
+}
+
+bool hasObservers(ModuleOp module) {
+  bool found = false;
+  module.walk([&](qf::ObserveOp) {
+    found = true;
+    return WalkResult::interrupt();
+  });
+  return found;
+}
+
+LogicalResult insertObservers(ModuleOp module, bool outputs) {
+  PassManager pm(module.getContext());
+  qf::QFInsertObserversOptions options;
+  options.outputs = outputs;
+  pm.addPass(qf::createQFInsertObservers(options));
+  return pm.run(module);
+}
+
+bool hasNonFinite(const NpyArray &a, size_t begin, size_t count,
+                  size_t &where, std::string &what) {
+  auto scan = [&](auto tag) {
+    using T = decltype(tag);
+    for (size_t i = 0; i < count; ++i) {
+      T v;
+      std::memcpy(&v, a.data.data() + (begin + i) * sizeof(T), sizeof(T));
+      if (!std::isfinite(v)) {
+        where = i;
+        what = std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+        return true;
+      }
+    }
+    return false;
+  };
+  if (a.kind != 'f')
+    return false;
+  if (a.itemSize == 4)
+    return scan(float());
+  if (a.itemSize == 8)
+    return scan(double());
+  if (a.itemSize == 2) {
+    for (size_t i = 0; i < count; ++i) {
+      uint16_t h;
+      std::memcpy(&h, a.data.data() + (begin + i) * 2, 2);
+      if ((h & 0x7C00) == 0x7C00) {
+        where = i;
+        what = (h & 0x3FF) ? "NaN" : ((h & 0x8000) ? "-Inf" : "+Inf");
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/// The samples, checked against the entry function: one array per argument
+/// named argI, shape [N, <argument shape>], the argument's dtype, the same
+/// N everywhere, finite values.
+struct Samples {
+  std::vector<NpyArray> arrays; ///< by argument index
+  size_t count = 0;
+
+  /// Sample `i` of every argument.
+  std::vector<NpyArray> sample(size_t i) const {
+    std::vector<NpyArray> out;
+    for (const NpyArray &a : arrays) {
+      NpyArray s;
+      s.name = a.name;
+      s.kind = a.kind;
+      s.itemSize = a.itemSize;
+      s.shape.assign(a.shape.begin() + 1, a.shape.end());
+      size_t bytes = size_t(s.numElements()) * a.itemSize;
+      s.data.assign(a.data.begin() + i * bytes, a.data.begin() + (i + 1) * bytes);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+};
+
+llvm::Expected<Samples> loadSamples(llvm::StringRef path,
+                                    const CompiledModel &model) {
+  auto fail = [&](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   (path + ": " + message).str());
+  };
+  llvm::Expected<std::vector<NpyArray>> arrays = readNpyOrNpz(path);
+  if (!arrays)
+    return arrays.takeError();
+  const auto &inputs = model.inputs();
+  std::string fn = "@" + model.entryName().str();
+  std::map<std::string, NpyArray *> byName;
+  for (NpyArray &a : *arrays)
+    byName[a.name] = &a;
+  auto available = [&] {
+    std::vector<std::string> names;
+    for (auto &[n, a] : byName)
+      names.push_back(n);
+    return names.empty() ? std::string("none") : llvm::join(names, ", ");
+  };
+  Samples samples;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::string name = "arg" + std::to_string(i);
+    auto it = byName.find(name);
+    if (it == byName.end())
+      return fail(llvm::formatv("no array '{0}' for argument {1} of {2} ({3}); "
+                                "{2} takes {4} argument(s), the file has: {5}",
+                                name, i, fn, inputs[i].type, inputs.size(),
+                                available()));
+    samples.arrays.push_back(*it->second);
+  }
+  for (auto &[name, a] : byName) {
+    bool known = false;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      known |= name == "arg" + std::to_string(i);
+    if (!known) {
+      std::vector<std::string> expected;
+      for (size_t i = 0; i < inputs.size(); ++i)
+        expected.push_back("arg" + std::to_string(i));
+      return fail(llvm::formatv("array '{0}' is not an argument of {1}, which "
+                                "takes {2} argument(s): {3}",
+                                name, fn, inputs.size(),
+                                expected.empty() ? std::string("none")
+                                                 : llvm::join(expected, ", ")));
+    }
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const NpyArray &a = samples.arrays[i];
+    const TensorSignature &sig = inputs[i];
+    NpyArray expected;
+    expected.kind = sig.kind;
+    expected.itemSize = sig.itemSize;
+    if (a.kind != sig.kind || a.itemSize != sig.itemSize)
+      return fail(llvm::formatv("array '{0}' is {1} but argument {2} of {3} is "
+                                "{4} ({5})",
+                                a.name, a.dtypeName(), i, fn, sig.type,
+                                expected.dtypeName()));
+    std::vector<int64_t> sampleShape;
+    if (!a.shape.empty())
+      sampleShape.assign(a.shape.begin() + 1, a.shape.end());
+    bool ok = !a.shape.empty() && sampleShape.size() == sig.shape.size();
+    for (size_t d = 0; ok && d < sig.shape.size(); ++d)
+      ok = sig.shape[d] < 0 || sig.shape[d] == sampleShape[d];
+    if (!ok)
+      return fail(llvm::formatv(
+          "array '{0}' has shape {1}, i.e. samples of shape {2}, but argument "
+          "{3} of {4} is {5} (shape {6}); the array needs shape [N, {7}]",
+          a.name, shapeStr(a.shape),
+          a.shape.empty() ? std::string("(none: no sample dimension)")
+                          : shapeStr(sampleShape),
+          i, fn, sig.type, shapeStr(sig.shape),
+          shapeStr(sig.shape).substr(1, shapeStr(sig.shape).size() - 2)));
+    size_t n = size_t(a.shape[0]);
+    if (i == 0)
+      samples.count = n;
+    else if (n != samples.count)
+      return fail(llvm::formatv("array '{0}' has {1} samples but '{2}' has {3}",
+                                a.name, n, samples.arrays[0].name, samples.count));
+  }
+  if (inputs.empty())
+    return fail(fn + " takes no arguments; nothing to calibrate on samples");
+  if (samples.count == 0)
+    return fail("the arrays hold no samples (leading dimension 0)");
+  if (maxSamples && samples.count > maxSamples)
+    samples.count = maxSamples;
+  for (const NpyArray &a : samples.arrays) {
+    size_t perSample = size_t(a.numElements() / a.shape[0]);
+    for (size_t s = 0; s < samples.count; ++s) {
+      size_t where;
+      std::string what;
+      if (hasNonFinite(a, s * perSample, perSample, where, what))
+        return fail(llvm::formatv("array '{0}': sample {1} contains {2} (at "
+                                  "flat index {3} of the sample)",
+                                  a.name, s, what, where));
+    }
+  }
+  return samples;
+}
+
+//===----------------------------------------------------------------------===//
+// Sinks
+//===----------------------------------------------------------------------===//
+
+/// Feeds observers' values into statistics (and optionally keeps copies).
+class Collector : public ObserveSink {
+public:
+  Collector(const std::vector<std::string> &ids,
+            std::optional<ObserverOptions> stats, bool capture)
+      : ids(ids), captured(ids.size()) {
+    if (stats)
+      for (const std::string &id : ids)
+        observers.emplace_back(*stats, llvm::StringRef(id).ends_with(".input"));
+    this->capture = capture;
+  }
+
+  llvm::Error observe(unsigned index, const float *data, int64_t rows,
+                      int64_t channels, llvm::ArrayRef<int64_t> shape) override {
+    if (!observers.empty())
+      if (llvm::Error err = observers[index].addBatch(data, rows, channels))
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "observer '" + ids[index] + "': " +
+                                           llvm::toString(std::move(err)));
+    if (capture)
+      captured[index].insert(captured[index].end(), data,
+                             data + size_t(rows) * size_t(channels));
+    return llvm::Error::success();
+  }
+
+  void clearCaptured() {
+    for (auto &c : captured)
+      c.clear();
+  }
+
+  const std::vector<std::string> &ids;
+  std::vector<ValueObserver> observers;
+  std::vector<std::vector<float>> captured;
+  bool capture = false;
+};
+
+std::vector<double> toDoubles(const NpyArray &a) {
+  std::vector<double> out(size_t(a.numElements()));
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char *p = a.data.data() + i * a.itemSize;
+    auto get = [&](auto tag) {
+      decltype(tag) v;
+      std::memcpy(&v, p, sizeof v);
+      return double(v);
+    };
+    if (a.kind == 'f')
+      out[i] = a.itemSize == 4 ? get(float()) : a.itemSize == 8 ? get(double()) : 0.0;
+    else if (a.kind == 'u')
+      out[i] = a.itemSize == 1 ? get(uint8_t()) : a.itemSize == 2 ? get(uint16_t())
+             : a.itemSize == 4 ? get(uint32_t()) : get(uint64_t());
+    else if (a.kind == 'b')
+      out[i] = get(uint8_t());
+    else
+      out[i] = a.itemSize == 1 ? get(int8_t()) : a.itemSize == 2 ? get(int16_t())
+             : a.itemSize == 4 ? get(int32_t()) : get(int64_t());
+  }
+  return out;
+}
+
+struct ErrorAccumulator {
+  double err = 0.0, ref = 0.0;
+  void add(const double *y, const double *q, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      double d = y[i] - q[i];
+      err += d * d;
+      ref += y[i] * y[i];
+    }
+  }
+  void add(const float *y, const float *q, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      double d = double(y[i]) - double(q[i]);
+      err += d * d;
+      ref += double(y[i]) * double(y[i]);
+    }
+  }
+  double relError() const { return std::sqrt(err / ref); }
+  double sqnrDb() const { return 10.0 * std::log10(ref / err); }
+};
+
+llvm::json::Value jsonNumber(double v) {
+  if (std::isfinite(v))
+    return v;
+  return nullptr;
+}
+
+std::string fmt(double v, const char *style) {
+  if (std::isnan(v))
+    return "nan";
+  if (std::isinf(v))
+    return v > 0 ? "inf" : "-inf";
+  return llvm::formatv(style, v).str();
+}
+
+//===----------------------------------------------------------------------===//
+// Modes
+//===----------------------------------------------------------------------===//
+
+/// Shortest text that reads back as the same value.
+std::string num(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+std::string num(float v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+int dumpStats(llvm::StringRef path) {
+  llvm::Expected<StatsFile> stats = readStatsFile(path);
+  if (!stats)
+    return error(stats.takeError());
+  llvm::outs() << "format: " << kStatsFormat << " version " << kStatsVersion
+               << "\nfingerprint: " << stats->fingerprint
+               << "\nobserver: " << stats->observer
+               << "\nmomentum: " << num(stats->momentum)
+               << "\npercentile: " << num(stats->percentile)
+               << "\nsamples: " << stats->samples << "\nids: " << stats->ids.size()
+               << "\n";
+  for (const std::string &id : stats->ids) {
+    const TensorStats &s = *stats->lookup(id);
+    llvm::outs() << llvm::formatv("{0}: min {1} max {2} channels {3} count {4} "
+                                  "hist {5} bins [{6}, {7}] xtx {8}\n",
+                                  id, num(s.min), num(s.max), s.channels, s.count,
+                                  s.hist.size(), num(s.histLow), num(s.histHigh),
+                                  s.hasXtx() ? "yes" : "no");
+  }
+  return 0;
+}
+
+int calibrate(MLIRContext &context) {
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseModel(modelPath, context, sourceMgr);
+  if (!module)
+    return 1;
+  if (auto entry = findEntryFunction(*module, entryName); !entry)
+    return error(modelPath + ": " + llvm::toString(entry.takeError()));
+  std::string fingerprint = computeModelFingerprint(*module);
+  if (!hasObservers(*module) && failed(insertObservers(*module, observeOutputs)))
+    return error("inserting observers into '" + modelPath + "' failed");
+  if (!hasObservers(*module))
+    return error("'" + modelPath + "' has no matmul (or qf.observe) to observe");
+
+  auto model = CompiledModel::compile(*module, entryName, modelPath);
+  if (!model)
+    return error(model.takeError());
+  llvm::Expected<Samples> samples = loadSamples(inputsPath, **model);
+  if (!samples)
+    return error(samples.takeError());
+
+  ObserverOptions options;
+  options.kind = observerKind;
+  options.momentum = momentum;
+  options.percentile = percentile;
+  options.bins = histogramBins;
+  Collector collector((*model)->observeIds(), options, /*capture=*/false);
+  Progress progress("calibrating", samples->count);
+  std::vector<NpyArray> results;
+  for (size_t i = 0; i < samples->count; ++i) {
+    if (llvm::Error err = (*model)->run(samples->sample(i), results, &collector)) {
+      progress.finish();
+      return error(llvm::formatv("sample {0}: {1}", i,
+                                 llvm::toString(std::move(err))).str());
+    }
+    progress.update(i + 1);
+  }
+  progress.finish();
+
+  StatsFile stats;
+  stats.fingerprint = fingerprint;
+  stats.observer = observerKindName(observerKind).str();
+  stats.momentum = momentum;
+  stats.percentile = percentile;
+  stats.samples = int64_t(samples->count);
+  const auto &ids = (*model)->observeIds();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const ValueObserver &obs = collector.observers[i];
+    if (obs.empty()) {
+      llvm::WithColor::warning(llvm::errs(), "qforge-calibrate")
+          << "observer '" << ids[i] << "' never ran; it is left out\n";
+      continue;
+    }
+    if (obs.nonFinite())
+      llvm::WithColor::warning(llvm::errs(), "qforge-calibrate")
+          << "observer '" << ids[i] << "' saw " << obs.nonFinite()
+          << " non-finite values (ignored)\n";
+    stats.ids.push_back(ids[i]);
+    stats.stats[ids[i]] = obs.finalize();
+  }
+  if (llvm::Error err = writeStatsFile(outputPath, stats))
+    return error("cannot write '" + outputPath + "': " +
+                 llvm::toString(std::move(err)));
+
+  llvm::outs() << llvm::formatv("{0,-32} {1,8} {2,10} {3,14} {4,14}\n", "id",
+                                "channels", "count", "min", "max");
+  for (const std::string &id : stats.ids) {
+    const TensorStats &s = stats.stats[id];
+    llvm::outs() << llvm::formatv("{0,-32} {1,8} {2,10} {3,14} {4,14}\n", id,
+                                  s.channels, s.count, num(s.min), num(s.max));
+  }
+  llvm::outs() << "wrote " << outputPath << " (" << stats.ids.size()
+               << " observed values, " << samples->count << " samples, observer "
+               << stats.observer << ")\n";
+  return 0;
+}
+
+struct LayerInfo {
+  std::string scheme, algorithm;
+};
+
+std::map<std::string, LayerInfo> layerInfo(ModuleOp module) {
+  std::map<std::string, LayerInfo> info;
+  for (auto &[op, name] : qf::getLayerNames(module)) {
+    LayerInfo l;
+    if (auto matmul = dyn_cast<qf::MatmulOp>(op))
+      l.scheme = matmul.getQuantScheme().str();
+    else
+      l.scheme = "f32";
+    if (auto algo = op->getAttrOfType<StringAttr>("qf.algorithm"))
+      l.algorithm = algo.getValue().str();
+    info[name] = l;
+  }
+  return info;
+}
+
+int compare(MLIRContext &context) {
+  llvm::SourceMgr refSourceMgr, quantSourceMgr;
+  SourceMgrDiagnosticHandler handler(refSourceMgr, &context);
+  OwningOpRef<ModuleOp> ref = parseModel(modelPath, context, refSourceMgr);
+  if (!ref)
+    return 1;
+  OwningOpRef<ModuleOp> quant;
+  {
+    SourceMgrDiagnosticHandler quantHandler(quantSourceMgr, &context);
+    quant = parseModel(comparePath, context, quantSourceMgr);
+    if (!quant)
+      return 1;
+  }
+  if (auto entry = findEntryFunction(*ref, entryName); !entry)
+    return error(modelPath + ": " + llvm::toString(entry.takeError()));
+  std::string fingerprint = computeModelFingerprint(*ref);
+  if (failed(insertObservers(*ref, /*outputs=*/true)) ||
+      failed(insertObservers(*quant, /*outputs=*/true)))
+    return error("inserting observers failed");
+  std::map<std::string, LayerInfo> layers = layerInfo(*quant);
+
+  auto refModel = CompiledModel::compile(*ref, entryName, modelPath);
+  if (!refModel)
+    return error(refModel.takeError());
+  auto quantModel = CompiledModel::compile(
+      *quant, entryName.empty() ? (*refModel)->entryName() : entryName,
+      comparePath);
+  if (!quantModel)
+    return error(quantModel.takeError());
+
+  const auto &ri = (*refModel)->inputs(), &qi = (*quantModel)->inputs();
+  const auto &ro = (*refModel)->outputs(), &qo = (*quantModel)->outputs();
+  if (ri.size() != qi.size())
+    return error(llvm::formatv("'{0}' takes {1} arguments but '{2}' takes {3}",
+                               modelPath, ri.size(), comparePath, qi.size())
+                     .str());
+  for (size_t i = 0; i < ri.size(); ++i)
+    if (ri[i].type != qi[i].type)
+      return error(llvm::formatv("argument {0} is {1} in '{2}' but {3} in '{4}'",
+                                 i, ri[i].type, modelPath, qi[i].type, comparePath)
+                       .str());
+  if (ro.size() != qo.size())
+    return error(llvm::formatv("'{0}' has {1} results but '{2}' has {3}",
+                               modelPath, ro.size(), comparePath, qo.size())
+                     .str());
+  for (size_t i = 0; i < ro.size(); ++i)
+    if (ro[i].shape != qo[i].shape)
+      return error(llvm::formatv("result {0} is {1} in '{2}' but {3} in '{4}'",
+                                 i, ro[i].type, modelPath, qo[i].type, comparePath)
+                       .str());
+
+  llvm::Expected<Samples> samples = loadSamples(inputsPath, **refModel);
+  if (!samples)
+    return error(samples.takeError());
+
+  // Layers: ids "<layer>.output" observed in both models.
+  struct LayerMatch {
+    std::string name;
+    unsigned refIndex, quantIndex;
+    ErrorAccumulator acc;
+  };
+  std::vector<LayerMatch> matches;
+  const auto &refIds = (*refModel)->observeIds();
+  const auto &quantIds = (*quantModel)->observeIds();
+  for (unsigned r = 0; r < refIds.size(); ++r) {
+    llvm::StringRef id = refIds[r];
+    if (!id.ends_with(".output"))
+      continue;
+    auto it = llvm::find(quantIds, refIds[r]);
+    if (it == quantIds.end()) {
+      llvm::WithColor::warning(llvm::errs(), "qforge-calibrate")
+          << "layer '" << id.drop_back(7) << "' has no counterpart in '"
+          << comparePath << "'\n";
+      continue;
+    }
+    matches.push_back({id.drop_back(7).str(), r,
+                       unsigned(it - quantIds.begin()), {}});
+  }
+
+  std::optional<ObserverOptions> statsOptions;
+  if (!outputPath.empty()) {
+    ObserverOptions options;
+    options.kind = observerKind;
+    options.momentum = momentum;
+    options.percentile = percentile;
+    options.bins = histogramBins;
+    statsOptions = options;
+  }
+  Collector refSink(refIds, statsOptions, /*capture=*/true);
+  Collector quantSink(quantIds, std::nullopt, /*capture=*/true);
+  std::vector<ErrorAccumulator> outputs(ro.size());
+  Progress progress("comparing", samples->count);
+  std::vector<NpyArray> refResults, quantResults;
+  for (size_t i = 0; i < samples->count; ++i) {
+    std::vector<NpyArray> args = samples->sample(i);
+    refSink.clearCaptured();
+    quantSink.clearCaptured();
+    if (llvm::Error err = (*refModel)->run(args, refResults, &refSink)) {
+      progress.finish();
+      return error(llvm::formatv("sample {0}: {1}", i,
+                                 llvm::toString(std::move(err))).str());
+    }
+    if (llvm::Error err = (*quantModel)->run(args, quantResults, &quantSink)) {
+      progress.finish();
+      return error(llvm::formatv("sample {0}: {1}", i,
+                                 llvm::toString(std::move(err))).str());
+    }
+    for (size_t o = 0; o < ro.size(); ++o) {
+      if (refResults[o].shape != quantResults[o].shape) {
+        progress.finish();
+        return error(llvm::formatv("sample {0}: output {1} has shape {2} in "
+                                   "'{3}' but {4} in '{5}'",
+                                   i, o, shapeStr(refResults[o].shape), modelPath,
+                                   shapeStr(quantResults[o].shape), comparePath)
+                         .str());
+      }
+      std::vector<double> y = toDoubles(refResults[o]);
+      std::vector<double> q = toDoubles(quantResults[o]);
+      outputs[o].add(y.data(), q.data(), y.size());
+    }
+    for (LayerMatch &m : matches) {
+      const auto &y = refSink.captured[m.refIndex];
+      const auto &q = quantSink.captured[m.quantIndex];
+      if (y.size() != q.size()) {
+        progress.finish();
+        return error(llvm::formatv("sample {0}: layer '{1}' produced {2} values "
+                                   "in '{3}' but {4} in '{5}'",
+                                   i, m.name, y.size(), modelPath, q.size(),
+                                   comparePath)
+                         .str());
+      }
+      m.acc.add(y.data(), q.data(), y.size());
+    }
+    progress.update(i + 1);
+  }
+  progress.finish();
+
+  // The report, keys in the documented order (llvm::json::Object would sort
+  // them).
+  std::string json;
+  llvm::raw_string_ostream jsonStream(json);
+  llvm::json::OStream j(jsonStream, /*IndentSize=*/2);
+  j.objectBegin();
+  j.attributeBegin("outputs");
+  j.arrayBegin();
+  llvm::outs() << llvm::formatv("{0,-8} {1,14} {2,10}\n", "output", "rel_error",
+                                "sqnr_db");
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    double rel = outputs[o].relError(), sqnr = outputs[o].sqnrDb();
+    llvm::outs() << llvm::formatv("{0,-8} {1,14} {2,10}\n", o,
+                                  fmt(rel, "{0:e4}"), fmt(sqnr, "{0:f2}"));
+    j.object([&] {
+      j.attribute("index", int64_t(o));
+      j.attribute("rel_error", jsonNumber(rel));
+      j.attribute("sqnr_db", jsonNumber(sqnr));
+    });
+  }
+  j.arrayEnd();
+  j.attributeEnd();
+  j.attributeBegin("layers");
+  j.arrayBegin();
+  llvm::outs() << "\n"
+               << llvm::formatv("{0,-24} {1,-16} {2,-12} {3,14} {4,10}\n",
+                                "layer", "scheme", "algorithm", "rel_error",
+                                "sqnr_db");
+  for (const LayerMatch &m : matches) {
+    LayerInfo info = layers.count(m.name) ? layers[m.name] : LayerInfo{"", ""};
+    double rel = m.acc.relError(), sqnr = m.acc.sqnrDb();
+    llvm::outs() << llvm::formatv("{0,-24} {1,-16} {2,-12} {3,14} {4,10}\n",
+                                  m.name, info.scheme,
+                                  info.algorithm.empty() ? "-" : info.algorithm,
+                                  fmt(rel, "{0:e4}"), fmt(sqnr, "{0:f2}"));
+    j.object([&] {
+      j.attribute("name", m.name);
+      j.attribute("scheme", info.scheme);
+      j.attribute("algorithm", info.algorithm);
+      j.attribute("rel_error", jsonNumber(rel));
+      j.attribute("sqnr_db", jsonNumber(sqnr));
+    });
+  }
+  j.arrayEnd();
+  j.attributeEnd();
+  j.objectEnd();
+  jsonStream << "\n";
+
+  if (!outputPath.empty()) {
+    StatsFile stats;
+    stats.fingerprint = fingerprint;
+    stats.observer = observerKindName(observerKind).str();
+    stats.momentum = momentum;
+    stats.percentile = percentile;
+    stats.samples = int64_t(samples->count);
+    for (size_t i = 0; i < refIds.size(); ++i)
+      if (!refSink.observers[i].empty()) {
+        stats.ids.push_back(refIds[i]);
+        stats.stats[refIds[i]] = refSink.observers[i].finalize();
+      }
+    if (llvm::Error err = writeStatsFile(outputPath, stats))
+      return error("cannot write '" + outputPath + "': " +
+                   llvm::toString(std::move(err)));
+  }
+  if (!jsonPath.empty())
+    if (llvm::Error err = llvm::writeToOutput(jsonPath, [&](llvm::raw_ostream &os) {
+          os << json;
+          return llvm::Error::success();
+        }))
+      return error("cannot write '" + jsonPath + "': " +
+                   llvm::toString(std::move(err)));
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "QForge calibration: run a model on sample inputs and record the "
+      "statistics of every matmul's input (ranges, histograms, per-channel "
+      "max/mean |x|, X^T X), or compare a quantized model with it.\n\n"
+      "  qforge-calibrate MODEL.mlir --inputs SAMPLES.npz -o STATS.safetensors\n"
+      "  qforge-calibrate MODEL.mlir --inputs SAMPLES.npz --compare Q.mlir "
+      "--json REPORT.json\n"
+      "  qforge-calibrate --dump STATS.safetensors\n");
+
+  if (!dumpPath.empty())
+    return dumpStats(dumpPath);
+  if (modelPath.empty())
+    return error("no model given (see --help)");
+  if (inputsPath.empty())
+    return error("--inputs SAMPLES.npz is required");
+  if (comparePath.empty() && outputPath.empty())
+    return error("-o STATS.safetensors (or --compare QUANTIZED.mlir) is required");
+  if (!jsonPath.empty() && comparePath.empty())
+    return error("--json needs --compare");
+  if (!(momentum >= 0.0 && momentum < 1.0))
+    return error("--momentum must be in [0, 1), got " + std::to_string(momentum));
+  if (!(percentile > 0.0 && percentile <= 100.0))
+    return error("--percentile must be in (0, 100], got " +
+                 std::to_string(percentile));
+  if (histogramBins < 256 || histogramBins % 2)
+    return error("--bins must be even and at least 256");
+
+  DialectRegistry registry;
+  registerRunnerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  return comparePath.empty() ? calibrate(context) : compare(context);
+}
