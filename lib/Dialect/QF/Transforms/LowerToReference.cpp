@@ -14,6 +14,7 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -542,6 +543,14 @@ struct LowerToReferencePass
       }
     }
     makeIntegersSignless(module);
+    // Tensor names (qf.name, from the ONNX importer) are for reports and
+    // artifact signatures, read before lowering; LLVM would warn about them.
+    module.walk([&](func::FuncOp fn) {
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        fn.removeArgAttr(i, "qf.name");
+      for (unsigned i = 0; i < fn.getNumResults(); ++i)
+        fn.removeResultAttr(i, StringAttr::get(&getContext(), "qf.name"));
+    });
   }
 };
 
