@@ -14,7 +14,7 @@ PACKAGES=(
   cmake ninja-build ccache g++
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  nlohmann-json3-dev pybind11-dev libopenblas-dev
+  nlohmann-json3-dev pybind11-dev libopenblas-dev zlib1g-dev
   python3-venv python3-numpy python3-dev
 )
 

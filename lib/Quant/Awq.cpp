@@ -193,4 +193,49 @@ std::optional<AwqResult> awqQuantize(const float *W, int64_t N, int64_t K,
   return result;
 }
 
+std::optional<AwqResult> awqQuantizeFromGram(
+    const float *W, int64_t N, int64_t K, const float *H,
+    const std::vector<float> &meanAbs, const QuantSpec &spec,
+    AwqOptions options, double percDamp, std::string *error) {
+  if (int64_t(meanAbs.size()) != K) {
+    if (error)
+      *error = "awq: mean |x| has " + std::to_string(meanAbs.size()) +
+               " channels, the weight has K = " + std::to_string(K);
+    return std::nullopt;
+  }
+  double meanDiag = 0.0;
+  for (int64_t i = 0; i < K; ++i)
+    meanDiag += H[i * K + i];
+  meanDiag /= double(K);
+  double damp = percDamp * (meanDiag > 0.0 ? meanDiag : 1.0);
+  // Lower Cholesky factor, in double: L[i][j] for j <= i.
+  std::vector<double> L(size_t(K) * size_t(K), 0.0);
+  for (int64_t i = 0; i < K; ++i) {
+    for (int64_t j = 0; j <= i; ++j) {
+      double sum = double(H[i * K + j]) + (i == j ? damp : 0.0);
+      for (int64_t p = 0; p < j; ++p)
+        sum -= L[i * K + p] * L[j * K + p];
+      if (i == j) {
+        if (!(sum > 0.0)) {
+          if (error)
+            *error = "awq: the activation Gram matrix is not positive "
+                     "definite at channel " + std::to_string(i) +
+                     " even after dampening";
+          return std::nullopt;
+        }
+        L[i * K + i] = std::sqrt(sum);
+      } else {
+        L[i * K + j] = sum / L[j * K + j];
+      }
+    }
+  }
+  // Pseudo-activations X = L^T: row r is column r of L.
+  std::vector<float> X(size_t(K) * size_t(K), 0.0f);
+  for (int64_t r = 0; r < K; ++r)
+    for (int64_t c = r; c < K; ++c)
+      X[r * K + c] = float(L[c * K + r]);
+  options.activationMeanAbs = meanAbs;
+  return awqQuantize(W, N, K, X.data(), K, spec, options, error);
+}
+
 } // namespace qforge::quant

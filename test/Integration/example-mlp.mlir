@@ -8,6 +8,7 @@
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w8 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W8
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym algorithm=hqq skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=nf4g64 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=nf4g64-bf16-dq skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=fp4g32 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4

@@ -74,6 +74,18 @@ std::optional<AwqResult> awqQuantize(const float *W, int64_t N, int64_t K,
                                      const AwqOptions &options = {},
                                      std::string *error = nullptr);
 
+/// AWQ from calibration statistics instead of activations: the Gram matrix
+/// H = X^T X [K, K] (row-major) and the per-channel mean |x| (`meanAbs`).
+/// Every error AWQ measures is ||X D^T||^2 = tr(D H D^T), which the K
+/// pseudo-rows L^T of a Cholesky factorisation H + damp I = L L^T reproduce
+/// exactly (up to the dampening, `percDamp` of the mean diagonal, which keeps
+/// channels that never fired from making H singular).
+std::optional<AwqResult> awqQuantizeFromGram(
+    const float *W, int64_t N, int64_t K, const float *H,
+    const std::vector<float> &meanAbs, const QuantSpec &spec,
+    AwqOptions options = {}, double percDamp = 0.01,
+    std::string *error = nullptr);
+
 } // namespace qforge::quant
 
 #endif // QFORGE_QUANT_AWQ_H

@@ -9,11 +9,14 @@
 // RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.bad" 2>&1 | FileCheck %s --check-prefix=BADLINE
 // RUN: printf 'fc1 w8 extra\n' > %t.fields
 // RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.fields" 2>&1 | FileCheck %s --check-prefix=FIELDS
+// RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 algorithm=gptq" 2>&1 | FileCheck %s --check-prefix=NOSTATS
+// RUN: printf 'not a stats file' > %t.corrupt
+// RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t.corrupt" 2>&1 | FileCheck %s --check-prefix=CORRUPT
 // RUN: printf 'fc1 w8\nfc2 w4g32\n' > %t.unused
 // RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.unused" 2>&1 | FileCheck %s --check-prefix=UNUSED
 
 // SCHEME: error: qf-quantize: invalid scheme 'w5': unknown weight format 'w5'
-// ALGO: error: qf-quantize: unknown or unavailable algorithm 'magic'
+// ALGO: error: qf-quantize: unknown algorithm 'magic' (expected rtn, gptq, awq, smoothquant or hqq)
 // SKIP: error: qf-quantize: skip pattern 'nothing*' matches no layer
 // LAYERS: error: qf-quantize: layers pattern 'fc9' matches no layer
 // STATIC: error: loc("fc1"): static scheme 'a8w8-static' needs activation statistics: pass stats=FILE from qforge-calibrate
@@ -21,6 +24,8 @@
 // BADLINE: error: qf-quantize: {{.*}}.bad:2: invalid scheme 'w9g3': unknown weight format 'w9'
 // FIELDS: error: qf-quantize: {{.*}}.fields:1: expected 'GLOB SCHEME', got 'fc1 w8 extra'
 // UNUSED: error: qf-quantize: scheme-file pattern 'fc2' matches no layer
+// NOSTATS: error: qf-quantize: algorithm 'gptq' needs calibration statistics: pass stats=FILE from qforge-calibrate
+// CORRUPT: error: qf-quantize: {{.*}}.corrupt{{.*}}
 
 func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
   %w = arith.constant dense<1.0> : tensor<4x4xf32>

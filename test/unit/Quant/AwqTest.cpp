@@ -1,6 +1,7 @@
 //===- AwqTest.cpp - AWQ --------------------------------------------------===//
 
 #include "qforge/Quant/Awq.h"
+#include "qforge/Quant/Gptq.h"
 
 #include "qforge/Quant/ChannelScaling.h"
 #include "qforge/Quant/WeightQuant.h"
@@ -183,3 +184,34 @@ TEST(Awq, InvalidInputs) {
 }
 
 } // namespace
+
+// From statistics alone (X^T X and mean |x|, what qforge-calibrate records),
+// AWQ makes the same choice as from the activations themselves: the pseudo
+// rows reproduce every output error it measures.
+TEST(Awq, FromGramMatrixMatchesActivations) {
+  const SyntheticLayer &L = standardLayer();
+  QuantSpec spec = weightSpec(DType::Int4, 128);
+  std::vector<double> H(size_t(L.K) * size_t(L.K), 0.0);
+  accumulateHessian(H, L.Xcal.data(), kAwqRows, L.K);
+  std::vector<float> Hf(H.begin(), H.end());
+  std::vector<float> meanAbs = columnMeanAbs(L.Xcal.data(), kAwqRows, L.K);
+  std::string error;
+  std::optional<AwqResult> fromGram = awqQuantizeFromGram(
+      L.W.data(), L.N, L.K, Hf.data(), meanAbs, spec, {}, /*percDamp=*/1e-6,
+      &error);
+  ASSERT_TRUE(fromGram) << error;
+  AwqResult direct = runAwq(L, spec);
+  EXPECT_EQ(fromGram->alpha, direct.alpha);
+  ASSERT_EQ(fromGram->gridErrors.size(), direct.gridErrors.size());
+  for (size_t i = 0; i < direct.gridErrors.size(); ++i)
+    EXPECT_NEAR(fromGram->gridErrors[i], direct.gridErrors[i],
+                1e-3 * direct.gridErrors[i]);
+  QuantizedTensor rtn = quantizeWeightsRTN(L.W.data(), L.N, L.K, spec);
+  EXPECT_LT(evalError(L, effectiveWeight(*fromGram)),
+            0.6 * evalError(L, dequantize(rtn)));
+
+  std::vector<float> wrong(L.K - 1, 1.0f);
+  EXPECT_FALSE(awqQuantizeFromGram(L.W.data(), L.N, L.K, Hf.data(), wrong,
+                                   spec, {}, 0.01, &error));
+  EXPECT_NE(error.find("mean |x| has"), std::string::npos);
+}

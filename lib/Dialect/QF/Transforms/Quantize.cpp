@@ -7,9 +7,17 @@
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
+#include "MatmulRewrite.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Quant/DoubleQuant.h"
+#include "qforge/Calibration/Fingerprint.h"
+#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Quant/Awq.h"
+#include "qforge/Quant/Gptq.h"
+#include "qforge/Quant/Hqq.h"
+#include "qforge/Quant/SmoothQuant.h"
 #include "qforge/Quant/QuantizeTensor.h"
+#include "qforge/Quant/WeightQuant.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
@@ -30,6 +38,7 @@ using namespace mlir;
 using namespace qforge;
 using namespace qforge::qf;
 namespace q = qforge::quant;
+using namespace qforge::qf::rewrite;
 
 namespace {
 
@@ -37,193 +46,9 @@ namespace {
 // Matching: a contraction with a constant [K, N] or [N, K] weight
 //===----------------------------------------------------------------------===//
 
-struct MatchedMatmul {
-  Value lhs;              ///< [..., M, K], float
-  std::vector<float> w;   ///< [N, K] row-major
-  int64_t n = 0, k = 0;
-  Value acc;              ///< the init operand; null when it is all zeros
-};
-
-/// Row-major float data of a constant, or nullopt.
-std::optional<std::vector<float>> constantData(Attribute attr) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (!isa<FloatType>(dense.getElementType()))
-      return std::nullopt;
-    std::vector<float> out;
-    out.reserve(dense.getNumElements());
-    for (APFloat v : dense.getValues<APFloat>()) {
-      bool losesInfo;
-      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
-                &losesInfo);
-      out.push_back(v.convertToFloat());
-    }
-    return out;
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
-      return std::nullopt;
-    return std::vector<float>(data->begin(), data->end());
-  }
-  return std::nullopt;
-}
-
-/// Follows reshapes and 2-D transposes back to a constant. `transposed`
-/// flips for every transpose crossed; the returned data has the shape of
-/// the constant (the reshapes are free in row-major order).
-std::optional<std::vector<float>> traceConstant(Value v, bool &transposed) {
-  while (true) {
-    Operation *def = v.getDefiningOp();
-    if (!def)
-      return std::nullopt;
-    if (auto cst = dyn_cast<arith::ConstantOp>(def))
-      return constantData(cst.getValue());
-    if (auto t = dyn_cast<linalg::TransposeOp>(def)) {
-      if (t.getPermutation().size() != 2)
-        return std::nullopt;
-      transposed = !transposed;
-      v = t.getInput();
-      continue;
-    }
-    if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def)) {
-      // A reshape crossed after a transpose would reorder elements.
-      if (transposed)
-        return std::nullopt;
-      v = def->getOperand(0);
-      continue;
-    }
-    return std::nullopt;
-  }
-}
-
-bool isZero(Value v) {
-  if (auto fill = v.getDefiningOp<linalg::FillOp>())
-    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
-  Attribute attr;
-  if (matchPattern(v, m_Constant(&attr)))
-    if (auto splat = dyn_cast<SplatElementsAttr>(attr))
-      return isa<FloatType>(splat.getElementType()) &&
-             splat.getSplatValue<APFloat>().isZero();
-  return false;
-}
-
-std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
-  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      op->getNumResults() != 1 || !op.hasPureTensorSemantics() ||
-      !linalg::isaContractionOpInterface(op))
-    return std::nullopt;
-  FailureOr<linalg::ContractionDimensions> dims =
-      linalg::inferContractionDims(op);
-  // Leading dimensions of a 2-D weight's matmul (batch, tokens) are all
-  // "m" dimensions to the contraction analysis: they index lhs and result.
-  if (failed(dims) || !dims->batch.empty() || dims->k.size() != 1 ||
-      dims->n.size() != 1 || dims->m.empty())
-    return std::nullopt;
-  unsigned n = dims->n[0], k = dims->k[0];
-  MLIRContext *ctx = op.getContext();
-  auto dimsMap = [&](ArrayRef<unsigned> ds) {
-    SmallVector<AffineExpr> exprs;
-    for (unsigned d : ds)
-      exprs.push_back(getAffineDimExpr(d, ctx));
-    return AffineMap::get(op.getNumLoops(), 0, exprs, ctx);
-  };
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  // lhs is [rows..., k] and the result [rows..., n], rows in the same order.
-  SmallVector<unsigned> rowDims;
-  for (AffineExpr e : maps[0].getResults().drop_back()) {
-    auto d = dyn_cast<AffineDimExpr>(e);
-    if (!d)
-      return std::nullopt;
-    rowDims.push_back(d.getPosition());
-  }
-  SmallVector<unsigned> lhsDims = rowDims, outDims = rowDims;
-  lhsDims.push_back(k);
-  outDims.push_back(n);
-  if (rowDims.size() != dims->m.size() || maps[0] != dimsMap(lhsDims) ||
-      maps[2] != dimsMap(outDims))
-    return std::nullopt;
-  bool weightIsNK;
-  if (maps[1] == dimsMap({k, n}))
-    weightIsNK = false;
-  else if (maps[1] == dimsMap({n, k}))
-    weightIsNK = true;
-  else
-    return std::nullopt;
-
-  Value lhs = op.getDpsInputOperand(0)->get();
-  Value weight = op.getDpsInputOperand(1)->get();
-  auto lhsType = dyn_cast<RankedTensorType>(lhs.getType());
-  auto wType = dyn_cast<RankedTensorType>(weight.getType());
-  auto outType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!lhsType || !wType || !outType || !wType.hasStaticShape() ||
-      !isa<FloatType>(lhsType.getElementType()) ||
-      !isa<FloatType>(outType.getElementType()))
-    return std::nullopt;
-
-  bool transposed = false;
-  std::optional<std::vector<float>> data = traceConstant(weight, transposed);
-  if (!data)
-    return std::nullopt;
-  // `data` is row-major in the order the weight operand is indexed,
-  // transposed once more per transpose crossed.
-  int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
-  bool dataIsNK = weightIsNK != transposed;
-  MatchedMatmul match;
-  match.lhs = lhs;
-  match.n = weightIsNK ? rows : cols;
-  match.k = weightIsNK ? cols : rows;
-  if (dataIsNK) {
-    match.w = std::move(*data);
-  } else {
-    // Data is [K, N]: transpose into [N, K].
-    match.w.resize(data->size());
-    for (int64_t kk = 0; kk < match.k; ++kk)
-      for (int64_t nn = 0; nn < match.n; ++nn)
-        match.w[nn * match.k + kk] = (*data)[kk * match.n + nn];
-  }
-  Value init = op.getDpsInitOperand(0)->get();
-  if (!isZero(init))
-    match.acc = init;
-  return match;
-}
-
 //===----------------------------------------------------------------------===//
 // Building the quantized constants
 //===----------------------------------------------------------------------===//
-
-q::DType storageDType(const q::Scheme &s) {
-  switch (s.weight) {
-  case q::WeightFormat::Int8:
-    return s.symmetric ? q::DType::Int8 : q::DType::UInt8;
-  case q::WeightFormat::Int4:
-    return s.symmetric ? q::DType::Int4 : q::DType::UInt4;
-  case q::WeightFormat::Int2:
-    return s.symmetric ? q::DType::Int2 : q::DType::UInt2;
-  case q::WeightFormat::NF4:
-    return q::DType::NF4;
-  case q::WeightFormat::FP4:
-    return q::DType::FP4E2M1;
-  case q::WeightFormat::FP8E4M3:
-    return q::DType::F8E4M3FN;
-  case q::WeightFormat::FP8E5M2:
-    return q::DType::F8E5M2;
-  case q::WeightFormat::F32:
-    break;
-  }
-  return q::DType::Int8;
-}
-
-q::ScaleLayout weightLayout(const q::Scheme &s) {
-  switch (s.granularity) {
-  case q::Granularity::Tensor:
-    return q::ScaleLayout::perTensor();
-  case q::Granularity::Channel:
-    return q::ScaleLayout::perAxis(0);
-  case q::Granularity::Group:
-    return q::ScaleLayout::blocked(1, s.groupSize);
-  }
-  return q::ScaleLayout::perTensor();
-}
 
 SmallVector<int64_t> scaleShape(const q::Scheme &s, int64_t n, int64_t k) {
   switch (s.granularity) {
@@ -235,43 +60,6 @@ SmallVector<int64_t> scaleShape(const q::Scheme &s, int64_t n, int64_t k) {
     return {n, int64_t(llvm::divideCeil(k, s.groupSize))};
   }
   return {};
-}
-
-/// Codes (as the core holds them) in a constant of `storage`.
-DenseElementsAttr codesAttr(RankedTensorType type,
-                            const std::vector<int32_t> &codes) {
-  Type elt = type.getElementType();
-  if (auto floatType = dyn_cast<FloatType>(elt)) {
-    unsigned bits = floatType.getWidth();
-    SmallVector<APFloat> values;
-    values.reserve(codes.size());
-    for (int32_t c : codes)
-      values.emplace_back(floatType.getFloatSemantics(),
-                          APInt(bits, uint64_t(uint32_t(c)) & ((1u << bits) - 1)));
-    return DenseElementsAttr::get(type, values);
-  }
-  unsigned width = elt.getIntOrFloatBitWidth();
-  SmallVector<APInt> values;
-  values.reserve(codes.size());
-  for (int32_t c : codes)
-    values.push_back(APInt(width, uint64_t(int64_t(c)), /*isSigned=*/true,
-                           /*implicitTrunc=*/true));
-  return DenseElementsAttr::get(type, values);
-}
-
-DenseElementsAttr floatsAttr(RankedTensorType type, ArrayRef<float> values) {
-  if (type.getElementType().isF32())
-    return DenseElementsAttr::get(type, values);
-  auto floatType = cast<FloatType>(type.getElementType());
-  SmallVector<APFloat> converted;
-  for (float v : values) {
-    APFloat f(v);
-    bool losesInfo;
-    f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
-              &losesInfo);
-    converted.push_back(f);
-  }
-  return DenseElementsAttr::get(type, converted);
 }
 
 /// The weight scales as a value: a constant, or for double quantization the
@@ -312,22 +100,6 @@ Value buildScales(OpBuilder &b, Location loc, const q::Scheme &scheme,
 // Per-layer choices
 //===----------------------------------------------------------------------===//
 
-/// Erases the pure, now unused producers of `v`, walking up their operands.
-void eraseDeadChain(IRRewriter &b, Value v) {
-  SmallVector<Operation *> worklist;
-  if (Operation *def = v.getDefiningOp())
-    worklist.push_back(def);
-  while (!worklist.empty()) {
-    Operation *op = worklist.pop_back_val();
-    if (!op->use_empty() || !isPure(op))
-      continue;
-    for (Value operand : op->getOperands())
-      if (Operation *def = operand.getDefiningOp())
-        worklist.push_back(def);
-    b.eraseOp(op);
-  }
-}
-
 struct Glob {
   std::string text;
   llvm::GlobPattern pattern;
@@ -352,6 +124,9 @@ struct SchemeRule {
 struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
   using QFQuantizeBase::QFQuantizeBase;
 
+  /// Calibration statistics, when `stats=` names a file.
+  std::optional<calib::StatsFile> stats;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     std::string error;
@@ -360,10 +135,39 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       emitError(module.getLoc(), "qf-quantize: ") << error;
       return signalPassFailure();
     }
-    if (algorithm != "rtn") {
-      emitError(module.getLoc(), "qf-quantize: unknown or unavailable algorithm '")
-          << algorithm << "' (available: rtn)";
+    static const char *const kAlgorithms[] = {"rtn", "gptq", "awq",
+                                              "smoothquant", "hqq"};
+    if (!llvm::is_contained(kAlgorithms, algorithm)) {
+      emitError(module.getLoc(), "qf-quantize: unknown algorithm '")
+          << algorithm << "' (expected rtn, gptq, awq, smoothquant or hqq)";
       return signalPassFailure();
+    }
+    bool needsStats = algorithm == "gptq" || algorithm == "awq" ||
+                      algorithm == "smoothquant";
+    if (needsStats && statsFile.empty()) {
+      emitError(module.getLoc(), "qf-quantize: algorithm '")
+          << algorithm
+          << "' needs calibration statistics: pass stats=FILE from "
+             "qforge-calibrate";
+      return signalPassFailure();
+    }
+    if (!statsFile.empty()) {
+      llvm::Expected<calib::StatsFile> loaded = calib::readStatsFile(statsFile);
+      if (!loaded) {
+        emitError(module.getLoc(), "qf-quantize: ")
+            << llvm::toString(loaded.takeError());
+        return signalPassFailure();
+      }
+      // Statistics of another model would quantize this one silently wrong.
+      std::string fingerprint = computeModelFingerprint(module);
+      if (loaded->fingerprint != fingerprint) {
+        emitError(module.getLoc(), "qf-quantize: stats file '")
+            << statsFile
+            << "' was recorded on a different model (its fingerprint "
+            << loaded->fingerprint << ", this module's " << fingerprint << ")";
+        return signalPassFailure();
+      }
+      stats = std::move(*loaded);
     }
 
     SmallVector<Glob> skipGlobs, layerGlobs;
@@ -419,7 +223,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
           matchMatmul(cast<linalg::LinalgOp>(op));
       if (!match)
         continue; // e.g. activations times activations: stays float
-      if (failed(rewrite(rewriter, op, *match, scheme)))
+      if (failed(rewrite(rewriter, op, name, *match, scheme)))
         return signalPassFailure();
     }
 
@@ -473,23 +277,95 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     return success();
   }
 
-  LogicalResult rewrite(IRRewriter &b, Operation *op, MatchedMatmul &match,
-                        const q::Scheme &scheme) {
+  /// The statistics of a layer's activation input, or an error naming it.
+  FailureOr<const calib::TensorStats *> inputStats(Operation *op,
+                                                   StringRef layer,
+                                                   int64_t k) {
+    std::string id = (layer + ".input").str();
+    const calib::TensorStats *st = stats ? stats->lookup(id) : nullptr;
+    if (!st)
+      return op->emitError("no calibration statistics for layer '")
+             << layer << "' (observed value '" << id << "') in '" << statsFile
+             << "'";
+    if (st->channels != k)
+      return op->emitError("statistics of '")
+             << id << "' have " << st->channels
+             << " channels, the layer's weight has K = " << k;
+    return st;
+  }
+
+  /// The weight codes and parameters under the pass's algorithm, and for
+  /// AWQ/SmoothQuant the per-input-channel scales s the activations must be
+  /// divided by.
+  struct Quantized {
+    q::QuantizedTensor weights;
+    std::vector<float> inputScales;
+  };
+
+  FailureOr<Quantized> quantizeWeights(Operation *op, StringRef layer,
+                                       const MatchedMatmul &match,
+                                       const q::Scheme &scheme,
+                                       const q::QuantSpec &spec) {
+    const float *W = match.w.data();
+    int64_t N = match.n, K = match.k;
+    std::string error;
+    if (algorithm == "rtn")
+      return Quantized{q::quantizeWeightsRTN(W, N, K, spec), {}};
+    if (algorithm == "hqq") {
+      std::optional<q::HqqResult> r = q::hqqQuantize(W, N, K, spec, {}, &error);
+      if (!r)
+        return op->emitError("hqq: ") << error;
+      return Quantized{std::move(r->weights), {}};
+    }
+    FailureOr<const calib::TensorStats *> st = inputStats(op, layer, K);
+    if (failed(st))
+      return failure();
+    if (algorithm == "gptq") {
+      if (!(*st)->hasXtx())
+        return op->emitError("gptq needs X^T X of '")
+               << layer << ".input', which the stats file does not have";
+      std::optional<q::GptqResult> r = q::gptqQuantize(
+          W, N, K, (*st)->xtx.data(), (*st)->count, spec, {}, &error);
+      if (!r)
+        return op->emitError("gptq: ") << error;
+      return Quantized{std::move(r->weights), {}};
+    }
+    if (algorithm == "awq") {
+      if (!(*st)->hasXtx())
+        return op->emitError("awq needs X^T X of '")
+               << layer << ".input', which the stats file does not have";
+      std::optional<q::AwqResult> r =
+          q::awqQuantizeFromGram(W, N, K, (*st)->xtx.data(), (*st)->absMean,
+                                 spec, {}, 0.01, &error);
+      if (!r)
+        return op->emitError("awq: ") << error;
+      return Quantized{std::move(r->weights), std::move(r->inputScales)};
+    }
+    // SmoothQuant moves activation outliers into the weights; it is for
+    // schemes that quantize activations.
+    if (scheme.activation == q::ActivationMode::None)
+      return op->emitError("smoothquant is for schemes with int8 "
+                           "activations (a8w8, a8w8-static), not '")
+             << scheme.str() << "'";
+    q::SmoothQuantResult r =
+        q::smoothQuant(W, N, K, (*st)->absMax, 0.5f, spec);
+    return Quantized{std::move(r.weights), std::move(r.inputScales)};
+  }
+
+  LogicalResult rewrite(IRRewriter &b, Operation *op, StringRef layer,
+                        MatchedMatmul &match, const q::Scheme &scheme) {
     Location loc = op->getLoc();
-    if (scheme.activation == q::ActivationMode::Static && statsFile.empty())
+    if (scheme.activation == q::ActivationMode::Static && !stats)
       return op->emitError("static scheme '")
              << scheme.str()
              << "' needs activation statistics: pass stats=FILE from "
                 "qforge-calibrate";
-    if (scheme.activation == q::ActivationMode::Static)
-      return op->emitError("static activation scales from a stats file are "
-                           "not supported yet");
-    q::QuantSpec spec;
-    spec.dtype = storageDType(scheme);
-    spec.symmetric = scheme.symmetric;
-    spec.scaleType = scheme.scaleType;
-    spec.layout = weightLayout(scheme);
-    q::QuantizedTensor qt = q::quantize(match.w, {match.n, match.k}, spec);
+    q::QuantSpec spec = q::weightSpec(scheme);
+    FailureOr<Quantized> quantized =
+        quantizeWeights(op, layer, match, scheme, spec);
+    if (failed(quantized))
+      return failure();
+    q::QuantizedTensor &qt = quantized->weights;
 
     b.setInsertionPoint(op);
     auto schemeAttr = SchemeAttr::get(b.getContext(), scheme);
@@ -506,19 +382,25 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       zps.resize(qt.params.scales.size(), 0);
       zp = arith::ConstantOp::create(b, loc, codesAttr(zpType, zps));
     }
-    Type resultType = op->getResult(0).getType();
-    auto mm = MatmulOp::create(b, loc, resultType, match.lhs, weight,
-                               schemeAttr, scale, zp, /*lhs_scale=*/Value(),
-                               /*bias=*/Value(), /*residual=*/match.acc,
-                               /*output_scale=*/Value(),
-                               /*output_zero_point=*/Value(), ActivationAttr());
-    mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
-    SmallVector<Value> inputs(op->getOperands());
-    b.replaceOp(op, mm.getResult());
-    // The float weight (and its transposes/reshapes) and a zero accumulator
-    // are usually dead now; they are the model's biggest constants.
-    for (Value v : inputs)
-      eraseDeadChain(b, v);
+    std::optional<float> lhsScale;
+    if (scheme.activation == q::ActivationMode::Static) {
+      // Per-tensor symmetric int8 scale from the calibrated range, of the
+      // activations as the matmul sees them (after any smoothing: the range
+      // shrinks by at most the largest s, so take it from absmax / s).
+      FailureOr<const calib::TensorStats *> st =
+          inputStats(op, layer, match.k);
+      if (failed(st))
+        return failure();
+      float amax = std::max(std::fabs((*st)->min), std::fabs((*st)->max));
+      if (!quantized->inputScales.empty()) {
+        amax = 0.0f;
+        for (int64_t c = 0; c < match.k; ++c)
+          amax = std::max(amax, (*st)->absMax[c] / quantized->inputScales[c]);
+      }
+      lhsScale = amax > 0.0f ? amax / 127.0f : 1.0f;
+    }
+    replaceWithQfMatmul(b, op, match, schemeAttr, weight, scale, zp,
+                        quantized->inputScales, lhsScale, algorithm);
     return success();
   }
 };

@@ -72,15 +72,22 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
     is an error. The quantized op keeps the original location and records
     the algorithm in a `qf.algorithm` attribute.
 
-    Algorithms: `rtn` (round to nearest; every scheme). Static schemes
-    (`a8w8-static`) need calibration statistics (`stats=`).
+    Algorithms (lib/Quant, docs/ALGORITHMS.md): `rtn` (round to nearest;
+    every scheme), `hqq` (data-free half-quadratic fit of scales and zero
+    points), and from calibration statistics (`stats=`, a qforge-calibrate
+    file whose model fingerprint must match this module): `gptq` (from the
+    inputs' X^T X), `awq` (from X^T X and mean |x|; the activations are
+    divided by the chosen per-channel scales in a linalg.generic before the
+    matmul), `smoothquant` (for int8-activation schemes; from max |x| per
+    channel, same activation scaling). Static schemes (`a8w8-static`) take
+    their per-tensor activation scale from the statistics.
   }];
   let options = [
     Option<"schemeText", "scheme", "std::string", /*default=*/"\"w8\"",
            "Scheme for every selected layer, e.g. w8, w4g128, w4g128asym, "
            "nf4g64, fp8, a8w8, a8w8-static">,
     Option<"algorithm", "algorithm", "std::string", /*default=*/"\"rtn\"",
-           "Weight quantization algorithm: rtn">,
+           "Weight quantization algorithm: rtn, gptq, awq, smoothquant or hqq">,
     Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
            "Calibration statistics (safetensors from qforge-calibrate)">,
     ListOption<"skip", "skip", "std::string",
@@ -93,6 +100,69 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
   let dependentDialects = [
     "::qforge::qf::QFDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def QFInsertObservers : Pass<"qf-insert-observers", "mlir::ModuleOp"> {
+  let summary = "Insert qf.observe calibration taps on the activation input "
+                "(and optionally the output) of every matmul-like op";
+  let description = [{
+    For every matmul-like op (linalg.matmul and its transposed forms,
+    batch_matmul, contraction linalg.generics, qf.matmul) named `<layer>` by
+    `qforge::qf::getLayerNames`, observes the activation input (operand 0,
+    the lhs) as `<layer>.input`, and with `outputs=true` the result as
+    `<layer>.output`. Only float ranked tensors are observed. Idempotent: a
+    value already observed under the same id is not observed again. When the
+    contraction dimension is not the lhs's last dimension (a transposed lhs),
+    the observer carries `qf.channel_dim` so that per-channel statistics and
+    X^T X are taken over the contraction dimension.
+  }];
+  let options = [
+    Option<"outputs", "outputs", "bool", /*default=*/"false",
+           "Also observe each matmul's result as `<layer>.output`">
+  ];
+  let dependentDialects = ["::qforge::qf::QFDialect"];
+}
+
+def QFExportWeights : Pass<"qf-export-weights", "mlir::ModuleOp"> {
+  let summary = "Write every qf.matmul's quantized weights, scales and zero "
+                "points to a safetensors file with a quantization map";
+  let description = [{
+    `--qf-export-weights=FILE.safetensors` (or `file=FILE`). For each
+    qf.matmul, by layer name: `<layer>.weight` (codes, one per element: I8/U8
+    for integer and NF4/FP4 codes, F8_E4M3/F8_E5M2 for float8),
+    `<layer>.scale`, `<layer>.zero_point`, `<layer>.input_divisor` (the
+    AWQ/SmoothQuant activation scaling) and `<layer>.lhs_scale` (static
+    activation scale) as present. `__metadata__` holds `format`
+    ("qforge-weights"), `version` and `quantization_map`: JSON
+    `{layer: {"scheme", "algorithm", "storage"}}`. The module is unchanged.
+    `--qf-import-weights` reads the file back (Quanto's quantization_map +
+    requantize, without requantizing).
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "The safetensors file to write">
+  ];
+}
+
+def QFImportWeights : Pass<"qf-import-weights", "mlir::ModuleOp"> {
+  let summary = "Replace float matmuls by qf.matmul with weights read from a "
+                "--qf-export-weights file instead of quantizing them again";
+  let description = [{
+    `--qf-import-weights=FILE.safetensors` (or `file=FILE`). Every layer of
+    the file's quantization map must be a matmul-like op of the module with a
+    constant weight of the same [N, K]; layers not in the map stay float.
+    The result is what `--qf-quantize` produced when the file was exported.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "The safetensors file to read">
+  ];
+  let dependentDialects = [
+    "::qforge::qf::QFDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }

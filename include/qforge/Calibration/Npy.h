@@ -1,0 +1,47 @@
+//===- Npy.h - numpy .npy / .npz reading ------------------------*- C++ -*-===//
+//
+// .npy: "\x93NUMPY", version, a Python-dict header (descr, fortran_order,
+// shape), then the raw data. .npz: a zip of .npy files, stored
+// (numpy.savez) or deflated (numpy.savez_compressed), zip64 included.
+// Little-endian, C-order arrays of bool / int8..64 / uint8..64 / float16,
+// float32, float64 are read; anything else is a clear error. CRCs are
+// checked, so a corrupt archive is reported rather than read as data.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_CALIBRATION_NPY_H
+#define QFORGE_CALIBRATION_NPY_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qforge::calib {
+
+struct NpyArray {
+  std::string name;           ///< "arg0" for "arg0.npy" in an npz
+  char kind = 'f';            ///< numpy kind: 'f' float, 'i' int, 'u' uint, 'b' bool
+  unsigned itemSize = 4;      ///< bytes per element
+  std::vector<int64_t> shape;
+  std::vector<char> data;     ///< C order, little-endian
+
+  int64_t numElements() const;
+  /// numpy's name: "float32", "int64", "bool", ...
+  std::string dtypeName() const;
+};
+
+/// Parses one .npy file held in `buffer`; `what` names it in errors.
+llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what);
+
+/// Reads a .npz (every member, in archive order, named without ".npy") or
+/// a single .npy (named "arg0"). Errors name the file and what is wrong.
+llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path);
+
+/// Writes an uncompressed .npz (for tests and tools).
+llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays);
+
+} // namespace qforge::calib
+
+#endif

@@ -1,0 +1,229 @@
+//===- StatsFile.cpp - Calibration statistics file -----------------------===//
+
+#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Calibration/SafeTensors.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <charconv>
+
+namespace qforge::calib {
+
+namespace {
+
+llvm::Error fail(llvm::StringRef what, const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 (what + ": " + message).str());
+}
+
+std::string shapeStr(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// Shortest text that reads back as the same double.
+std::string doubleStr(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+} // namespace
+
+const TensorStats *StatsFile::lookup(llvm::StringRef id) const {
+  auto it = stats.find(id.str());
+  return it == stats.end() ? nullptr : &it->second;
+}
+
+void writeStatsFile(llvm::raw_ostream &os, const StatsFile &stats) {
+  SafeTensorsFile file;
+  file.metadata = stats.metadata;
+  file.metadata["format"] = kStatsFormat;
+  file.metadata["version"] = kStatsVersion;
+  file.metadata["fingerprint"] = stats.fingerprint;
+  file.metadata["observer"] = stats.observer;
+  file.metadata["momentum"] = doubleStr(stats.momentum);
+  file.metadata["percentile"] = doubleStr(stats.percentile);
+  file.metadata["samples"] = std::to_string(stats.samples);
+  llvm::json::Array ids;
+  for (const std::string &id : stats.ids)
+    ids.push_back(id);
+  file.metadata["ids"] = llvm::formatv("{0}", llvm::json::Value(std::move(ids)));
+
+  for (const std::string &id : stats.ids) {
+    auto it = stats.stats.find(id);
+    if (it == stats.stats.end())
+      continue;
+    const TensorStats &s = it->second;
+    int64_t k = s.channels;
+    file.tensors.emplace_back(id + ".min", SafeTensor::f32({}, {s.min}));
+    file.tensors.emplace_back(id + ".max", SafeTensor::f32({}, {s.max}));
+    file.tensors.emplace_back(id + ".absmax", SafeTensor::f32({k}, s.absMax));
+    file.tensors.emplace_back(id + ".absmean", SafeTensor::f32({k}, s.absMean));
+    if (s.hasXtx())
+      file.tensors.emplace_back(id + ".xtx", SafeTensor::f32({k, k}, s.xtx));
+    file.tensors.emplace_back(id + ".hist",
+                              SafeTensor::f32({int64_t(s.hist.size())}, s.hist));
+    file.tensors.emplace_back(id + ".hist_range",
+                              SafeTensor::f32({2}, {s.histLow, s.histHigh}));
+    file.tensors.emplace_back(id + ".count", SafeTensor::i64({}, {s.count}));
+  }
+  writeSafeTensors(os, file);
+}
+
+llvm::Error writeStatsFile(llvm::StringRef path, const StatsFile &stats) {
+  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    writeStatsFile(os, stats);
+    return llvm::Error::success();
+  });
+}
+
+llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
+                                         llvm::StringRef what) {
+  llvm::Expected<SafeTensorsFile> file = parseSafeTensors(buffer, what);
+  if (!file)
+    return file.takeError();
+  StatsFile out;
+  out.metadata = file->metadata;
+  auto meta = [&](llvm::StringRef key) -> llvm::Expected<std::string> {
+    auto it = file->metadata.find(key.str());
+    if (it == file->metadata.end())
+      return fail(what, "not a qforge stats file: __metadata__ has no '" +
+                            key + "'");
+    return it->second;
+  };
+  llvm::Expected<std::string> format = meta("format");
+  if (!format)
+    return format.takeError();
+  if (*format != kStatsFormat)
+    return fail(what, "not a qforge stats file: format is '" + *format +
+                          "', expected '" + kStatsFormat + "'");
+  llvm::Expected<std::string> version = meta("version");
+  if (!version)
+    return version.takeError();
+  if (*version != kStatsVersion)
+    return fail(what, "unsupported stats file version '" + *version +
+                          "' (this build reads version " + kStatsVersion + ")");
+  for (const char *key : {"fingerprint", "observer", "momentum", "percentile",
+                          "samples", "ids"})
+    if (!file->metadata.count(key))
+      return fail(what, llvm::Twine("__metadata__ has no '") + key + "'");
+  out.fingerprint = file->metadata["fingerprint"];
+  out.observer = file->metadata["observer"];
+  if (!parseObserverKind(out.observer))
+    return fail(what, "unknown observer '" + out.observer + "'");
+  if (llvm::StringRef(file->metadata["momentum"]).getAsDouble(out.momentum))
+    return fail(what, "momentum '" + file->metadata["momentum"] +
+                          "' is not a number");
+  if (llvm::StringRef(file->metadata["percentile"]).getAsDouble(out.percentile))
+    return fail(what, "percentile '" + file->metadata["percentile"] +
+                          "' is not a number");
+  if (llvm::StringRef(file->metadata["samples"]).getAsInteger(10, out.samples))
+    return fail(what, "samples '" + file->metadata["samples"] +
+                          "' is not an integer");
+
+  llvm::Expected<llvm::json::Value> idsJson =
+      llvm::json::parse(file->metadata["ids"]);
+  if (!idsJson)
+    return fail(what, "ids is not a JSON list: " +
+                          llvm::toString(idsJson.takeError()));
+  const llvm::json::Array *ids = idsJson->getAsArray();
+  if (!ids)
+    return fail(what, "ids is not a JSON list");
+  for (const llvm::json::Value &v : *ids) {
+    std::optional<llvm::StringRef> id = v.getAsString();
+    if (!id)
+      return fail(what, "ids contains a value that is not a string");
+    out.ids.push_back(id->str());
+  }
+
+  for (const std::string &id : out.ids) {
+    auto get = [&](llvm::StringRef suffix, llvm::StringRef dtype,
+                   std::optional<std::vector<int64_t>> shape,
+                   bool required = true) -> llvm::Expected<const SafeTensor *> {
+      std::string name = id + "." + suffix.str();
+      const SafeTensor *t = file->find(name);
+      if (!t) {
+        if (!required)
+          return nullptr;
+        return fail(what, "missing tensor '" + name + "' for id '" + id + "'");
+      }
+      if (t->dtype != dtype)
+        return fail(what, "tensor '" + name + "' has dtype " + t->dtype +
+                              ", expected " + dtype);
+      if (shape && t->shape != *shape)
+        return fail(what, "tensor '" + name + "' has shape " +
+                              shapeStr(t->shape) + ", expected " +
+                              shapeStr(*shape));
+      return t;
+    };
+    TensorStats s;
+    auto minT = get("min", "F32", std::vector<int64_t>{});
+    if (!minT)
+      return minT.takeError();
+    auto maxT = get("max", "F32", std::vector<int64_t>{});
+    if (!maxT)
+      return maxT.takeError();
+    s.min = (*minT)->toFloats()[0];
+    s.max = (*maxT)->toFloats()[0];
+    auto absMax = get("absmax", "F32", std::nullopt);
+    if (!absMax)
+      return absMax.takeError();
+    if ((*absMax)->shape.size() != 1)
+      return fail(what, "tensor '" + id + ".absmax' has shape " +
+                            shapeStr((*absMax)->shape) + ", expected [K]");
+    s.channels = (*absMax)->shape[0];
+    int64_t k = s.channels;
+    s.absMax = (*absMax)->toFloats();
+    auto absMean = get("absmean", "F32", std::vector<int64_t>{k});
+    if (!absMean)
+      return absMean.takeError();
+    s.absMean = (*absMean)->toFloats();
+    auto xtx = get("xtx", "F32", std::vector<int64_t>{k, k}, /*required=*/false);
+    if (!xtx)
+      return xtx.takeError();
+    if (*xtx)
+      s.xtx = (*xtx)->toFloats();
+    auto hist = get("hist", "F32", std::nullopt);
+    if (!hist)
+      return hist.takeError();
+    if ((*hist)->shape.size() != 1)
+      return fail(what, "tensor '" + id + ".hist' has shape " +
+                            shapeStr((*hist)->shape) + ", expected [bins]");
+    s.hist = (*hist)->toFloats();
+    auto histRange = get("hist_range", "F32", std::vector<int64_t>{2});
+    if (!histRange)
+      return histRange.takeError();
+    std::vector<float> range = (*histRange)->toFloats();
+    s.histLow = range[0];
+    s.histHigh = range[1];
+    // count is I64; an F32 count (as some writers produce) is accepted.
+    const SafeTensor *countT = file->find(id + ".count");
+    auto count = get("count", countT && countT->dtype == "F32" ? "F32" : "I64",
+                     std::vector<int64_t>{});
+    if (!count)
+      return count.takeError();
+    if ((*count)->dtype == "I64")
+      std::memcpy(&s.count, (*count)->data.data(), sizeof(int64_t));
+    else
+      s.count = int64_t((*count)->toFloats()[0]);
+    out.stats[id] = std::move(s);
+  }
+  return out;
+}
+
+llvm::Expected<StatsFile> readStatsFile(llvm::StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return fail(path, "cannot read stats file: " +
+                          buffer.getError().message());
+  return parseStatsFile((*buffer)->getBuffer(), path);
+}
+
+} // namespace qforge::calib

@@ -1,0 +1,276 @@
+//===- MatmulRewrite.cpp - Shared pieces of the quantizing rewrites ------===//
+
+#include "MatmulRewrite.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+using namespace mlir;
+
+namespace qforge::qf::rewrite {
+namespace {
+
+/// Row-major float data of a constant, or nullopt.
+std::optional<std::vector<float>> constantData(Attribute attr) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (!isa<FloatType>(dense.getElementType()))
+      return std::nullopt;
+    std::vector<float> out;
+    out.reserve(dense.getNumElements());
+    for (APFloat v : dense.getValues<APFloat>()) {
+      bool losesInfo;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+      out.push_back(v.convertToFloat());
+    }
+    return out;
+  }
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
+  return std::nullopt;
+}
+
+/// Follows reshapes and 2-D transposes back to a constant. `transposed`
+/// flips for every transpose crossed; the returned data has the shape of
+/// the constant (the reshapes are free in row-major order).
+std::optional<std::vector<float>> traceConstant(Value v, bool &transposed) {
+  while (true) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    if (auto cst = dyn_cast<arith::ConstantOp>(def))
+      return constantData(cst.getValue());
+    if (auto t = dyn_cast<linalg::TransposeOp>(def)) {
+      if (t.getPermutation().size() != 2)
+        return std::nullopt;
+      transposed = !transposed;
+      v = t.getInput();
+      continue;
+    }
+    if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def)) {
+      // A reshape crossed after a transpose would reorder elements.
+      if (transposed)
+        return std::nullopt;
+      v = def->getOperand(0);
+      continue;
+    }
+    return std::nullopt;
+  }
+}
+
+bool isZero(Value v) {
+  if (auto fill = v.getDefiningOp<linalg::FillOp>())
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  Attribute attr;
+  if (matchPattern(v, m_Constant(&attr)))
+    if (auto splat = dyn_cast<SplatElementsAttr>(attr))
+      return isa<FloatType>(splat.getElementType()) &&
+             splat.getSplatValue<APFloat>().isZero();
+  return false;
+}
+
+} // namespace
+
+std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op->getNumResults() != 1 || !op.hasPureTensorSemantics() ||
+      !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  // Leading dimensions of a 2-D weight's matmul (batch, tokens) are all
+  // "m" dimensions to the contraction analysis: they index lhs and result.
+  if (failed(dims) || !dims->batch.empty() || dims->k.size() != 1 ||
+      dims->n.size() != 1 || dims->m.empty())
+    return std::nullopt;
+  unsigned n = dims->n[0], k = dims->k[0];
+  MLIRContext *ctx = op.getContext();
+  auto dimsMap = [&](ArrayRef<unsigned> ds) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : ds)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(op.getNumLoops(), 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  // lhs is [rows..., k] and the result [rows..., n], rows in the same order.
+  SmallVector<unsigned> rowDims;
+  for (AffineExpr e : maps[0].getResults().drop_back()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d)
+      return std::nullopt;
+    rowDims.push_back(d.getPosition());
+  }
+  SmallVector<unsigned> lhsDims = rowDims, outDims = rowDims;
+  lhsDims.push_back(k);
+  outDims.push_back(n);
+  if (rowDims.size() != dims->m.size() || maps[0] != dimsMap(lhsDims) ||
+      maps[2] != dimsMap(outDims))
+    return std::nullopt;
+  bool weightIsNK;
+  if (maps[1] == dimsMap({k, n}))
+    weightIsNK = false;
+  else if (maps[1] == dimsMap({n, k}))
+    weightIsNK = true;
+  else
+    return std::nullopt;
+
+  Value lhs = op.getDpsInputOperand(0)->get();
+  Value weight = op.getDpsInputOperand(1)->get();
+  auto lhsType = dyn_cast<RankedTensorType>(lhs.getType());
+  auto wType = dyn_cast<RankedTensorType>(weight.getType());
+  auto outType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!lhsType || !wType || !outType || !wType.hasStaticShape() ||
+      !isa<FloatType>(lhsType.getElementType()) ||
+      !isa<FloatType>(outType.getElementType()))
+    return std::nullopt;
+
+  bool transposed = false;
+  std::optional<std::vector<float>> data = traceConstant(weight, transposed);
+  if (!data)
+    return std::nullopt;
+  // `data` is row-major in the order the weight operand is indexed,
+  // transposed once more per transpose crossed.
+  int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
+  bool dataIsNK = weightIsNK != transposed;
+  MatchedMatmul match;
+  match.lhs = lhs;
+  match.n = weightIsNK ? rows : cols;
+  match.k = weightIsNK ? cols : rows;
+  if (dataIsNK) {
+    match.w = std::move(*data);
+  } else {
+    // Data is [K, N]: transpose into [N, K].
+    match.w.resize(data->size());
+    for (int64_t kk = 0; kk < match.k; ++kk)
+      for (int64_t nn = 0; nn < match.n; ++nn)
+        match.w[nn * match.k + kk] = (*data)[kk * match.n + nn];
+  }
+  Value init = op.getDpsInitOperand(0)->get();
+  if (!isZero(init))
+    match.acc = init;
+  return match;
+}
+
+/// Codes (as the core holds them) in a constant of `storage`.
+DenseElementsAttr codesAttr(RankedTensorType type,
+                            const std::vector<int32_t> &codes) {
+  Type elt = type.getElementType();
+  if (auto floatType = dyn_cast<FloatType>(elt)) {
+    unsigned bits = floatType.getWidth();
+    SmallVector<APFloat> values;
+    values.reserve(codes.size());
+    for (int32_t c : codes)
+      values.emplace_back(floatType.getFloatSemantics(),
+                          APInt(bits, uint64_t(uint32_t(c)) & ((1u << bits) - 1)));
+    return DenseElementsAttr::get(type, values);
+  }
+  unsigned width = elt.getIntOrFloatBitWidth();
+  SmallVector<APInt> values;
+  values.reserve(codes.size());
+  for (int32_t c : codes)
+    values.push_back(APInt(width, uint64_t(int64_t(c)), /*isSigned=*/true,
+                           /*implicitTrunc=*/true));
+  return DenseElementsAttr::get(type, values);
+}
+
+DenseElementsAttr floatsAttr(RankedTensorType type, ArrayRef<float> values) {
+  if (type.getElementType().isF32())
+    return DenseElementsAttr::get(type, values);
+  auto floatType = cast<FloatType>(type.getElementType());
+  SmallVector<APFloat> converted;
+  for (float v : values) {
+    APFloat f(v);
+    bool losesInfo;
+    f.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    converted.push_back(f);
+  }
+  return DenseElementsAttr::get(type, converted);
+}
+
+/// Erases the pure, now unused producers of `v`, walking up their operands.
+void eraseDeadChain(IRRewriter &b, Value v) {
+  SmallVector<Operation *> worklist;
+  if (Operation *def = v.getDefiningOp())
+    worklist.push_back(def);
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (!op->use_empty() || !isPure(op))
+      continue;
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        worklist.push_back(def);
+    b.eraseOp(op);
+  }
+}
+
+/// lhs / s along its last dimension: the activation side of AWQ and
+/// SmoothQuant when there is no previous op to fold s into.
+Value scaleActivations(OpBuilder &b, Location loc, Value lhs,
+                       ArrayRef<float> s) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  unsigned rank = lhsType.getRank();
+  auto sType = RankedTensorType::get({int64_t(s.size())},
+                                     lhsType.getElementType());
+  Value sConst = arith::ConstantOp::create(b, loc, floatsAttr(sType, s));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, lhs);
+  Value init = tensor::EmptyOp::create(b, loc, sizes,
+                                       lhsType.getElementType());
+  MLIRContext *ctx = b.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{lhsType}, ValueRange{lhs, sConst}, ValueRange{init},
+      ArrayRef<AffineMap>{id, last, id},
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location l, ValueRange args) {
+        Value v = arith::DivFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(nb, l, v);
+      });
+  // Marked, so that --qf-export-weights can find the divisor again.
+  generic->setAttr(kActivationScalingAttr, UnitAttr::get(b.getContext()));
+  return generic.getResult(0);
+}
+
+qforge::qf::MatmulOp
+replaceWithQfMatmul(IRRewriter &b, Operation *op, const MatchedMatmul &match,
+                    qforge::qf::SchemeAttr scheme, Value weight, Value scale,
+                    Value zeroPoint, ArrayRef<float> divisor,
+                    std::optional<float> lhsScale, StringRef algorithm) {
+  Location loc = op->getLoc();
+  b.setInsertionPoint(op);
+  Value lhs = match.lhs;
+  if (!divisor.empty())
+    lhs = scaleActivations(b, loc, lhs, divisor);
+  Value lhsScaleValue;
+  if (lhsScale) {
+    auto t = RankedTensorType::get({}, b.getF32Type());
+    lhsScaleValue = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(t, ArrayRef<float>(*lhsScale)));
+  }
+  Type resultType = op->getResult(0).getType();
+  auto mm = qforge::qf::MatmulOp::create(
+      b, loc, resultType, lhs, weight, scheme, scale, zeroPoint, lhsScaleValue,
+      /*bias=*/Value(), /*residual=*/match.acc, /*output_scale=*/Value(),
+      /*output_zero_point=*/Value(), qforge::qf::ActivationAttr());
+  mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
+  SmallVector<Value> inputs(op->getOperands());
+  b.replaceOp(op, mm.getResult());
+  // The float weight (and its transposes/reshapes) and a zero accumulator
+  // are usually dead now; they are the model's biggest constants.
+  for (Value v : inputs)
+    eraseDeadChain(b, v);
+  return mm;
+}
+
+} // namespace qforge::qf::rewrite
