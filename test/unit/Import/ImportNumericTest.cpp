@@ -95,6 +95,12 @@ const char *const kMustPass[] = {
     "test_tanh",
     "test_transpose_all_permutations_3",
     "test_unsqueeze_unsorted_axes",
+    "test_quantizelinear_axis",
+    "test_dequantizelinear_blocked",
+    "test_dynamicquantizelinear_min_adjusted",
+    "test_matmulinteger",
+    "test_qlinearmatmul_3D_uint8_float32",
+    "test_qlinearmatmul_2D_int8_float32",
 };
 
 struct Case {
