@@ -10,10 +10,13 @@
 // RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t/stats.safetensors" -mlir-print-debuginfo -o %t/gptq.mlir
 // RUN: qforge-compile %t/gptq.mlir -o %t/gptq --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/gptq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=awq stats=%t/stats.safetensors" -o %t/awq.mlir
+// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=gptq gptq-act-order=true gptq-damp=0.05 stats=%t/stats.safetensors" -o %t/gptq-ao.mlir
+// RUN: qforge-compile %t/gptq-ao.mlir -o %t/gptq-ao --quiet
+// RUN: run_mlp %t/f32/mlp.so %t/gptq-ao/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=awq awq-clip=true stats=%t/stats.safetensors" -o %t/awq.mlir
 // RUN: qforge-compile %t/awq.mlir -o %t/awq --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/awq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=a8w8 algorithm=smoothquant stats=%t/stats.safetensors" -o %t/sq.mlir
+// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=a8w8 algorithm=smoothquant smoothquant-alpha=0.6 stats=%t/stats.safetensors" -o %t/sq.mlir
 // RUN: qforge-compile %t/sq.mlir -o %t/sq --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/sq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=A8
 // RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=a8w8-static stats=%t/stats.safetensors" -o %t/static.mlir

@@ -1,3 +1,4 @@
+// REQUIRES: onnx
 // qforge-compile end to end at the command line: the files, the header, the
 // report, the --emit stages, and errors that leave nothing behind.
 // RUN: rm -rf %t && mkdir -p %t
@@ -71,3 +72,11 @@ func.func @mlp(%x: tensor<2x4xf32> {qf.name = "x"}) -> (tensor<2x3xf32> {qf.name
   %y = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%f : tensor<2x3xf32>) -> tensor<2x3xf32> loc("fc1")
   return %y : tensor<2x3xf32>
 }
+
+// ONNX models go through the importer first; dynamic dimensions are not
+// supported in artifacts yet and say so.
+// RUN: %python %S/../Import/Inputs/onnx_models.py mlp %t/mlp.onnx
+// RUN: not qforge-compile %t/mlp.onnx --scheme w8 -o %t/onnx 2>&1 | FileCheck %s --check-prefix=ONNX
+// ONNX: error: input 'x' has a dynamic shape tensor<?x64xf32>; artifacts need static shapes for now
+// RUN: not qforge-compile %t/missing.onnx -o %t/onnx2 2>&1 | FileCheck %s --check-prefix=ONNX-MISSING
+// ONNX-MISSING: {{.*}}missing.onnx

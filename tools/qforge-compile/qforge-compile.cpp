@@ -1,6 +1,6 @@
 //===- qforge-compile.cpp - Model to deployable artifact -----------------===//
 //
-//   qforge-compile MODEL.mlir [--scheme S | --scheme-file F] [--algorithm A]
+//   qforge-compile MODEL.mlir|MODEL.onnx [--scheme S | --scheme-file F] [--algorithm A]
 //                  [--target T] [--emit=mlir|llvm|obj] -o OUTDIR
 //
 // Writes OUTDIR/<name>.so (the compiled model), <name>.h (its C entry point
@@ -10,6 +10,7 @@
 
 #include "qforge/Compiler/Compile.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Import/ONNXImporter.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
@@ -26,7 +27,8 @@
 namespace cl = llvm::cl;
 
 static cl::OptionCategory category("qforge-compile options");
-static cl::opt<std::string> input(cl::Positional, cl::desc("MODEL.mlir"),
+static cl::opt<std::string> input(cl::Positional,
+                                  cl::desc("MODEL.mlir or MODEL.onnx"),
                                   cl::Required, cl::cat(category));
 static cl::opt<std::string> outDir("o", cl::desc("Output directory"),
                                    cl::value_desc("OUTDIR"), cl::Required,
@@ -83,17 +85,22 @@ int main(int argc, char **argv) {
 
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string error;
-  auto file = mlir::openInputFile(input, &error);
-  if (!file) {
-    llvm::WithColor::error(llvm::errs(), "qforge-compile") << error << "\n";
-    return 1;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (llvm::StringRef(input).ends_with(".onnx")) {
+    // ONNX: the importer names inputs/outputs (qf.name) and layers (locs).
+    module = qforge::importONNXFile(input, &context);
+  } else {
+    std::string error;
+    auto file = mlir::openInputFile(input, &error);
+    if (!file) {
+      llvm::WithColor::error(llvm::errs(), "qforge-compile") << error << "\n";
+      return 1;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   if (!module)
-    return 1; // the parser reported where
+    return 1; // the parser or importer reported where
 
   qforge::CompileOptions options;
   options.scheme = scheme;

@@ -137,6 +137,11 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     }
     static const char *const kAlgorithms[] = {"rtn", "gptq", "awq",
                                               "smoothquant", "hqq"};
+    if (smoothQuantAlpha < 0.0 || smoothQuantAlpha > 1.0 || gptqDamp <= 0.0) {
+      emitError(module.getLoc(), "qf-quantize: smoothquant-alpha must be in "
+                                 "[0, 1] and gptq-damp positive");
+      return signalPassFailure();
+    }
     if (!llvm::is_contained(kAlgorithms, algorithm)) {
       emitError(module.getLoc(), "qf-quantize: unknown algorithm '")
           << algorithm << "' (expected rtn, gptq, awq, smoothquant or hqq)";
@@ -324,8 +329,11 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       if (!(*st)->hasXtx())
         return op->emitError("gptq needs X^T X of '")
                << layer << ".input', which the stats file does not have";
+      q::GptqOptions options;
+      options.actOrder = gptqActOrder;
+      options.percDamp = gptqDamp;
       std::optional<q::GptqResult> r = q::gptqQuantize(
-          W, N, K, (*st)->xtx.data(), (*st)->count, spec, {}, &error);
+          W, N, K, (*st)->xtx.data(), (*st)->count, spec, options, &error);
       if (!r)
         return op->emitError("gptq: ") << error;
       return Quantized{std::move(r->weights), {}};
@@ -334,9 +342,11 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       if (!(*st)->hasXtx())
         return op->emitError("awq needs X^T X of '")
                << layer << ".input', which the stats file does not have";
+      q::AwqOptions options;
+      options.clipSearch = awqClip;
       std::optional<q::AwqResult> r =
           q::awqQuantizeFromGram(W, N, K, (*st)->xtx.data(), (*st)->absMean,
-                                 spec, {}, 0.01, &error);
+                                 spec, options, 0.01, &error);
       if (!r)
         return op->emitError("awq: ") << error;
       return Quantized{std::move(r->weights), std::move(r->inputScales)};
@@ -348,7 +358,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
                            "activations (a8w8, a8w8-static), not '")
              << scheme.str() << "'";
     q::SmoothQuantResult r =
-        q::smoothQuant(W, N, K, (*st)->absMax, 0.5f, spec);
+        q::smoothQuant(W, N, K, (*st)->absMax, float(smoothQuantAlpha), spec);
     return Quantized{std::move(r.weights), std::move(r.inputScales)};
   }
 

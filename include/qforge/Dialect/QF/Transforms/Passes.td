@@ -95,7 +95,17 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
     ListOption<"layers", "layers", "std::string",
                "Only quantize these layer names or globs">,
     Option<"schemeFile", "scheme-file", "std::string", /*default=*/"\"\"",
-           "File of 'GLOB SCHEME' lines choosing a scheme per layer">
+           "File of 'GLOB SCHEME' lines choosing a scheme per layer">,
+    Option<"gptqActOrder", "gptq-act-order", "bool", /*default=*/"false",
+           "GPTQ: quantize columns by decreasing Hessian diagonal (groups "
+           "stay the original contiguous ones)">,
+    Option<"gptqDamp", "gptq-damp", "double", /*default=*/"0.01",
+           "GPTQ: dampening as a fraction of the Hessian's mean diagonal">,
+    Option<"awqClip", "awq-clip", "bool", /*default=*/"false",
+           "AWQ: also search a clipping ratio per group">,
+    Option<"smoothQuantAlpha", "smoothquant-alpha", "double",
+           /*default=*/"0.5",
+           "SmoothQuant: migration strength alpha in [0, 1]">
   ];
   let dependentDialects = [
     "::qforge::qf::QFDialect",
