@@ -28,6 +28,9 @@ using namespace mlir;
 namespace qforge {
 
 void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
+  cpu::QFPackWeightsOptions pack;
+  pack.target = target;
+  pm.addPass(cpu::createQFPackWeights(pack));
   cpu::QFLowerToCPUOptions lower;
   lower.target = target;
   pm.addPass(cpu::createQFLowerToCPU(lower));

@@ -217,11 +217,18 @@ std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
       data.zeroPoint.shape = sshape;
       for (int32_t z : qt.params.zeroPoints)
         data.zeroPoint.bytes.push_back(uint8_t(uint32_t(z) & mask));
+    }
+    // The zero term the kernels subtract per group: s * zp for asymmetric
+    // codes, s * 2^(bits-1) for symmetric sub-byte integers (which the
+    // packed layout stores offset to unsigned).
+    bool offset = s.isInteger() && s.symmetric && bits < 8;
+    if (!s.symmetric || offset) {
       quant::ScaleIndexer index({n, k}, qs.layout);
       for (int64_t i = 0; i < n * k; ++i) {
         int64_t j = index(i);
-        data.zeroTerms[i] =
-            std::fabs(qt.params.scales[j] * float(qt.params.zeroPoints[j]));
+        float zp = offset ? float(1 << (bits - 1))
+                          : float(qt.params.zeroPoints[j]);
+        data.zeroTerms[i] = std::fabs(qt.params.scales[j] * zp);
       }
     }
   }
@@ -364,7 +371,6 @@ void initialize(MLIRContext &context) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   context.appendDialectRegistry(registry);
-  context.loadAllAvailableDialects();
 
 }
 

@@ -58,7 +58,7 @@ struct MatmulData {
   Buffer x, w, scale, zeroPoint, lhsScale, bias, residual, outScale, outZp;
   std::vector<float> xF32;      ///< lhs as f32 [rows, K] (rows = batch * M)
   std::vector<float> wDequant;  ///< W as the reference dequantizes it [N, K]
-  std::vector<float> zeroTerms; ///< |scale * zero_point| per weight element
+  std::vector<float> zeroTerms; ///< |zero term| per weight element (see makeData)
   int64_t rows = 0;             ///< batch * M
 };
 
@@ -118,8 +118,8 @@ bool prepare(mlir::ExecutionEngine &engine, const std::string &name,
 /// The output of a prepared call as floats.
 std::vector<float> outputAsFloats(const PreparedCall &call);
 
-/// sum_k |x[m,k]| * (|W[n,k]| + |scale * zero_point|): the magnitude of the
-/// terms a kernel adds up, for float error bounds. [rows, N].
+/// sum_k |x[m,k]| * (|W[n,k]| + |zero term|): the magnitude of the terms a
+/// kernel adds up, for float error bounds. [rows, N].
 std::vector<double> magnitudes(const MatmulSpec &spec, const MatmulData &data);
 
 } // namespace qforge::harness

@@ -68,6 +68,27 @@ std::unique_ptr<IntWeightSource> makeIntWeightSource(mlir::OpBuilder &b,
                                                      qf::MatmulOp op,
                                                      const KernelConfig &cfg);
 
+struct PackedInfo;
+/// Sources for weights packed by --qf-pack-weights (PackedSource.cpp); null
+/// with `failed` set after a diagnostic when the packed global is unusable.
+std::unique_ptr<WeightSource> makePackedFloatSource(mlir::OpBuilder &b,
+                                                    mlir::Location loc,
+                                                    qf::MatmulOp op,
+                                                    const PackedInfo &info,
+                                                    const KernelConfig &cfg,
+                                                    bool &failed);
+std::unique_ptr<IntWeightSource> makePackedIntSource(mlir::OpBuilder &b,
+                                                     mlir::Location loc,
+                                                     qf::MatmulOp op,
+                                                     const PackedInfo &info,
+                                                     const KernelConfig &cfg,
+                                                     bool &failed);
+
+/// The f32 value of every code of a table-decoded scheme (NF4 levels, FP4
+/// and FP8 values) as a memref.get_global; null for other schemes.
+mlir::Value getDecodeTable(mlir::OpBuilder &b, mlir::Location loc,
+                           qf::MatmulOp op);
+
 /// A private constant memref.global of f32 values in the module of `anchor`
 /// (created once per name); returns a memref.get_global of it.
 mlir::Value getConstantTable(mlir::OpBuilder &b, mlir::Location loc,

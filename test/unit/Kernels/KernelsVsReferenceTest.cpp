@@ -7,9 +7,15 @@
 // a different order (vector lanes, per-group partial sums, scale applied per
 // group, zero points as s * zp * sum(x)), so float outputs must agree within
 //   |kernel - reference| <= (2K + 16) * 2^-24 * magnitude
-// where magnitude = sum_k |x| * (|W| + |s * zp|) (+ |bias| + |residual|): the
-// standard error bound of a K-term f32 sum, once for each side. A wrong,
-// missing or doubled term is off by ~magnitude / K, far beyond it.
+// where magnitude = sum_k |x| * (|W| + |zero term|) (+ |bias| + |residual|),
+// the zero term being s * zp (asymmetric) or s * 2^(bits-1) (symmetric int4 /
+// int2, stored offset when packed): the standard error bound of a K-term f32
+// sum, once for each side. A wrong, missing or doubled term is off by
+// ~magnitude / K, far beyond it.
+//
+// Every scheme runs twice: weights as function arguments (the kernels read
+// the unpacked [N, K] operand) and as constants (--qf-pack-weights repacks
+// them and the kernels stream the packed global).
 #include "MatmulHarness.h"
 
 #include "qforge/Pipelines/Pipelines.h"

@@ -49,4 +49,30 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
   ];
 }
 
+def QFPackWeights : Pass<"qf-pack-weights", "mlir::ModuleOp"> {
+  let summary = "Repack constant quantized weights and scales into the CPU "
+                "kernels' layout";
+  let description = [{
+    For each `qf.matmul` whose weight, scales and zero points are constants
+    (`arith.constant`), writes a private constant `memref.global` holding the
+    weights in the layout the CPU kernel streams: tiles of NR output rows;
+    per tile and group a header of NR f32 scales (and NR f32 zero terms
+    scale * zero_point for asymmetric and offset-stored symmetric codes),
+    followed by K blocks in which each row's codes are packed (int4/NF4/FP4 two
+    per byte, int2 four per byte, 8-bit one per byte) and interleaved so that
+    one vector load and a shift/mask yield consecutive K elements. The op gets
+    a `qf.cpu.packed` attribute naming the global and the layout;
+    `--qf-lower-to-cpu` then ignores the (now dead) weight operand.
+    Weights that cannot be packed (non-constant, group size not a multiple of
+    the block) are left alone and lowered from their unpacked layout.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "Code generation target (#qf.target text)">
+  ];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // QFORGE_CONVERSION_QFTOCPU_PASSES_TD

@@ -1,0 +1,230 @@
+//===- PackedSource.cpp - Weights from a --qf-pack-weights global --------===//
+//
+// Reads the PackedLayout bytes with plain vector loads: per tile and group a
+// header of f32 scales (and zero terms), then per K block one load per row,
+// split into fields with shift/mask and into VL-lane sub-vectors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Packing.h"
+#include "WeightSource.h"
+
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+
+namespace qforge::cpu {
+namespace {
+
+/// Loads `count` f32 stored at byte `offset` of the blob.
+Value loadF32s(KB &k, Value blob, Value offset, int64_t count) {
+  Value bytes = vector::LoadOp::create(k.b, k.loc, k.vec(4 * count, k.b.getI8Type()),
+                                       blob, ValueRange{offset});
+  return vector::BitCastOp::create(k.b, k.loc, k.vec(count, k.b.getF32Type()),
+                                   bytes);
+}
+
+class PackedFloatSource : public WeightSource {
+public:
+  PackedFloatSource(const KernelConfig &cfg, const PackedLayout &layout,
+                    Value blob, PackedDecode decode, Value table)
+      : cfg(cfg), l(layout), blob(blob), decode(decode), table(table) {}
+
+  int64_t stepElems() const override { return l.kb; }
+  int64_t groupSize() const override {
+    return l.groupSize > 0 ? l.groupSize : l.k;
+  }
+  bool hasZeroTerm() const override { return l.hasZeroTerm; }
+
+  void beginTile(KB &k, Value nt) override {
+    tileBase = k.mul(nt, k.idx(l.tileBytes()));
+  }
+
+  void beginGroup(KB &k, Value g) override {
+    groupBase = k.add(tileBase, k.mul(g, k.idx(l.fullGroupBytes())));
+    Value s = loadF32s(k, blob, groupBase, l.nr);
+    Value z = l.hasZeroTerm
+                  ? loadF32s(k, blob, k.add(groupBase, k.idx(4 * l.nr)), l.nr)
+                  : Value();
+    scales.clear();
+    zeroTerms.clear();
+    for (int64_t r = 0; r < l.nr; ++r) {
+      scales.push_back(vector::ExtractOp::create(k.b, k.loc, s, r));
+      if (z)
+        zeroTerms.push_back(vector::ExtractOp::create(k.b, k.loc, z, r));
+    }
+  }
+
+  Value scale(KB &k, int64_t r) override { return scales[r]; }
+  Value zeroTerm(KB &k, int64_t r) override { return zeroTerms[r]; }
+
+  void decodeStep(KB &k, Value stepIdx, Value kIdx, int64_t valid,
+                  SmallVectorImpl<SmallVector<Value>> &out) override {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t vl = cfg.vl, rbb = l.rowBlockBytes();
+    int64_t fields = 8 / l.bits;
+    Type i8 = b.getI8Type();
+    VectorType bytesType = k.vec(rbb, i8);
+    Value stepBase = k.add(k.add(groupBase, k.idx(l.headerBytes())),
+                           k.mul(stepIdx, k.idx(l.blockBytes())));
+    out.clear();
+    for (int64_t r = 0; r < l.nr; ++r) {
+      Value v = vector::LoadOp::create(b, loc, bytesType, blob,
+                                       ValueRange{k.add(stepBase, k.idx(r * rbb))});
+      SmallVector<Value> subs;
+      for (int64_t p = 0; p < fields && p * rbb < valid; ++p) {
+        Value f = v;
+        if (l.bits < 8) {
+          if (p > 0)
+            f = arith::ShRUIOp::create(
+                b, loc, f, k.splat(bytesType, k.intConst(i8, p * l.bits)));
+          if (p < fields - 1)
+            f = arith::AndIOp::create(
+                b, loc, f,
+                k.splat(bytesType, k.intConst(i8, (1 << l.bits) - 1)));
+        }
+        for (int64_t j = 0; j * vl < rbb && p * rbb + j * vl < valid; ++j) {
+          Value sub = rbb == vl ? f
+                                : vector::ExtractStridedSliceOp::create(
+                                      b, loc, f, {j * vl}, {vl}, {1})
+                                      .getResult();
+          subs.push_back(decodeSub(k, sub));
+        }
+      }
+      out.push_back(subs);
+    }
+  }
+
+private:
+  Value decodeSub(KB &k, Value codes) {
+    switch (decode) {
+    case PackedDecode::SInt8:
+      return k.intToF32(codes, /*isUnsigned=*/false);
+    case PackedDecode::UInt:
+      return k.intToF32(codes, /*isUnsigned=*/true);
+    case PackedDecode::Table: {
+      int64_t vl = cfg.vl;
+      Value index = arith::ExtUIOp::create(k.b, k.loc,
+                                           k.vec(vl, k.b.getI32Type()), codes);
+      VectorType f32Vec = k.vec(vl, k.b.getF32Type());
+      Value all = vector::ConstantMaskOp::create(
+          k.b, k.loc, k.vec(vl, k.b.getI1Type()),
+          vector::ConstantMaskKind::AllTrue);
+      return vector::GatherOp::create(k.b, k.loc, f32Vec, table,
+                                      ValueRange{k.idx(0)}, index, all,
+                                      k.zero(f32Vec));
+    }
+    }
+    return codes;
+  }
+
+  const KernelConfig &cfg;
+  PackedLayout l;
+  Value blob;
+  PackedDecode decode;
+  Value table;
+  Value tileBase, groupBase;
+  SmallVector<Value> scales, zeroTerms;
+};
+
+class PackedIntSource : public IntWeightSource {
+public:
+  PackedIntSource(const KernelConfig &cfg, const PackedLayout &layout,
+                  Value blob)
+      : cfg(cfg), l(layout), blob(blob) {}
+
+  void beginTile(KB &k, Value nt) override {
+    tileBase = k.mul(nt, k.idx(l.tileBytes()));
+  }
+
+  Value rowScales(KB &k) override { return loadF32s(k, blob, tileBase, l.nr); }
+
+  SmallVector<Value> readStep(KB &k, Value stepIdx, Value kIdx,
+                              bool isTail) override {
+    Value stepBase = k.add(k.add(tileBase, k.idx(l.headerBytes())),
+                           k.mul(stepIdx, k.idx(l.blockBytes())));
+    SmallVector<Value> out;
+    for (int64_t r = 0; r < l.nr; ++r)
+      out.push_back(vector::LoadOp::create(
+          k.b, k.loc, k.vec(l.kb, k.b.getI8Type()), blob,
+          ValueRange{k.add(stepBase, k.idx(r * l.rowBlockBytes()))}));
+    return out;
+  }
+
+private:
+  const KernelConfig &cfg;
+  PackedLayout l;
+  Value blob;
+  Value tileBase;
+};
+
+/// The packed global of `op`, checked against the layout and the kernel
+/// configuration; emits an error and returns null otherwise.
+Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
+                    const PackedInfo &info, const KernelConfig &cfg) {
+  auto module = op->getParentOfType<ModuleOp>();
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      module, info.global);
+  const PackedLayout &l = info.layout;
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  std::string why = l.verify();
+  if (why.empty() && !global)
+    why = "no memref.global @" + info.global.getValue().str();
+  if (why.empty() &&
+      global.getType().getNumElements() != l.totalBytes())
+    why = "the global's size does not match the layout";
+  if (why.empty() &&
+      (wType.getDimSize(0) != l.n || wType.getDimSize(1) != l.k))
+    why = "the layout's shape does not match the weight";
+  if (why.empty() && l.nr != cfg.nr)
+    why = "packed for a different target (tile of " + std::to_string(l.nr) +
+          " rows, the kernel uses " + std::to_string(cfg.nr) + ")";
+  std::optional<PackedLayout> expected =
+      planPacking(op.getQuantScheme(), l.n, l.k, cfg);
+  if (why.empty() && (!expected || expected->kb != l.kb ||
+                      expected->bits != l.bits ||
+                      expected->groupSize != l.groupSize ||
+                      expected->hasZeroTerm != l.hasZeroTerm))
+    why = "the layout is not the one qf-pack-weights uses for this scheme "
+          "and target";
+  if (!why.empty()) {
+    op.emitOpError("has an invalid ") << kPackedAttrName << ": " << why;
+    return {};
+  }
+  return memref::GetGlobalOp::create(b, loc, global.getType(), global.getSymName());
+}
+
+} // namespace
+
+std::unique_ptr<WeightSource> makePackedFloatSource(OpBuilder &b, Location loc,
+                                                    qf::MatmulOp op,
+                                                    const PackedInfo &info,
+                                                    const KernelConfig &cfg,
+                                                    bool &failed) {
+  Value blob = getPackedBlob(b, loc, op, info, cfg);
+  failed = !blob;
+  if (!blob)
+    return nullptr;
+  PackedDecode decode = packedDecode(op.getQuantScheme());
+  Value table = decode == PackedDecode::Table ? getDecodeTable(b, loc, op) : Value();
+  return std::make_unique<PackedFloatSource>(cfg, info.layout, blob, decode,
+                                             table);
+}
+
+std::unique_ptr<IntWeightSource> makePackedIntSource(OpBuilder &b, Location loc,
+                                                     qf::MatmulOp op,
+                                                     const PackedInfo &info,
+                                                     const KernelConfig &cfg,
+                                                     bool &failed) {
+  Value blob = getPackedBlob(b, loc, op, info, cfg);
+  failed = !blob;
+  if (!blob)
+    return nullptr;
+  return std::make_unique<PackedIntSource>(cfg, info.layout, blob);
+}
+
+} // namespace qforge::cpu
