@@ -66,60 +66,64 @@ public:
     OpBuilder &b = k.b;
     Location loc = k.loc;
     int64_t vl = cfg.vl, rbb = l.rowBlockBytes();
-    int64_t fields = 8 / l.bits;
-    Type i8 = b.getI8Type();
-    VectorType bytesType = k.vec(rbb, i8);
+    int64_t fields = 8 / l.bits, chunks = rbb / vl;
+    int64_t subs = (valid + vl - 1) / vl;
+    Type i8 = b.getI8Type(), i32 = b.getI32Type();
+    VectorType chunkType = k.vec(vl, i8), wideType = k.vec(vl, i32);
     Value stepBase = k.add(k.add(groupBase, k.idx(l.headerBytes())),
                            k.mul(stepIdx, k.idx(l.blockBytes())));
     out.clear();
     for (int64_t r = 0; r < l.nr; ++r) {
-      Value v = vector::LoadOp::create(b, loc, bytesType, blob,
-                                       ValueRange{k.add(stepBase, k.idx(r * rbb))});
-      SmallVector<Value> subs;
-      for (int64_t p = 0; p < fields && p * rbb < valid; ++p) {
-        Value f = v;
-        if (l.bits < 8) {
+      // Sub-vector s = p * chunks + h holds field p of the VL bytes of chunk
+      // h: elements s * VL .. s * VL + VL of the block. Each chunk is one
+      // widening load (vpmovzxbd / vpmovsxbd from memory on x86); fields are
+      // split with 32-bit shifts and masks.
+      SmallVector<Value> row(subs);
+      for (int64_t h = 0; h < chunks; ++h) {
+        bool needed = false;
+        for (int64_t p = 0; p < fields; ++p)
+          needed |= p * chunks + h < subs;
+        if (!needed)
+          continue;
+        Value bytes = vector::LoadOp::create(
+            b, loc, chunkType, blob,
+            ValueRange{k.add(stepBase, k.idx(r * rbb + h * vl))});
+        if (decode == PackedDecode::SInt8) {
+          row[h] = k.intToF32(arith::ExtSIOp::create(b, loc, wideType, bytes),
+                              /*isUnsigned=*/false);
+          continue;
+        }
+        Value wide = arith::ExtUIOp::create(b, loc, wideType, bytes);
+        for (int64_t p = 0; p < fields; ++p) {
+          int64_t sIdx = p * chunks + h;
+          if (sIdx >= subs)
+            continue;
+          Value f = wide;
           if (p > 0)
             f = arith::ShRUIOp::create(
-                b, loc, f, k.splat(bytesType, k.intConst(i8, p * l.bits)));
+                b, loc, f, k.splat(wideType, k.i32(p * l.bits)));
           if (p < fields - 1)
             f = arith::AndIOp::create(
-                b, loc, f,
-                k.splat(bytesType, k.intConst(i8, (1 << l.bits) - 1)));
-        }
-        for (int64_t j = 0; j * vl < rbb && p * rbb + j * vl < valid; ++j) {
-          Value sub = rbb == vl ? f
-                                : vector::ExtractStridedSliceOp::create(
-                                      b, loc, f, {j * vl}, {vl}, {1})
-                                      .getResult();
-          subs.push_back(decodeSub(k, sub));
+                b, loc, f, k.splat(wideType, k.i32((1 << l.bits) - 1)));
+          row[sIdx] = decodeCodes(k, f);
         }
       }
-      out.push_back(subs);
+      out.push_back(row);
     }
   }
 
 private:
-  Value decodeSub(KB &k, Value codes) {
-    switch (decode) {
-    case PackedDecode::SInt8:
+  /// Non-negative i32 codes -> f32 (exact), or looked up.
+  Value decodeCodes(KB &k, Value codes) {
+    if (decode != PackedDecode::Table)
       return k.intToF32(codes, /*isUnsigned=*/false);
-    case PackedDecode::UInt:
-      return k.intToF32(codes, /*isUnsigned=*/true);
-    case PackedDecode::Table: {
-      int64_t vl = cfg.vl;
-      Value index = arith::ExtUIOp::create(k.b, k.loc,
-                                           k.vec(vl, k.b.getI32Type()), codes);
-      VectorType f32Vec = k.vec(vl, k.b.getF32Type());
-      Value all = vector::ConstantMaskOp::create(
-          k.b, k.loc, k.vec(vl, k.b.getI1Type()),
-          vector::ConstantMaskKind::AllTrue);
-      return vector::GatherOp::create(k.b, k.loc, f32Vec, table,
-                                      ValueRange{k.idx(0)}, index, all,
-                                      k.zero(f32Vec));
-    }
-    }
-    return codes;
+    int64_t vl = cfg.vl;
+    VectorType f32Vec = k.vec(vl, k.b.getF32Type());
+    Value all = vector::ConstantMaskOp::create(
+        k.b, k.loc, k.vec(vl, k.b.getI1Type()), vector::ConstantMaskKind::AllTrue);
+    return vector::GatherOp::create(k.b, k.loc, f32Vec, table,
+                                    ValueRange{k.idx(0)}, codes, all,
+                                    k.zero(f32Vec));
   }
 
   const KernelConfig &cfg;
