@@ -45,6 +45,10 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
   bufferization::buildBufferDeallocationPipeline(pm);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // After bufferization: register permutes for the table lookups.
+  cpu::QFLowerCPULookupsOptions lookups;
+  lookups.target = target;
+  pm.addNestedPass<func::FuncOp>(cpu::createQFLowerCPULookups(lookups));
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
   pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
   pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());

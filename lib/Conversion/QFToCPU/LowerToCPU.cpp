@@ -249,7 +249,7 @@ struct FloatKernel {
 
   /// Independent accumulation chains per (row, lhs row): two for GEMV rows
   /// (to cover the FMA latency), one when several lhs rows share a tile.
-  static int64_t chains(int64_t mr) { return mr == 1 ? 2 : 1; }
+  int64_t chains(int64_t mr) const { return mr == 1 ? ws.gemvChains() : 1; }
 
   /// One group of `size` elements starting at element kBegin (index) of K,
   /// for rows m0 .. m0+mr. `state` holds the running vector accumulators

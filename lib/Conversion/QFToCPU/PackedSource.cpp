@@ -38,6 +38,9 @@ public:
     return l.groupSize > 0 ? l.groupSize : l.k;
   }
   bool hasZeroTerm() const override { return l.hasZeroTerm; }
+  int64_t gemvChains() const override {
+    return decode == PackedDecode::Table ? 1 : 2;
+  }
 
   void beginTile(KB &k, Value nt) override {
     tileBase = k.mul(nt, k.idx(l.tileBytes()));

@@ -27,6 +27,9 @@ public:
   /// Group size along K (K itself for per-channel / per-tensor / f32).
   virtual int64_t groupSize() const = 0;
   virtual bool hasZeroTerm() const = 0;
+  /// Independent FMA chains per (row, lhs row) for GEMV (decoders that need
+  /// many registers of their own prefer fewer).
+  virtual int64_t gemvChains() const { return 2; }
   /// Per tile of NR rows (nt: tile index).
   virtual void beginTile(KB &k, mlir::Value nt) = 0;
   /// Per group g (index) of the current tile.

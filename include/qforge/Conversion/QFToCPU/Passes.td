@@ -75,4 +75,29 @@ def QFPackWeights : Pass<"qf-pack-weights", "mlir::ModuleOp"> {
   ];
 }
 
+def QFLowerCPULookups : Pass<"qf-lower-cpu-lookups", "mlir::func::FuncOp"> {
+  let summary = "Turn 16-entry table lookups of the CPU kernels into "
+                "register permutes";
+  let description = [{
+    The kernels decode NF4 and FP4 codes with `vector.gather` from a constant
+    16-entry f32 table (a `memref.get_global` of a constant global). On x86
+    with AVX2 and 8-lane vectors, each such gather becomes two `vpermps`
+    (`llvm.x86.avx2.permps` on the table's halves, held in registers) and a
+    select on `index > 7`: about four instructions instead of an 8-element
+    memory gather. Other targets keep the gather.
+
+    Runs after bufferization (the intrinsic call has no memory-effect model,
+    which the buffer deallocation passes require), before vector to LLVM.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "Code generation target (#qf.target text)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // QFORGE_CONVERSION_QFTOCPU_PASSES_TD
