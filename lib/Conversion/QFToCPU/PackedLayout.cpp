@@ -16,6 +16,8 @@ std::string PackedLayout::verify() const {
   if (groupSize < 0 || (groupSize > 0 && groupSize % kb != 0))
     return "group size " + std::to_string(groupSize) +
            " is not a multiple of the block (" + std::to_string(kb) + ")";
+  if (lookupOrder && (bits != 4 || kb != 32))
+    return "the lookup order needs 4-bit codes in blocks of 32";
   return "";
 }
 
@@ -57,15 +59,14 @@ std::vector<uint8_t> packWeights(const PackedLayout &l,
           if (row >= l.n)
             continue;
           uint8_t *dst = blocks + b * l.blockBytes() + r * rbb;
-          for (int64_t j = 0; j < l.kb; ++j) {
-            int64_t kk = kBegin + b * l.kb + j;
-            if (kk >= l.k)
-              break; // K padding: code 0
-            uint8_t code = codes[row * l.k + kk] & mask;
-            int64_t byte = j % rbb;
-            unsigned field = unsigned(j / rbb);
-            dst[byte] |= uint8_t(code << (field * l.bits));
-          }
+          for (int64_t byte = 0; byte < rbb; ++byte)
+            for (unsigned field = 0; field < 8 / l.bits; ++field) {
+              int64_t kk = kBegin + b * l.kb + l.elementOf(byte, field);
+              if (kk >= l.k)
+                continue; // K padding: code 0
+              uint8_t code = codes[row * l.k + kk] & mask;
+              dst[byte] |= uint8_t(code << (field * l.bits));
+            }
         }
     }
   }
@@ -95,13 +96,12 @@ void unpackWeights(const PackedLayout &l, const std::vector<uint8_t> &bytes,
         for (int64_t b = 0; b < l.blocksInGroup(g); ++b) {
           const uint8_t *src =
               grp + l.headerBytes() + b * l.blockBytes() + r * rbb;
-          for (int64_t j = 0; j < l.kb; ++j) {
-            int64_t kk = kBegin + b * l.kb + j;
-            if (kk >= l.k)
-              break;
-            unsigned field = unsigned(j / rbb);
-            codes[row * l.k + kk] = (src[j % rbb] >> (field * l.bits)) & mask;
-          }
+          for (int64_t byte = 0; byte < rbb; ++byte)
+            for (unsigned field = 0; field < 8 / l.bits; ++field) {
+              int64_t kk = kBegin + b * l.kb + l.elementOf(byte, field);
+              if (kk < l.k)
+                codes[row * l.k + kk] = (src[byte] >> (field * l.bits)) & mask;
+            }
         }
       }
     }

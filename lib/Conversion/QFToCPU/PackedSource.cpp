@@ -76,6 +76,11 @@ public:
     Value stepBase = k.add(k.add(groupBase, k.idx(l.headerBytes())),
                            k.mul(stepIdx, k.idx(l.blockBytes())));
     out.clear();
+    if (l.lookupOrder) {
+      for (int64_t r = 0; r < l.nr; ++r)
+        out.push_back(lookupBlock(k, k.add(stepBase, k.idx(r * rbb))));
+      return;
+    }
     for (int64_t r = 0; r < l.nr; ++r) {
       // Sub-vector s = p * chunks + h holds field p of the VL bytes of chunk
       // h: elements s * VL .. s * VL + VL of the block. Each chunk is one
@@ -116,6 +121,65 @@ public:
   }
 
 private:
+  /// A 4-bit table-coded block of 32 in lookup order: the 32 codes index
+  /// four 16-entry byte tables (byte q of every value's f32 bits; one
+  /// vpshufb each on AVX2 after --qf-lower-cpu-lookups), and in-lane
+  /// byte/word interleaves (vpunpck{l,h}{bw,wd}) assemble the f32 values of
+  /// 4 x 8 consecutive elements.
+  SmallVector<Value> lookupBlock(KB &k, Value offset) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    Type i8 = b.getI8Type();
+    VectorType v16 = k.vec(16, i8), v32 = k.vec(32, i8);
+    Value bytes = vector::LoadOp::create(b, loc, v16, blob, ValueRange{offset});
+    Value lo = arith::AndIOp::create(b, loc, bytes,
+                                     k.splat(v16, k.intConst(i8, 0x0F)));
+    Value hi = arith::ShRUIOp::create(b, loc, bytes,
+                                      k.splat(v16, k.intConst(i8, 4)));
+    SmallVector<int64_t> concat;
+    for (int64_t i = 0; i < 32; ++i)
+      concat.push_back(i);
+    Value codes = vector::ShuffleOp::create(b, loc, lo, hi, concat);
+    Value index = arith::ExtUIOp::create(b, loc, k.vec(32, b.getI32Type()), codes);
+    Value all = vector::ConstantMaskOp::create(
+        b, loc, k.vec(32, b.getI1Type()), vector::ConstantMaskKind::AllTrue);
+    SmallVector<Value> planes;
+    for (Value table : byteTables)
+      planes.push_back(vector::GatherOp::create(b, loc, v32, table,
+                                                ValueRange{k.idx(0)}, index,
+                                                all, k.zero(v32)));
+    // In-lane unpacks, as on x86 (two 16-byte lanes).
+    auto unpack = [&](Value x, Value y, int64_t lanesPer, bool high) {
+      int64_t n = cast<VectorType>(x.getType()).getNumElements();
+      int64_t laneElems = n / 2, half = laneElems / 2;
+      SmallVector<int64_t> mask;
+      for (int64_t lane = 0; lane < 2; ++lane)
+        for (int64_t i = 0; i < half; ++i) {
+          int64_t src = lane * laneElems + (high ? half : 0) + i;
+          mask.push_back(src);
+          mask.push_back(n + src);
+        }
+      (void)lanesPer;
+      return vector::ShuffleOp::create(b, loc, x, y, mask).getResult();
+    };
+    Value lo01 = unpack(planes[0], planes[1], 16, false);
+    Value hi01 = unpack(planes[0], planes[1], 16, true);
+    Value lo23 = unpack(planes[2], planes[3], 16, false);
+    Value hi23 = unpack(planes[2], planes[3], 16, true);
+    VectorType w16 = k.vec(16, b.getI16Type());
+    auto words = [&](Value v) {
+      return vector::BitCastOp::create(b, loc, w16, v).getResult();
+    };
+    auto floats = [&](Value v) {
+      return vector::BitCastOp::create(b, loc, k.vec(8, b.getF32Type()), v)
+          .getResult();
+    };
+    return {floats(unpack(words(lo01), words(lo23), 8, false)),
+            floats(unpack(words(lo01), words(lo23), 8, true)),
+            floats(unpack(words(hi01), words(hi23), 8, false)),
+            floats(unpack(words(hi01), words(hi23), 8, true))};
+  }
+
   /// Non-negative i32 codes -> f32 (exact), or looked up.
   Value decodeCodes(KB &k, Value codes) {
     if (decode != PackedDecode::Table)
@@ -136,6 +200,10 @@ private:
   Value table;
   Value tileBase, groupBase;
   SmallVector<Value> scales, zeroTerms;
+
+public:
+  /// Byte q of each table value's f32 bits (lookup order only).
+  SmallVector<Value> byteTables;
 };
 
 class PackedIntSource : public IntWeightSource {
@@ -195,7 +263,8 @@ Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
   if (why.empty() && (!expected || expected->kb != l.kb ||
                       expected->bits != l.bits ||
                       expected->groupSize != l.groupSize ||
-                      expected->hasZeroTerm != l.hasZeroTerm))
+                      expected->hasZeroTerm != l.hasZeroTerm ||
+                      expected->lookupOrder != l.lookupOrder))
     why = "the layout is not the one qf-pack-weights uses for this scheme "
           "and target";
   if (!why.empty()) {
@@ -218,8 +287,26 @@ std::unique_ptr<WeightSource> makePackedFloatSource(OpBuilder &b, Location loc,
     return nullptr;
   PackedDecode decode = packedDecode(op.getQuantScheme());
   Value table = decode == PackedDecode::Table ? getDecodeTable(b, loc, op) : Value();
-  return std::make_unique<PackedFloatSource>(cfg, info.layout, blob, decode,
-                                             table);
+  auto source = std::make_unique<PackedFloatSource>(cfg, info.layout, blob,
+                                                    decode, table);
+  if (info.layout.lookupOrder) {
+    auto tableGlobal = table.getDefiningOp<memref::GetGlobalOp>();
+    std::string base = tableGlobal.getName().str();
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        op, tableGlobal.getNameAttr());
+    auto values = cast<DenseFPElementsAttr>(*global.getInitialValue());
+    SmallVector<uint32_t> bits;
+    for (APFloat v : values.getValues<APFloat>())
+      bits.push_back(uint32_t(v.bitcastToAPInt().getZExtValue()));
+    for (unsigned q = 0; q < 4; ++q) {
+      SmallVector<int8_t> plane;
+      for (uint32_t w : bits)
+        plane.push_back(int8_t(uint8_t(w >> (8 * q))));
+      source->byteTables.push_back(getConstantByteTable(
+          b, loc, op, base + "_byte" + std::to_string(q), plane));
+    }
+  }
+  return source;
 }
 
 std::unique_ptr<IntWeightSource> makePackedIntSource(OpBuilder &b, Location loc,

@@ -59,6 +59,11 @@ std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
   if (l.kb == 0)
     return std::nullopt;
   l.groupSize = group;
+  // NF4 / FP4 on AVX2: byte-shuffle lookups want blocks of 32 in lookup
+  // order (PackedLayout.h).
+  if (bits == 4 && !scheme.isInteger() && cfg.x86Avx2 && cfg.vl == 8 &&
+      l.kb == 32)
+    l.lookupOrder = true;
   bool integer = scheme.isInteger();
   l.hasZeroTerm = integer && (!scheme.symmetric || bits < 8);
   if (!l.verify().empty())
@@ -86,6 +91,7 @@ DictionaryAttr packedInfoToAttr(MLIRContext *context, const PackedInfo &info) {
       b.getNamedAttr("kb", b.getI64IntegerAttr(l.kb)),
       b.getNamedAttr("group", b.getI64IntegerAttr(l.groupSize)),
       b.getNamedAttr("zero_term", b.getBoolAttr(l.hasZeroTerm)),
+      b.getNamedAttr("lookup_order", b.getBoolAttr(l.lookupOrder)),
   });
 }
 
@@ -103,8 +109,10 @@ std::optional<PackedInfo> getPackedInfo(Operation *op) {
   auto n = get("n"), k = get("k"), bits = get("bits"), nr = get("nr"),
        kb = get("kb"), group = get("group");
   auto zt = dict.getAs<BoolAttr>("zero_term");
+  auto order = dict.getAs<BoolAttr>("lookup_order");
   if (!info.global || !n || !k || !bits || !nr || !kb || !group || !zt)
     return std::nullopt;
+  info.layout.lookupOrder = order && order.getValue();
   info.layout.n = *n;
   info.layout.k = *k;
   info.layout.bits = unsigned(*bits);

@@ -40,6 +40,21 @@ Value getConstantTable(OpBuilder &b, Location loc, Operation *anchor,
   return memref::GetGlobalOp::create(b, loc, type, name);
 }
 
+Value getConstantByteTable(OpBuilder &b, Location loc, Operation *anchor,
+                           StringRef name, ArrayRef<int8_t> values) {
+  auto module = anchor->getParentOfType<ModuleOp>();
+  auto type = MemRefType::get({int64_t(values.size())}, b.getI8Type());
+  if (!SymbolTable::lookupSymbolIn(module, name)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    auto tensorType = RankedTensorType::get(type.getShape(), b.getI8Type());
+    memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"), type,
+                             DenseElementsAttr::get(tensorType, values),
+                             /*constant=*/true, b.getI64IntegerAttr(16));
+  }
+  return memref::GetGlobalOp::create(b, loc, type, name);
+}
+
 namespace {
 
 Value toBuffer(OpBuilder &b, Location loc, Value tensor) {

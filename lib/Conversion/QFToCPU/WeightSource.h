@@ -98,6 +98,11 @@ mlir::Value getConstantTable(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Operation *anchor, llvm::StringRef name,
                              llvm::ArrayRef<float> values);
 
+/// The same for i8 values.
+mlir::Value getConstantByteTable(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Operation *anchor, llvm::StringRef name,
+                                 llvm::ArrayRef<int8_t> values);
+
 } // namespace qforge::cpu
 
 #endif

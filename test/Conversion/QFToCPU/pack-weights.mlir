@@ -13,7 +13,7 @@
 // CHECK-SAME: 08090A0B0C0D0E0F00000000000000000909090909090909
 // CHECK-SAME: "> {alignment = 64 : i64}
 // CHECK-LABEL: func @w4g32
-// CHECK: qf.matmul #qf.scheme<"w4g32"> {{.*}} {qf.cpu.packed = {bits = 4 : i64, global = @__qf_packed_weights, group = 32 : i64, k = 40 : i64, kb = 32 : i64, n = 2 : i64, nr = 4 : i64, zero_term = true}}
+// CHECK: qf.matmul #qf.scheme<"w4g32"> {{.*}} {qf.cpu.packed = {bits = 4 : i64, global = @__qf_packed_weights, group = 32 : i64, k = 40 : i64, kb = 32 : i64, lookup_order = false, n = 2 : i64, nr = 4 : i64, zero_term = true}}
 
 // The kernel streams the global with vector loads (no per-element reads) and
 // the original weight constant is gone.

@@ -75,6 +75,29 @@ TEST(PackedLayout, TwoBitFieldOrder) {
                                     codes[j + 32] << 4 | codes[j + 48] << 6));
 }
 
+TEST(PackedLayout, LookupOrderByHand) {
+  // NF4/FP4 on AVX2: byte b holds elements 8 * (b / 4) + b % 4 (low nibble)
+  // and 8 * (b / 4) + 4 + b % 4 (high nibble).
+  PackedLayout l;
+  l.n = 1;
+  l.k = 32;
+  l.bits = 4;
+  l.nr = 1;
+  l.kb = 32;
+  l.lookupOrder = true;
+  ASSERT_EQ(l.verify(), "");
+  std::vector<uint8_t> codes(32);
+  for (int i = 0; i < 32; ++i)
+    codes[i] = uint8_t((i * 7) % 16);
+  std::vector<uint8_t> bytes = packWeights(l, codes, {1.0f}, {});
+  for (int b = 0; b < 16; ++b)
+    EXPECT_EQ(bytes[4 + b], uint8_t(codes[8 * (b / 4) + b % 4] |
+                                    codes[8 * (b / 4) + 4 + b % 4] << 4))
+        << b;
+  l.kb = 64;
+  EXPECT_NE(l.verify(), "");
+}
+
 TEST(PackedLayout, RejectsInconsistentLayouts) {
   PackedLayout l;
   l.n = 4;
@@ -102,6 +125,7 @@ TEST(PackedLayout, RoundTripsRaggedShapes) {
           l.kb = bits == 2 ? 64 : 32;
           l.groupSize = group;
           l.hasZeroTerm = group != 0;
+          l.lookupOrder = bits == 4 && (n + k) % 2 == 1;
           ASSERT_EQ(l.verify(), "");
           std::uniform_int_distribution<int> code(0, (1 << bits) - 1);
           std::vector<uint8_t> codes(n * k);
@@ -119,8 +143,9 @@ TEST(PackedLayout, RoundTripsRaggedShapes) {
           unpackWeights(l, bytes, codes2, scales2, zts2);
           EXPECT_EQ(codes2, codes) << bits << " " << n << " " << k << " " << group;
           EXPECT_EQ(scales2, scales);
-          if (l.hasZeroTerm)
+          if (l.hasZeroTerm) {
             EXPECT_EQ(zts2, zts);
+          }
         }
 }
 
