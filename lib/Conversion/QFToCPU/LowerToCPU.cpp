@@ -2,12 +2,13 @@
 //
 // Each qf.matmul becomes a loop nest over the vector dialect (docs/KERNELS.md):
 //
+//   xsum[m][g] = sum of x[m] over group g        (zero-term schemes only)
 //   for each tile of NR output channels n0..n0+NR:
 //     for each block of MR activation rows:
 //       per group along K: vector accumulators acc_g[r][i] += x[i] * code[r]
 //         (codes decoded to f32 in registers, straight from the weight bytes)
-//       acc[r][i] += scale[r][g] * acc_g[r][i] - zeroTerm[r][g] * sum_g(x[i])
-//       y[i][n0..n0+NR] = epilogue(reduce(acc[r][i]))  (masked vector store)
+//       acc[r][i] += scale[r][g] * acc_g[r][i]; corr[r][i] += zt[r][g] * xsum[i][g]
+//       y[i][n0..n0+NR] = epilogue(reduce(acc[r][i]) - corr[r][i])  (masked store)
 //
 // The integer kernel (a8w8) first quantizes the activations (per row at run
 // time, or with the static scale) into an activation-sized int8 buffer, then
