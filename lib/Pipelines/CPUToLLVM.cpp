@@ -28,6 +28,9 @@ using namespace mlir;
 namespace qforge {
 
 void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
+  cpu::QFPackWeightsOptions pack;
+  pack.target = target;
+  pm.addPass(cpu::createQFPackWeights(pack));
   cpu::QFLowerToCPUOptions lower;
   lower.target = target;
   pm.addPass(cpu::createQFLowerToCPU(lower));
@@ -42,6 +45,10 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
   bufferization::buildBufferDeallocationPipeline(pm);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // After bufferization: register permutes for the table lookups.
+  cpu::QFLowerCPULookupsOptions lookups;
+  lookups.target = target;
+  pm.addNestedPass<func::FuncOp>(cpu::createQFLowerCPULookups(lookups));
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
   pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
   pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());

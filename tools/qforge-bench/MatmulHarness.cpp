@@ -217,11 +217,18 @@ std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
       data.zeroPoint.shape = sshape;
       for (int32_t z : qt.params.zeroPoints)
         data.zeroPoint.bytes.push_back(uint8_t(uint32_t(z) & mask));
+    }
+    // The zero term the kernels subtract per group: s * zp for asymmetric
+    // codes, s * 2^(bits-1) for symmetric sub-byte integers (which the
+    // packed layout stores offset to unsigned).
+    bool offset = s.isInteger() && s.symmetric && bits < 8;
+    if (!s.symmetric || offset) {
       quant::ScaleIndexer index({n, k}, qs.layout);
       for (int64_t i = 0; i < n * k; ++i) {
         int64_t j = index(i);
-        data.zeroTerms[i] =
-            std::fabs(qt.params.scales[j] * float(qt.params.zeroPoints[j]));
+        float zp = offset ? float(1 << (bits - 1))
+                          : float(qt.params.zeroPoints[j]);
+        data.zeroTerms[i] = std::fabs(qt.params.scales[j] * zp);
       }
     }
   }
@@ -287,6 +294,43 @@ MatmulData sliceRows(const MatmulSpec &spec, const MatmulData &data,
   if (!d.lhsScale.shape.empty()) {
     d.lhsScale.shape[0] = m;
     d.lhsScale.bytes.resize(m * 4);
+  }
+  return d;
+}
+
+MatmulData selectRows(const MatmulSpec &spec, const MatmulData &data,
+                      int64_t n0, int64_t n1, int64_t rotate) {
+  MatmulData d = data;
+  int64_t n = spec.n, k = spec.k, rows = n1 - n0;
+  auto pick = [&](Buffer &buf, int64_t rowElems) {
+    if (buf.bytes.empty() || buf.shape.empty() || buf.shape[0] != n)
+      return; // per-tensor (or absent): shared by every row
+    int64_t eltSize = int64_t(buf.bytes.size()) / buf.numElements();
+    std::vector<uint8_t> out;
+    for (int64_t r = n0; r < n1; ++r) {
+      int64_t src = (r + rotate) % n;
+      const uint8_t *p = buf.bytes.data() + src * rowElems * eltSize;
+      out.insert(out.end(), p, p + rowElems * eltSize);
+    }
+    buf.bytes = std::move(out);
+    buf.shape[0] = rows;
+  };
+  d.w = data.w;
+  pick(d.w, k);
+  d.scale = data.scale;
+  pick(d.scale, d.scale.shape.size() == 2 ? d.scale.shape[1] : 1);
+  d.zeroPoint = data.zeroPoint;
+  pick(d.zeroPoint, d.zeroPoint.shape.size() == 2 ? d.zeroPoint.shape[1] : 1);
+  d.bias = data.bias;
+  pick(d.bias, 1);
+  d.wDequant.clear();
+  d.zeroTerms.clear();
+  for (int64_t r = n0; r < n1; ++r) {
+    int64_t src = (r + rotate) % n;
+    d.wDequant.insert(d.wDequant.end(), data.wDequant.begin() + src * k,
+                      data.wDequant.begin() + (src + 1) * k);
+    d.zeroTerms.insert(d.zeroTerms.end(), data.zeroTerms.begin() + src * k,
+                       data.zeroTerms.begin() + (src + 1) * k);
   }
   return d;
 }
@@ -364,7 +408,6 @@ void initialize(MLIRContext &context) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   context.appendDialectRegistry(registry);
-  context.loadAllAvailableDialects();
 
 }
 
@@ -578,6 +621,65 @@ bool run(ExecutionEngine &engine, const std::string &name,
   call.invoke();
   out = outputAsFloats(call);
   return true;
+}
+
+int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
+                   const std::vector<uint8_t> &reference,
+                   const std::vector<uint8_t> &kernel, std::string &report,
+                   int maxReports) {
+  if (reference.size() != kernel.size()) {
+    report = "output sizes differ";
+    return 1;
+  }
+  bool exact = data.scheme.activation != quant::ActivationMode::None;
+  if (exact && reference == kernel)
+    return 0;
+  PreparedCall r, g;
+  r.outElt = g.outElt = spec.outType;
+  r.outBytes = reference;
+  g.outBytes = kernel;
+  std::vector<float> ref = outputAsFloats(r), got = outputAsFloats(g);
+  std::vector<double> mag = magnitudes(spec, data);
+  double slack = spec.activation == "none" ? 1.0 : 1.25;
+  std::ostringstream os;
+  int bad = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    size_t col = i % spec.n;
+    std::string why;
+    if (exact) {
+      if (ref[i] != got[i] && !(std::isnan(ref[i]) && std::isnan(got[i])))
+        why = "must be bit-exact";
+    } else if (spec.outType != "f32") {
+      if (std::fabs(ref[i] - got[i]) > 1.0f)
+        why = "more than one code apart";
+    } else {
+      double m = mag[i];
+      float v;
+      if (spec.bias) {
+        std::memcpy(&v, &data.bias.bytes[4 * col], 4);
+        m += std::fabs(v);
+      }
+      if (spec.residual) {
+        std::memcpy(&v, &data.residual.bytes[4 * i], 4);
+        m += std::fabs(v);
+      }
+      double tol = slack * (2.0 * spec.k + 16.0) * std::ldexp(1.0, -24) * m;
+      double err = std::fabs(double(ref[i]) - double(got[i]));
+      if (!(err <= tol)) {
+        std::ostringstream w;
+        w << "|error| " << err << " > tolerance " << tol;
+        why = w.str();
+      }
+    }
+    if (why.empty())
+      continue;
+    if (bad++ < maxReports)
+      os << "element " << i << " (row " << i / spec.n << ", col " << col
+         << "): reference " << ref[i] << ", kernel " << got[i] << ": " << why
+         << "\n";
+  }
+  report = os.str();
+  return bad;
 }
 
 std::vector<double> magnitudes(const MatmulSpec &spec, const MatmulData &data) {

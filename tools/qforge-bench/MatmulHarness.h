@@ -58,7 +58,7 @@ struct MatmulData {
   Buffer x, w, scale, zeroPoint, lhsScale, bias, residual, outScale, outZp;
   std::vector<float> xF32;      ///< lhs as f32 [rows, K] (rows = batch * M)
   std::vector<float> wDequant;  ///< W as the reference dequantizes it [N, K]
-  std::vector<float> zeroTerms; ///< |scale * zero_point| per weight element
+  std::vector<float> zeroTerms; ///< |zero term| per weight element (see makeData)
   int64_t rows = 0;             ///< batch * M
 };
 
@@ -71,6 +71,13 @@ std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
 /// The first `m` rows (of a spec without batch dims) of data made for more
 /// rows: same weights, fewer activations.
 MatmulData sliceRows(const MatmulSpec &spec, const MatmulData &data, int64_t m);
+
+/// Weight rows (output channels) (r + rotate) % N for r in [n0, n1) of data
+/// made for `spec`, with their scales, zero points and bias: a slice of the
+/// layer (rotate = 0), or a different weight of the same shape (rotate > 0).
+/// Requires a spec without residual or requantized output.
+MatmulData selectRows(const MatmulSpec &spec, const MatmulData &data,
+                      int64_t n0, int64_t n1, int64_t rotate);
 
 /// `func.func @<name>` computing the matmul of `spec` into an out-param
 /// memref (llvm.emit_c_interface). Arguments, in order: lhs, weight, scale,
@@ -118,8 +125,18 @@ bool prepare(mlir::ExecutionEngine &engine, const std::string &name,
 /// The output of a prepared call as floats.
 std::vector<float> outputAsFloats(const PreparedCall &call);
 
-/// sum_k |x[m,k]| * (|W[n,k]| + |scale * zero_point|): the magnitude of the
-/// terms a kernel adds up, for float error bounds. [rows, N].
+/// Compares a kernel's raw output with the reference's: bit-exact for a8
+/// schemes, within one code for requantized float-path outputs, and within
+/// (2K + 16) * 2^-24 * magnitude (x1.25 with an activation) for f32 outputs
+/// (docs/KERNELS.md). Returns the number of mismatches; describes up to
+/// `maxReports` of them in `report`.
+int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
+                   const std::vector<uint8_t> &reference,
+                   const std::vector<uint8_t> &kernel, std::string &report,
+                   int maxReports = 5);
+
+/// sum_k |x[m,k]| * (|W[n,k]| + |zero term|): the magnitude of the terms a
+/// kernel adds up, for float error bounds. [rows, N].
 std::vector<double> magnitudes(const MatmulSpec &spec, const MatmulData &data);
 
 } // namespace qforge::harness

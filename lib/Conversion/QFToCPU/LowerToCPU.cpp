@@ -2,12 +2,13 @@
 //
 // Each qf.matmul becomes a loop nest over the vector dialect (docs/KERNELS.md):
 //
+//   xsum[m][g] = sum of x[m] over group g        (zero-term schemes only)
 //   for each tile of NR output channels n0..n0+NR:
 //     for each block of MR activation rows:
 //       per group along K: vector accumulators acc_g[r][i] += x[i] * code[r]
 //         (codes decoded to f32 in registers, straight from the weight bytes)
-//       acc[r][i] += scale[r][g] * acc_g[r][i] - zeroTerm[r][g] * sum_g(x[i])
-//       y[i][n0..n0+NR] = epilogue(reduce(acc[r][i]))  (masked vector store)
+//       acc[r][i] += scale[r][g] * acc_g[r][i]; corr[r][i] += zt[r][g] * xsum[i][g]
+//       y[i][n0..n0+NR] = epilogue(reduce(acc[r][i]) - corr[r][i])  (masked store)
 //
 // The integer kernel (a8w8) first quantizes the activations (per row at run
 // time, or with the static scale) into an activation-sized int8 buffer, then
@@ -234,6 +235,8 @@ struct FloatKernel {
   const KernelConfig &cfg;
   const KernelIO &io;
   WeightSource &ws;
+  /// [M, numGroups] sums of x over each group (zero-term schemes only).
+  Value xsums;
 
   VectorType vecF32(OpBuilder &b) { return VectorType::get({cfg.vl}, b.getF32Type()); }
 
@@ -245,19 +248,25 @@ struct FloatKernel {
     return k.toF32(v);
   }
 
+  /// Independent accumulation chains per (row, lhs row): two for GEMV rows
+  /// (to cover the FMA latency), one when several lhs rows share a tile.
+  int64_t chains(int64_t mr) const { return mr == 1 ? ws.gemvChains() : 1; }
+
   /// One group of `size` elements starting at element kBegin (index) of K,
-  /// for rows m0 .. m0+mr; returns the updated accumulators.
+  /// for rows m0 .. m0+mr. `state` holds the running vector accumulators
+  /// [r * mr + i], then (zero-term schemes) the scalar corrections
+  /// zeroTerm * sum(x) [nr * mr + r * mr + i]; returns the updated state.
   SmallVector<Value> group(KB &k, Value g, Value kBegin, int64_t size,
-                           Value m0, int64_t mr, ValueRange accs) {
+                           Value m0, int64_t mr, ValueRange state) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
-    int64_t nr = cfg.nr, vl = cfg.vl;
+    int64_t nr = cfg.nr, vl = cfg.vl, nc = chains(mr);
     VectorType vt = vecF32(b);
     ws.beginGroup(k, g);
     bool zeroTerm = ws.hasZeroTerm();
-    // Per-group accumulators [r * mr + i], then the x sums [i].
+    // Per-group accumulators [(r * mr + i) * nc + c].
     SmallVector<Value> inits;
-    for (int64_t j = 0; j < nr * mr + (zeroTerm ? mr : 0); ++j)
+    for (int64_t j = 0; j < nr * mr * nc; ++j)
       inits.push_back(k.zero(vt));
     int64_t step = ws.stepElems();
     auto stepBody = [&](KB &kk, Value stepIdx, Value kStep, int64_t valid,
@@ -271,11 +280,10 @@ struct FloatKernel {
         Value ks = kk.add(kStep, kk.idx(s * vl));
         for (int64_t i = 0; i < mr; ++i) {
           Value xi = readX(kk, kk.add(m0, kk.idx(i)), ks, v);
-          if (zeroTerm)
-            next[nr * mr + i] = kk.add(next[nr * mr + i], xi);
-          for (int64_t r = 0; r < nr; ++r)
-            next[r * mr + i] = vector::FMAOp::create(kk.b, kk.loc, xi, w[r][s],
-                                                     next[r * mr + i]);
+          for (int64_t r = 0; r < nr; ++r) {
+            Value &acc = next[(r * mr + i) * nc + s % nc];
+            acc = vector::FMAOp::create(kk.b, kk.loc, xi, w[r][s], acc);
+          }
         }
       }
       return next;
@@ -292,25 +300,64 @@ struct FloatKernel {
       Value kStep = k.add(kBegin, k.idx(fullSteps * step));
       gaccs = stepBody(k, k.idx(fullSteps), kStep, tail, gaccs);
     }
-    // Fold the group into the running accumulators.
-    SmallVector<Value> next(accs.begin(), accs.end());
+    // Fold the group into the running state.
+    SmallVector<Value> next(state.begin(), state.end());
     for (int64_t r = 0; r < nr; ++r) {
       Value scale = ws.scale(k, r);
       Value zt = zeroTerm ? ws.zeroTerm(k, r) : Value();
-      Value negZt = zt ? arith::NegFOp::create(b, loc, zt).getResult() : Value();
       for (int64_t i = 0; i < mr; ++i) {
         Value &acc = next[r * mr + i];
-        Value ga = gaccs[r * mr + i];
+        Value ga = gaccs[(r * mr + i) * nc];
+        for (int64_t c = 1; c < nc; ++c)
+          ga = k.add(ga, gaccs[(r * mr + i) * nc + c]);
         if (scale)
           acc = vector::FMAOp::create(b, loc, ga, k.splat(vt, scale), acc);
         else
           acc = k.add(acc, ga);
-        if (negZt)
-          acc = vector::FMAOp::create(b, loc, gaccs[nr * mr + i],
-                                      k.splat(vt, negZt), acc);
+        if (zt) {
+          Value xs = memref::LoadOp::create(b, loc, xsums,
+                                            ValueRange{k.add(m0, k.idx(i)), g});
+          Value &corr = next[nr * mr + r * mr + i];
+          corr = math::FmaOp::create(b, loc, zt, xs, corr);
+        }
       }
     }
     return next;
+  }
+
+  /// xsums[m, g] = sum of x[m, k] over group g (one pass over the lhs).
+  void computeXSums(KB &k, Value numRows, int64_t gsize) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t vl = cfg.vl;
+    int64_t groups = (io.k + gsize - 1) / gsize;
+    xsums = memref::AllocOp::create(
+        b, loc, MemRefType::get({ShapedType::kDynamic, groups}, b.getF32Type()),
+        ValueRange{numRows}, b.getI64IntegerAttr(64));
+    VectorType vt = vecF32(b);
+    scf::ForOp::create(
+        b, loc, k.idx(0), numRows, k.idx(1), ValueRange{},
+        [&](OpBuilder &rb, Location, Value m, ValueRange) {
+          KB rk{rb, loc};
+          for (int64_t g = 0; g < groups; ++g) {
+            int64_t begin = g * gsize, size = std::min(gsize, io.k - begin);
+            SmallVector<Value> acc = loopWithAccs(
+                rk, size / vl, ValueRange{rk.zero(vt)},
+                [&](OpBuilder &sb, Value iv, ValueRange cur) {
+                  KB sk{sb, loc};
+                  Value kk = sk.add(sk.idx(begin), sk.mul(iv, sk.idx(vl)));
+                  return SmallVector<Value>{sk.add(cur[0], readX(sk, m, kk, vl))};
+                });
+            if (size % vl)
+              acc[0] = rk.add(acc[0], readX(rk, m, rk.idx(begin + size / vl * vl),
+                                            size % vl));
+            Value sum = vector::ReductionOp::create(
+                rb, loc, vector::CombiningKind::ADD, acc[0]);
+            memref::StoreOp::create(rb, loc, sum, xsums,
+                                    ValueRange{m, rk.idx(g)});
+          }
+          scf::YieldOp::create(rb, loc);
+        });
   }
 
   void emit(KB &k, Value numRows) {
@@ -320,6 +367,9 @@ struct FloatKernel {
     int64_t numTiles = (io.n + nr - 1) / nr;
     int64_t gsize = ws.groupSize(); // == K for one group
     int64_t fullGroups = io.k / gsize, lastGroup = io.k % gsize;
+    bool zeroTerm = ws.hasZeroTerm();
+    if (zeroTerm)
+      computeXSums(k, numRows, gsize);
     scf::ForOp::create(
         b, loc, k.idx(0), k.idx(numTiles), k.idx(1), ValueRange{},
         [&](OpBuilder &tb, Location, Value nt, ValueRange) {
@@ -329,24 +379,32 @@ struct FloatKernel {
           forRowBlocks(tk, tk.idx(0), numRows, cfg.mr,
                        [&](OpBuilder &rb, Value m0, int64_t mr) {
             KB rk{rb, loc};
-            SmallVector<Value> accs;
+            SmallVector<Value> state;
             for (int64_t j = 0; j < nr * mr; ++j)
-              accs.push_back(rk.zero(vecF32(rb)));
-            accs = loopWithAccs(
-                rk, fullGroups, accs,
+              state.push_back(rk.zero(vecF32(rb)));
+            if (zeroTerm)
+              for (int64_t j = 0; j < nr * mr; ++j)
+                state.push_back(rk.f32(0.0f));
+            state = loopWithAccs(
+                rk, fullGroups, state,
                 [&](OpBuilder &gb, Value g, ValueRange cur) {
                   KB gk{gb, loc};
                   Value kBegin = gk.mul(g, gk.idx(gsize));
                   return group(gk, g, kBegin, gsize, m0, mr, cur);
                 });
             if (lastGroup)
-              accs = group(rk, rk.idx(fullGroups), rk.idx(fullGroups * gsize),
-                           lastGroup, m0, mr, accs);
+              state = group(rk, rk.idx(fullGroups), rk.idx(fullGroups * gsize),
+                            lastGroup, m0, mr, state);
             for (int64_t i = 0; i < mr; ++i) {
               SmallVector<Value> ys;
-              for (int64_t r = 0; r < nr; ++r)
-                ys.push_back(vector::ReductionOp::create(
-                    rb, loc, vector::CombiningKind::ADD, accs[r * mr + i]));
+              for (int64_t r = 0; r < nr; ++r) {
+                Value y = vector::ReductionOp::create(
+                    rb, loc, vector::CombiningKind::ADD, state[r * mr + i]);
+                if (zeroTerm)
+                  y = arith::SubFOp::create(rb, loc, y,
+                                            state[nr * mr + r * mr + i]);
+                ys.push_back(y);
+              }
               Value y = vector::FromElementsOp::create(
                   rb, loc, rk.vec(nr, rb.getF32Type()), ys);
               emitEpilogue(rk, io, rk.add(m0, rk.idx(i)), n0, y);
@@ -624,7 +682,7 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
     floatSource = makeFloatWeightSource(b, loc, op, cfg);
     if (!floatSource)
       return failure();
-    FloatKernel kernel{cfg, io, *floatSource};
+    FloatKernel kernel{cfg, io, *floatSource, {}};
     kernel.emit(k, numRows);
   }
 

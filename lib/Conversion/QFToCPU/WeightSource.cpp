@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "WeightSource.h"
+#include "Packing.h"
 
 #include "qforge/Quant/Codebooks.h"
 #include "qforge/Quant/Float8.h"
@@ -35,6 +36,21 @@ Value getConstantTable(OpBuilder &b, Location loc, Operation *anchor,
     memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"), type,
                              DenseElementsAttr::get(tensorType, values),
                              /*constant=*/true, b.getI64IntegerAttr(64));
+  }
+  return memref::GetGlobalOp::create(b, loc, type, name);
+}
+
+Value getConstantByteTable(OpBuilder &b, Location loc, Operation *anchor,
+                           StringRef name, ArrayRef<int8_t> values) {
+  auto module = anchor->getParentOfType<ModuleOp>();
+  auto type = MemRefType::get({int64_t(values.size())}, b.getI8Type());
+  if (!SymbolTable::lookupSymbolIn(module, name)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    auto tensorType = RankedTensorType::get(type.getShape(), b.getI8Type());
+    memref::GlobalOp::create(b, loc, name, b.getStringAttr("private"), type,
+                             DenseElementsAttr::get(tensorType, values),
+                             /*constant=*/true, b.getI64IntegerAttr(16));
   }
   return memref::GetGlobalOp::create(b, loc, type, name);
 }
@@ -265,9 +281,60 @@ private:
 
 } // namespace
 
+Value getDecodeTable(OpBuilder &b, Location loc, qf::MatmulOp op) {
+  quant::Scheme scheme = op.getQuantScheme();
+  SmallVector<float> values;
+  StringRef name;
+  switch (scheme.weight) {
+  case quant::WeightFormat::NF4: {
+    const auto &levels = quant::nf4Levels();
+    values.assign(levels.begin(), levels.end());
+    name = "__qf_nf4_levels";
+    break;
+  }
+  case quant::WeightFormat::FP4:
+    for (unsigned c = 0; c < 16; ++c)
+      values.push_back(quant::fp4E2M1ToF32(uint8_t(c)));
+    name = "__qf_fp4e2m1_values";
+    break;
+  case quant::WeightFormat::FP8E4M3:
+    for (unsigned c = 0; c < 256; ++c)
+      values.push_back(quant::f8E4M3FNToF32(uint8_t(c)));
+    name = "__qf_f8e4m3fn_values";
+    break;
+  case quant::WeightFormat::FP8E5M2:
+    for (unsigned c = 0; c < 256; ++c)
+      values.push_back(quant::f8E5M2ToF32(uint8_t(c)));
+    name = "__qf_f8e5m2_values";
+    break;
+  default:
+    return {};
+  }
+  return getConstantTable(b, loc, op, name, values);
+}
+
+/// The packed source when `op` carries qf.cpu.packed; `failed` after a
+/// diagnostic when the attribute is malformed or unusable.
+static std::optional<PackedInfo> packedInfoOf(qf::MatmulOp op, bool &failed) {
+  failed = false;
+  if (!op->hasAttr(kPackedAttrName))
+    return std::nullopt;
+  std::optional<PackedInfo> info = getPackedInfo(op);
+  if (!info) {
+    op.emitOpError("has a malformed ") << kPackedAttrName << " attribute";
+    failed = true;
+  }
+  return info;
+}
+
 std::unique_ptr<WeightSource> makeFloatWeightSource(OpBuilder &b, Location loc,
                                                     qf::MatmulOp op,
                                                     const KernelConfig &cfg) {
+  bool failed;
+  if (std::optional<PackedInfo> info = packedInfoOf(op, failed))
+    return makePackedFloatSource(b, loc, op, *info, cfg, failed);
+  if (failed)
+    return nullptr;
   quant::Scheme scheme = op.getQuantScheme();
   Value w = toBuffer(b, loc, op.getWeight());
   Value s = toBuffer(b, loc, op.getWeightScale());
@@ -287,33 +354,13 @@ std::unique_ptr<WeightSource> makeFloatWeightSource(OpBuilder &b, Location loc,
   case quant::WeightFormat::Int2:
     decode = scheme.symmetric ? Decode::SInt : Decode::UInt;
     break;
-  case quant::WeightFormat::NF4: {
-    const auto &levels = quant::nf4Levels();
-    table = getConstantTable(b, loc, op, "__qf_nf4_levels",
-                             ArrayRef<float>(levels.data(), levels.size()));
-    decode = Decode::Table;
-    break;
-  }
+  case quant::WeightFormat::NF4:
   case quant::WeightFormat::FP4:
   case quant::WeightFormat::FP8E4M3:
-  case quant::WeightFormat::FP8E5M2: {
-    SmallVector<float> values;
-    StringRef name;
-    if (scheme.weight == quant::WeightFormat::FP4) {
-      for (unsigned c = 0; c < 16; ++c)
-        values.push_back(quant::fp4E2M1ToF32(uint8_t(c)));
-      name = "__qf_fp4e2m1_values";
-    } else {
-      bool e4m3 = scheme.weight == quant::WeightFormat::FP8E4M3;
-      for (unsigned c = 0; c < 256; ++c)
-        values.push_back(e4m3 ? quant::f8E4M3FNToF32(uint8_t(c))
-                              : quant::f8E5M2ToF32(uint8_t(c)));
-      name = e4m3 ? "__qf_f8e4m3fn_values" : "__qf_f8e5m2_values";
-    }
-    table = getConstantTable(b, loc, op, name, values);
+  case quant::WeightFormat::FP8E5M2:
+    table = getDecodeTable(b, loc, op);
     decode = Decode::Table;
     break;
-  }
   default:
     op.emitOpError("qf-lower-to-cpu: unsupported weight format in scheme '")
         << scheme.str() << "'";
@@ -326,6 +373,11 @@ std::unique_ptr<WeightSource> makeFloatWeightSource(OpBuilder &b, Location loc,
 std::unique_ptr<IntWeightSource> makeIntWeightSource(OpBuilder &b, Location loc,
                                                      qf::MatmulOp op,
                                                      const KernelConfig &cfg) {
+  bool failed;
+  if (std::optional<PackedInfo> info = packedInfoOf(op, failed))
+    return makePackedIntSource(b, loc, op, *info, cfg, failed);
+  if (failed)
+    return nullptr;
   quant::Scheme scheme = op.getQuantScheme();
   if (scheme.weight != quant::WeightFormat::Int8 || !scheme.symmetric ||
       scheme.granularity == quant::Granularity::Group) {

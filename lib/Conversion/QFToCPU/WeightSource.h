@@ -27,6 +27,9 @@ public:
   /// Group size along K (K itself for per-channel / per-tensor / f32).
   virtual int64_t groupSize() const = 0;
   virtual bool hasZeroTerm() const = 0;
+  /// Independent FMA chains per (row, lhs row) for GEMV (decoders that need
+  /// many registers of their own prefer fewer).
+  virtual int64_t gemvChains() const { return 2; }
   /// Per tile of NR rows (nt: tile index).
   virtual void beginTile(KB &k, mlir::Value nt) = 0;
   /// Per group g (index) of the current tile.
@@ -68,11 +71,37 @@ std::unique_ptr<IntWeightSource> makeIntWeightSource(mlir::OpBuilder &b,
                                                      qf::MatmulOp op,
                                                      const KernelConfig &cfg);
 
+struct PackedInfo;
+/// Sources for weights packed by --qf-pack-weights (PackedSource.cpp); null
+/// with `failed` set after a diagnostic when the packed global is unusable.
+std::unique_ptr<WeightSource> makePackedFloatSource(mlir::OpBuilder &b,
+                                                    mlir::Location loc,
+                                                    qf::MatmulOp op,
+                                                    const PackedInfo &info,
+                                                    const KernelConfig &cfg,
+                                                    bool &failed);
+std::unique_ptr<IntWeightSource> makePackedIntSource(mlir::OpBuilder &b,
+                                                     mlir::Location loc,
+                                                     qf::MatmulOp op,
+                                                     const PackedInfo &info,
+                                                     const KernelConfig &cfg,
+                                                     bool &failed);
+
+/// The f32 value of every code of a table-decoded scheme (NF4 levels, FP4
+/// and FP8 values) as a memref.get_global; null for other schemes.
+mlir::Value getDecodeTable(mlir::OpBuilder &b, mlir::Location loc,
+                           qf::MatmulOp op);
+
 /// A private constant memref.global of f32 values in the module of `anchor`
 /// (created once per name); returns a memref.get_global of it.
 mlir::Value getConstantTable(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Operation *anchor, llvm::StringRef name,
                              llvm::ArrayRef<float> values);
+
+/// The same for i8 values.
+mlir::Value getConstantByteTable(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Operation *anchor, llvm::StringRef name,
+                                 llvm::ArrayRef<int8_t> values);
 
 } // namespace qforge::cpu
 

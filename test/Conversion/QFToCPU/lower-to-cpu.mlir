@@ -39,18 +39,23 @@ func.func @w4g128(%x: tensor<?x256xf32>, %w: tensor<8x256xi4>, %s: tensor<8x2xf3
 // -----
 
 // w8 asymmetric per channel, K = 70: full 8-lane steps with in-bounds reads,
-// then a masked tail of 6; the zero point enters as scale * zp * sum(x),
-// accumulated alongside. uiN types are signless afterwards.
+// then a masked tail of 6; the zero point enters as (scale * zp) * sum(x),
+// with the sums of x per group computed once, before the tile loop. uiN
+// types are signless afterwards.
 // CHECK-LABEL: func @w8asym
 // CHECK-SAME: tensor<4x70xi8>
 // CHECK-NOT: ui8
+// CHECK: %[[XSUMS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x1xf32>
+// CHECK: vector.reduction <add>
+// CHECK: memref.store %{{.*}}, %[[XSUMS]]
 // CHECK: %[[ZT:.*]] = arith.mulf
 // CHECK: vector.transfer_read %{{.*}} {in_bounds = [true]} : memref<4x70xi8>, vector<8xi8>
 // CHECK: arith.uitofp %{{.*}} : vector<8xi8> to vector<8xf32>
 // CHECK: %[[MASK:.*]] = vector.constant_mask [6] : vector<8xi1>
 // CHECK: vector.transfer_read %{{.*}}[%{{.*}}, %c64], %{{.*}}, %[[MASK]] {in_bounds = [true]} : memref<4x70xi8>, vector<8xi8>
-// CHECK: arith.negf %[[ZT]]
-// CHECK: vector.fma
+// CHECK: %[[XS:.*]] = memref.load %[[XSUMS]]
+// CHECK: math.fma %[[ZT]], %[[XS]]
+// CHECK: arith.subf
 func.func @w8asym(%x: tensor<2x70xf32>, %w: tensor<4x70xui8>, %s: tensor<4xf32>, %z: tensor<4xui8>) -> tensor<2x4xf32> {
   %y = qf.matmul #qf.scheme<"w8asym"> %x, %w scale(%s) zero_point(%z) : (tensor<2x70xf32>, tensor<4x70xui8>, tensor<4xf32>, tensor<4xui8>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>

@@ -7,9 +7,15 @@
 // a different order (vector lanes, per-group partial sums, scale applied per
 // group, zero points as s * zp * sum(x)), so float outputs must agree within
 //   |kernel - reference| <= (2K + 16) * 2^-24 * magnitude
-// where magnitude = sum_k |x| * (|W| + |s * zp|) (+ |bias| + |residual|): the
-// standard error bound of a K-term f32 sum, once for each side. A wrong,
-// missing or doubled term is off by ~magnitude / K, far beyond it.
+// where magnitude = sum_k |x| * (|W| + |zero term|) (+ |bias| + |residual|),
+// the zero term being s * zp (asymmetric) or s * 2^(bits-1) (symmetric int4 /
+// int2, stored offset when packed): the standard error bound of a K-term f32
+// sum, once for each side. A wrong, missing or doubled term is off by
+// ~magnitude / K, far beyond it.
+//
+// Every scheme runs twice: weights as function arguments (the kernels read
+// the unpacked [N, K] operand) and as constants (--qf-pack-weights repacks
+// them and the kernels stream the packed global).
 #include "MatmulHarness.h"
 
 #include "qforge/Pipelines/Pipelines.h"
@@ -67,66 +73,16 @@ bool compileBoth(const std::string &text, const std::vector<std::string> &names,
   return true;
 }
 
-/// Compares one call's outputs; returns the number of mismatches.
+/// Compares one call's outputs (MatmulHarness's tolerance rules); returns
+/// the number of mismatches, each reported as a test failure.
 int compareOutputs(const std::string &label, const MatmulSpec &spec,
                    const MatmulData &data, const PreparedCall &refCall,
                    const PreparedCall &cpuCall) {
-  bool exact = data.scheme.activation != qforge::quant::ActivationMode::None;
-  if (exact) {
-    if (refCall.outBytes == cpuCall.outBytes)
-      return 0;
-  }
-  std::vector<float> ref = outputAsFloats(refCall);
-  std::vector<float> got = outputAsFloats(cpuCall);
-  std::vector<double> mag = magnitudes(spec, data);
-  double slack = (spec.activation == "none") ? 1.0 : 1.25;
-  int bad = 0;
-  for (size_t i = 0; i < ref.size() && bad < 5; ++i) {
-    size_t col = i % spec.n;
-    if (exact) {
-      uint32_t a, b;
-      std::memcpy(&a, &refCall.outBytes[spec.outType == "f32" ? 4 * i : i],
-                  spec.outType == "f32" ? 4 : 1);
-      std::memcpy(&b, &cpuCall.outBytes[spec.outType == "f32" ? 4 * i : i],
-                  spec.outType == "f32" ? 4 : 1);
-      if (ref[i] != got[i] && !(std::isnan(ref[i]) && std::isnan(got[i]))) {
-        ++bad;
-        ADD_FAILURE() << label << " element " << i << " (row " << i / spec.n
-                      << ", col " << col << "): reference " << ref[i]
-                      << ", kernel " << got[i] << " (must be bit-exact)";
-      }
-      continue;
-    }
-    if (spec.outType != "f32") {
-      // Requantized float outputs: the rounding of x / scale may flip.
-      if (std::fabs(ref[i] - got[i]) > 1.0f) {
-        ++bad;
-        ADD_FAILURE() << label << " element " << i << ": reference " << ref[i]
-                      << ", kernel " << got[i] << " (more than one code apart)";
-      }
-      continue;
-    }
-    double m = mag[i];
-    if (spec.bias) {
-      float b;
-      std::memcpy(&b, &data.bias.bytes[4 * col], 4);
-      m += std::fabs(b);
-    }
-    if (spec.residual) {
-      float r;
-      std::memcpy(&r, &data.residual.bytes[4 * i], 4);
-      m += std::fabs(r);
-    }
-    double tol = slack * (2.0 * spec.k + 16.0) * std::ldexp(1.0, -24) * m;
-    double err = std::fabs(double(ref[i]) - double(got[i]));
-    if (!(err <= tol)) {
-      ++bad;
-      ADD_FAILURE() << label << " element " << i << " (row " << i / spec.n
-                    << ", col " << col << "): reference " << ref[i]
-                    << ", kernel " << got[i] << ", |error| " << err
-                    << " > tolerance " << tol;
-    }
-  }
+  std::string report;
+  int bad = qforge::harness::compareOutputs(spec, data, refCall.outBytes,
+                                            cpuCall.outBytes, report);
+  if (bad)
+    ADD_FAILURE() << label << ": " << bad << " mismatches\n" << report;
   return bad;
 }
 

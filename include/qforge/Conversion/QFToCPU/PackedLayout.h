@@ -26,6 +26,12 @@
 //   s * sum_k x * code - zeroTerm * sum_k x     per group.
 // K is padded to whole blocks with code 0 (the kernel reads x masked there).
 //
+// Lookup order (4-bit table codes, blocks of 32, for the byte-shuffle decode
+// of NF4/FP4 on AVX2): byte b of a row's 16 holds elements
+// 8 * (b / 4) + b % 4 (low nibble) and 8 * (b / 4) + 4 + b % 4 (high), so
+// that in-lane byte/word unpacks of the four looked-up byte planes yield
+// consecutive K elements.
+//
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_CONVERSION_QFTOCPU_PACKEDLAYOUT_H
 #define QFORGE_CONVERSION_QFTOCPU_PACKEDLAYOUT_H
@@ -43,6 +49,7 @@ struct PackedLayout {
   int64_t kb = 32;       ///< Elements of one row per block.
   int64_t groupSize = 0; ///< Along K; a multiple of kb, or 0 for one group.
   bool hasZeroTerm = false;
+  bool lookupOrder = false; ///< see above; bits == 4 and kb == 32 only
 
   static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -77,6 +84,14 @@ struct PackedLayout {
   int64_t totalBytes() const { return numTiles() * tileBytes(); }
   /// Offset of group g's header within its tile.
   int64_t groupOffset(int64_t g) const { return g * fullGroupBytes(); }
+
+  /// Element of the block held by field `field` of byte `byte` of a row's
+  /// block.
+  int64_t elementOf(int64_t byte, unsigned field) const {
+    if (lookupOrder)
+      return 8 * (byte / 4) + 4 * field + byte % 4;
+    return field * rowBlockBytes() + byte;
+  }
 
   /// Empty if the parameters are consistent; otherwise why not.
   std::string verify() const;

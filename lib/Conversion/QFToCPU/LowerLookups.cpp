@@ -1,0 +1,164 @@
+//===- LowerLookups.cpp - 16-entry table lookups as register permutes ----===//
+//
+// vector.gather %table[%c0] [%idx] (all lanes, vector<8xi32> indices) from a
+// constant 16 x f32 memref.global becomes, on AVX2:
+//   lo = vpermps(table[0..7], idx); hi = vpermps(table[8..15], idx)
+//   result = idx > 7 ? hi : lo
+// vpermps reads only the low 3 bits of each index.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "qforge/Conversion/QFToCPU/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace qforge::cpu {
+#define GEN_PASS_DEF_QFLOWERCPULOOKUPS
+#include "qforge/Conversion/QFToCPU/Passes.h.inc"
+} // namespace qforge::cpu
+
+using namespace mlir;
+using namespace qforge;
+using namespace qforge::cpu;
+
+namespace {
+
+/// The initial value of the constant global read by `base`, if it is one.
+DenseElementsAttr tableAttr(Value base) {
+  auto get = base.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return {};
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return {};
+  return dyn_cast<DenseElementsAttr>(*global.getInitialValue());
+}
+
+/// The 16 f32 values of a constant global read by `base`, if it is one.
+std::optional<SmallVector<float>> tableValues(Value base) {
+  auto dense = dyn_cast_if_present<DenseFPElementsAttr>(tableAttr(base));
+  if (!dense || !dense.getElementType().isF32() || dense.getNumElements() != 16)
+    return std::nullopt;
+  SmallVector<float> values;
+  for (APFloat v : dense.getValues<APFloat>())
+    values.push_back(v.convertToFloat());
+  return values;
+}
+
+bool isAllTrue(Value mask) {
+  if (matchPattern(mask, m_One()))
+    return true;
+  auto cst = mask.getDefiningOp<vector::ConstantMaskOp>();
+  if (!cst)
+    return false;
+  auto type = cast<VectorType>(mask.getType());
+  return cst.getMaskDimSizes()[0] == type.getDimSize(0);
+}
+
+/// gather of 32 bytes from a 16-byte constant table, indexed by zero-extended
+/// bytes < 16: vpshufb with the table in both 128-bit lanes.
+bool lowerByteLookup(vector::GatherOp op) {
+  auto type = cast<VectorType>(op.getType());
+  if (type.getRank() != 1 || type.getDimSize(0) != 32 ||
+      !type.getElementType().isInteger(8) || !isAllTrue(op.getMask()) ||
+      op.getOffsets().size() != 1 || !matchPattern(op.getOffsets()[0], m_Zero()))
+    return false;
+  auto ext = op.getIndices().getDefiningOp<arith::ExtUIOp>();
+  if (!ext || cast<VectorType>(ext.getIn().getType()).getElementType() !=
+                  type.getElementType())
+    return false;
+  // Indices must be < 16: masked to a nibble or shifted right by 4.
+  Operation *def = ext.getIn().getDefiningOp();
+  auto shuffle = dyn_cast_or_null<vector::ShuffleOp>(def);
+  auto isNibble = [](Value v) {
+    APInt c;
+    if (auto andOp = v.getDefiningOp<arith::AndIOp>())
+      return matchPattern(andOp.getRhs(), m_ConstantInt(&c)) && c.ule(15);
+    if (auto shr = v.getDefiningOp<arith::ShRUIOp>())
+      return matchPattern(shr.getRhs(), m_ConstantInt(&c)) && c.uge(4);
+    return false;
+  };
+  if (!shuffle || !isNibble(shuffle.getV1()) || !isNibble(shuffle.getV2()))
+    return false;
+  DenseElementsAttr table = tableAttr(op.getBase());
+  if (!table || !table.getElementType().isInteger(8) ||
+      table.getNumElements() != 16)
+    return false;
+  SmallVector<int8_t> bytes;
+  for (APInt v : table.getValues<APInt>())
+    bytes.push_back(int8_t(v.getSExtValue()));
+  bytes.append(SmallVector<int8_t>(bytes));
+  OpBuilder b(op);
+  Value tableVec = arith::ConstantOp::create(
+      b, op.getLoc(), DenseElementsAttr::get(type, ArrayRef<int8_t>(bytes)));
+  Value result = LLVM::CallIntrinsicOp::create(
+                     b, op.getLoc(), type, b.getStringAttr("llvm.x86.avx2.pshuf.b"),
+                     ValueRange{tableVec, ext.getIn()})
+                     .getResult(0);
+  op.replaceAllUsesWith(result);
+  op.erase();
+  return true;
+}
+
+struct LowerCPULookupsPass
+    : cpu::impl::QFLowerCPULookupsBase<LowerCPULookupsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::optional<Target> parsed = Target::parse(target);
+    if (!parsed)
+      return; // qf-lower-to-cpu reports bad targets
+    KernelConfig cfg = getKernelConfig(parsed->resolved());
+    if (!cfg.x86Avx2)
+      return;
+    SmallVector<vector::GatherOp> gathers;
+    getOperation().walk([&](vector::GatherOp op) { gathers.push_back(op); });
+    for (vector::GatherOp op : gathers) {
+      if (lowerByteLookup(op))
+        continue;
+      auto type = cast<VectorType>(op.getType());
+      auto indexType = cast<VectorType>(op.getIndices().getType());
+      if (type.getRank() != 1 || type.getDimSize(0) != 8 ||
+          !type.getElementType().isF32() ||
+          !indexType.getElementType().isInteger(32) || !isAllTrue(op.getMask()))
+        continue;
+      if (op.getOffsets().size() != 1 ||
+          !matchPattern(op.getOffsets()[0], m_Zero()))
+        continue;
+      std::optional<SmallVector<float>> values = tableValues(op.getBase());
+      if (!values)
+        continue;
+      OpBuilder b(op);
+      KB k{b, op.getLoc()};
+      VectorType f8 = k.vec(8, b.getF32Type());
+      auto half = [&](int64_t begin) {
+        return arith::ConstantOp::create(
+            b, op.getLoc(),
+            DenseElementsAttr::get(f8, ArrayRef<float>(*values).slice(begin, 8)));
+      };
+      Value idx = op.getIndices();
+      auto permute = [&](Value table) {
+        return LLVM::CallIntrinsicOp::create(
+                   b, op.getLoc(), f8, b.getStringAttr("llvm.x86.avx2.permps"),
+                   ValueRange{table, idx})
+            .getResult(0);
+      };
+      Value lo = permute(half(0)), hi = permute(half(8));
+      Value upper = arith::CmpIOp::create(
+          b, op.getLoc(), arith::CmpIPredicate::ugt, idx,
+          k.splat(indexType, k.i32(7)));
+      Value result = arith::SelectOp::create(b, op.getLoc(), upper, hi, lo);
+      op.replaceAllUsesWith(result);
+      op.erase();
+    }
+  }
+};
+
+} // namespace

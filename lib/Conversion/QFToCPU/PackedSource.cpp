@@ -1,0 +1,324 @@
+//===- PackedSource.cpp - Weights from a --qf-pack-weights global --------===//
+//
+// Reads the PackedLayout bytes with plain vector loads: per tile and group a
+// header of f32 scales (and zero terms), then per K block one load per row,
+// split into fields with shift/mask and into VL-lane sub-vectors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Packing.h"
+#include "WeightSource.h"
+
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+
+namespace qforge::cpu {
+namespace {
+
+/// Loads `count` f32 stored at byte `offset` of the blob.
+Value loadF32s(KB &k, Value blob, Value offset, int64_t count) {
+  Value bytes = vector::LoadOp::create(k.b, k.loc, k.vec(4 * count, k.b.getI8Type()),
+                                       blob, ValueRange{offset});
+  return vector::BitCastOp::create(k.b, k.loc, k.vec(count, k.b.getF32Type()),
+                                   bytes);
+}
+
+class PackedFloatSource : public WeightSource {
+public:
+  PackedFloatSource(const KernelConfig &cfg, const PackedLayout &layout,
+                    Value blob, PackedDecode decode, Value table)
+      : cfg(cfg), l(layout), blob(blob), decode(decode), table(table) {}
+
+  int64_t stepElems() const override { return l.kb; }
+  int64_t groupSize() const override {
+    return l.groupSize > 0 ? l.groupSize : l.k;
+  }
+  bool hasZeroTerm() const override { return l.hasZeroTerm; }
+  int64_t gemvChains() const override {
+    return decode == PackedDecode::Table ? 1 : 2;
+  }
+
+  void beginTile(KB &k, Value nt) override {
+    tileBase = k.mul(nt, k.idx(l.tileBytes()));
+  }
+
+  void beginGroup(KB &k, Value g) override {
+    groupBase = k.add(tileBase, k.mul(g, k.idx(l.fullGroupBytes())));
+    Value s = loadF32s(k, blob, groupBase, l.nr);
+    Value z = l.hasZeroTerm
+                  ? loadF32s(k, blob, k.add(groupBase, k.idx(4 * l.nr)), l.nr)
+                  : Value();
+    scales.clear();
+    zeroTerms.clear();
+    for (int64_t r = 0; r < l.nr; ++r) {
+      scales.push_back(vector::ExtractOp::create(k.b, k.loc, s, r));
+      if (z)
+        zeroTerms.push_back(vector::ExtractOp::create(k.b, k.loc, z, r));
+    }
+  }
+
+  Value scale(KB &k, int64_t r) override { return scales[r]; }
+  Value zeroTerm(KB &k, int64_t r) override { return zeroTerms[r]; }
+
+  void decodeStep(KB &k, Value stepIdx, Value kIdx, int64_t valid,
+                  SmallVectorImpl<SmallVector<Value>> &out) override {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t vl = cfg.vl, rbb = l.rowBlockBytes();
+    int64_t fields = 8 / l.bits, chunks = rbb / vl;
+    int64_t subs = (valid + vl - 1) / vl;
+    Type i8 = b.getI8Type(), i32 = b.getI32Type();
+    VectorType chunkType = k.vec(vl, i8), wideType = k.vec(vl, i32);
+    Value stepBase = k.add(k.add(groupBase, k.idx(l.headerBytes())),
+                           k.mul(stepIdx, k.idx(l.blockBytes())));
+    out.clear();
+    if (l.lookupOrder) {
+      for (int64_t r = 0; r < l.nr; ++r)
+        out.push_back(lookupBlock(k, k.add(stepBase, k.idx(r * rbb))));
+      return;
+    }
+    for (int64_t r = 0; r < l.nr; ++r) {
+      // Sub-vector s = p * chunks + h holds field p of the VL bytes of chunk
+      // h: elements s * VL .. s * VL + VL of the block. Each chunk is one
+      // widening load (vpmovzxbd / vpmovsxbd from memory on x86); fields are
+      // split with 32-bit shifts and masks.
+      SmallVector<Value> row(subs);
+      for (int64_t h = 0; h < chunks; ++h) {
+        bool needed = false;
+        for (int64_t p = 0; p < fields; ++p)
+          needed |= p * chunks + h < subs;
+        if (!needed)
+          continue;
+        Value bytes = vector::LoadOp::create(
+            b, loc, chunkType, blob,
+            ValueRange{k.add(stepBase, k.idx(r * rbb + h * vl))});
+        if (decode == PackedDecode::SInt8) {
+          row[h] = k.intToF32(arith::ExtSIOp::create(b, loc, wideType, bytes),
+                              /*isUnsigned=*/false);
+          continue;
+        }
+        Value wide = arith::ExtUIOp::create(b, loc, wideType, bytes);
+        for (int64_t p = 0; p < fields; ++p) {
+          int64_t sIdx = p * chunks + h;
+          if (sIdx >= subs)
+            continue;
+          Value f = wide;
+          if (p > 0)
+            f = arith::ShRUIOp::create(
+                b, loc, f, k.splat(wideType, k.i32(p * l.bits)));
+          if (p < fields - 1)
+            f = arith::AndIOp::create(
+                b, loc, f, k.splat(wideType, k.i32((1 << l.bits) - 1)));
+          row[sIdx] = decodeCodes(k, f);
+        }
+      }
+      out.push_back(row);
+    }
+  }
+
+private:
+  /// A 4-bit table-coded block of 32 in lookup order: the 32 codes index
+  /// four 16-entry byte tables (byte q of every value's f32 bits; one
+  /// vpshufb each on AVX2 after --qf-lower-cpu-lookups), and in-lane
+  /// byte/word interleaves (vpunpck{l,h}{bw,wd}) assemble the f32 values of
+  /// 4 x 8 consecutive elements.
+  SmallVector<Value> lookupBlock(KB &k, Value offset) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    Type i8 = b.getI8Type();
+    VectorType v16 = k.vec(16, i8), v32 = k.vec(32, i8);
+    Value bytes = vector::LoadOp::create(b, loc, v16, blob, ValueRange{offset});
+    Value lo = arith::AndIOp::create(b, loc, bytes,
+                                     k.splat(v16, k.intConst(i8, 0x0F)));
+    Value hi = arith::ShRUIOp::create(b, loc, bytes,
+                                      k.splat(v16, k.intConst(i8, 4)));
+    SmallVector<int64_t> concat;
+    for (int64_t i = 0; i < 32; ++i)
+      concat.push_back(i);
+    Value codes = vector::ShuffleOp::create(b, loc, lo, hi, concat);
+    Value index = arith::ExtUIOp::create(b, loc, k.vec(32, b.getI32Type()), codes);
+    Value all = vector::ConstantMaskOp::create(
+        b, loc, k.vec(32, b.getI1Type()), vector::ConstantMaskKind::AllTrue);
+    SmallVector<Value> planes;
+    for (Value table : byteTables)
+      planes.push_back(vector::GatherOp::create(b, loc, v32, table,
+                                                ValueRange{k.idx(0)}, index,
+                                                all, k.zero(v32)));
+    // In-lane unpacks, as on x86 (two 16-byte lanes).
+    auto unpack = [&](Value x, Value y, int64_t lanesPer, bool high) {
+      int64_t n = cast<VectorType>(x.getType()).getNumElements();
+      int64_t laneElems = n / 2, half = laneElems / 2;
+      SmallVector<int64_t> mask;
+      for (int64_t lane = 0; lane < 2; ++lane)
+        for (int64_t i = 0; i < half; ++i) {
+          int64_t src = lane * laneElems + (high ? half : 0) + i;
+          mask.push_back(src);
+          mask.push_back(n + src);
+        }
+      (void)lanesPer;
+      return vector::ShuffleOp::create(b, loc, x, y, mask).getResult();
+    };
+    Value lo01 = unpack(planes[0], planes[1], 16, false);
+    Value hi01 = unpack(planes[0], planes[1], 16, true);
+    Value lo23 = unpack(planes[2], planes[3], 16, false);
+    Value hi23 = unpack(planes[2], planes[3], 16, true);
+    VectorType w16 = k.vec(16, b.getI16Type());
+    auto words = [&](Value v) {
+      return vector::BitCastOp::create(b, loc, w16, v).getResult();
+    };
+    auto floats = [&](Value v) {
+      return vector::BitCastOp::create(b, loc, k.vec(8, b.getF32Type()), v)
+          .getResult();
+    };
+    return {floats(unpack(words(lo01), words(lo23), 8, false)),
+            floats(unpack(words(lo01), words(lo23), 8, true)),
+            floats(unpack(words(hi01), words(hi23), 8, false)),
+            floats(unpack(words(hi01), words(hi23), 8, true))};
+  }
+
+  /// Non-negative i32 codes -> f32 (exact), or looked up.
+  Value decodeCodes(KB &k, Value codes) {
+    if (decode != PackedDecode::Table)
+      return k.intToF32(codes, /*isUnsigned=*/false);
+    int64_t vl = cfg.vl;
+    VectorType f32Vec = k.vec(vl, k.b.getF32Type());
+    Value all = vector::ConstantMaskOp::create(
+        k.b, k.loc, k.vec(vl, k.b.getI1Type()), vector::ConstantMaskKind::AllTrue);
+    return vector::GatherOp::create(k.b, k.loc, f32Vec, table,
+                                    ValueRange{k.idx(0)}, codes, all,
+                                    k.zero(f32Vec));
+  }
+
+  const KernelConfig &cfg;
+  PackedLayout l;
+  Value blob;
+  PackedDecode decode;
+  Value table;
+  Value tileBase, groupBase;
+  SmallVector<Value> scales, zeroTerms;
+
+public:
+  /// Byte q of each table value's f32 bits (lookup order only).
+  SmallVector<Value> byteTables;
+};
+
+class PackedIntSource : public IntWeightSource {
+public:
+  PackedIntSource(const KernelConfig &cfg, const PackedLayout &layout,
+                  Value blob)
+      : cfg(cfg), l(layout), blob(blob) {}
+
+  void beginTile(KB &k, Value nt) override {
+    tileBase = k.mul(nt, k.idx(l.tileBytes()));
+  }
+
+  Value rowScales(KB &k) override { return loadF32s(k, blob, tileBase, l.nr); }
+
+  SmallVector<Value> readStep(KB &k, Value stepIdx, Value kIdx,
+                              bool isTail) override {
+    Value stepBase = k.add(k.add(tileBase, k.idx(l.headerBytes())),
+                           k.mul(stepIdx, k.idx(l.blockBytes())));
+    SmallVector<Value> out;
+    for (int64_t r = 0; r < l.nr; ++r)
+      out.push_back(vector::LoadOp::create(
+          k.b, k.loc, k.vec(l.kb, k.b.getI8Type()), blob,
+          ValueRange{k.add(stepBase, k.idx(r * l.rowBlockBytes()))}));
+    return out;
+  }
+
+private:
+  const KernelConfig &cfg;
+  PackedLayout l;
+  Value blob;
+  Value tileBase;
+};
+
+/// The packed global of `op`, checked against the layout and the kernel
+/// configuration; emits an error and returns null otherwise.
+Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
+                    const PackedInfo &info, const KernelConfig &cfg) {
+  auto module = op->getParentOfType<ModuleOp>();
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      module, info.global);
+  const PackedLayout &l = info.layout;
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  std::string why = l.verify();
+  if (why.empty() && !global)
+    why = "no memref.global @" + info.global.getValue().str();
+  if (why.empty() &&
+      global.getType().getNumElements() != l.totalBytes())
+    why = "the global's size does not match the layout";
+  if (why.empty() &&
+      (wType.getDimSize(0) != l.n || wType.getDimSize(1) != l.k))
+    why = "the layout's shape does not match the weight";
+  if (why.empty() && l.nr != cfg.nr)
+    why = "packed for a different target (tile of " + std::to_string(l.nr) +
+          " rows, the kernel uses " + std::to_string(cfg.nr) + ")";
+  std::optional<PackedLayout> expected =
+      planPacking(op.getQuantScheme(), l.n, l.k, cfg);
+  if (why.empty() && (!expected || expected->kb != l.kb ||
+                      expected->bits != l.bits ||
+                      expected->groupSize != l.groupSize ||
+                      expected->hasZeroTerm != l.hasZeroTerm ||
+                      expected->lookupOrder != l.lookupOrder))
+    why = "the layout is not the one qf-pack-weights uses for this scheme "
+          "and target";
+  if (!why.empty()) {
+    op.emitOpError("has an invalid ") << kPackedAttrName << ": " << why;
+    return {};
+  }
+  return memref::GetGlobalOp::create(b, loc, global.getType(), global.getSymName());
+}
+
+} // namespace
+
+std::unique_ptr<WeightSource> makePackedFloatSource(OpBuilder &b, Location loc,
+                                                    qf::MatmulOp op,
+                                                    const PackedInfo &info,
+                                                    const KernelConfig &cfg,
+                                                    bool &failed) {
+  Value blob = getPackedBlob(b, loc, op, info, cfg);
+  failed = !blob;
+  if (!blob)
+    return nullptr;
+  PackedDecode decode = packedDecode(op.getQuantScheme());
+  Value table = decode == PackedDecode::Table ? getDecodeTable(b, loc, op) : Value();
+  auto source = std::make_unique<PackedFloatSource>(cfg, info.layout, blob,
+                                                    decode, table);
+  if (info.layout.lookupOrder) {
+    auto tableGlobal = table.getDefiningOp<memref::GetGlobalOp>();
+    std::string base = tableGlobal.getName().str();
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        op, tableGlobal.getNameAttr());
+    auto values = cast<DenseFPElementsAttr>(*global.getInitialValue());
+    SmallVector<uint32_t> bits;
+    for (APFloat v : values.getValues<APFloat>())
+      bits.push_back(uint32_t(v.bitcastToAPInt().getZExtValue()));
+    for (unsigned q = 0; q < 4; ++q) {
+      SmallVector<int8_t> plane;
+      for (uint32_t w : bits)
+        plane.push_back(int8_t(uint8_t(w >> (8 * q))));
+      source->byteTables.push_back(getConstantByteTable(
+          b, loc, op, base + "_byte" + std::to_string(q), plane));
+    }
+  }
+  return source;
+}
+
+std::unique_ptr<IntWeightSource> makePackedIntSource(OpBuilder &b, Location loc,
+                                                     qf::MatmulOp op,
+                                                     const PackedInfo &info,
+                                                     const KernelConfig &cfg,
+                                                     bool &failed) {
+  Value blob = getPackedBlob(b, loc, op, info, cfg);
+  failed = !blob;
+  if (!blob)
+    return nullptr;
+  return std::make_unique<PackedIntSource>(cfg, info.layout, blob);
+}
+
+} // namespace qforge::cpu

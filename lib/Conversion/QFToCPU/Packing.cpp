@@ -1,0 +1,126 @@
+//===- Packing.cpp - Which weights are packed, and how -------------------===//
+
+#include "Packing.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+
+namespace qforge::cpu {
+
+static unsigned codeBits(quant::WeightFormat format) {
+  switch (format) {
+  case quant::WeightFormat::Int8:
+  case quant::WeightFormat::FP8E4M3:
+  case quant::WeightFormat::FP8E5M2:
+    return 8;
+  case quant::WeightFormat::Int4:
+  case quant::WeightFormat::NF4:
+  case quant::WeightFormat::FP4:
+    return 4;
+  case quant::WeightFormat::Int2:
+    return 2;
+  case quant::WeightFormat::F32:
+    break;
+  }
+  return 0;
+}
+
+std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
+                                        int64_t k, const KernelConfig &cfg) {
+  unsigned bits = codeBits(scheme.weight);
+  if (bits == 0 || n <= 0 || k <= 0)
+    return std::nullopt;
+  PackedLayout l;
+  l.n = n;
+  l.k = k;
+  l.bits = bits;
+  l.nr = cfg.nr;
+  if (scheme.activation != quant::ActivationMode::None) {
+    // Integer kernel: int8 rows in steps of KI, one f32 scale per row.
+    l.kb = cfg.ki;
+    l.groupSize = 0;
+    l.hasZeroTerm = false;
+    return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
+  }
+  // A row's block is one vector load of kb * bits / 8 bytes, which must
+  // split into whole VL-lane sub-vectors per field.
+  int64_t fields = 8 / bits;
+  int64_t minBlock = fields * cfg.vl;
+  int64_t preferred = bits == 2 ? 64 : 32;
+  int64_t group =
+      scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
+  l.kb = 0;
+  for (int64_t kb = std::max(preferred, minBlock); kb >= minBlock; kb /= 2)
+    if (kb % minBlock == 0 && (group == 0 || group % kb == 0)) {
+      l.kb = kb;
+      break;
+    }
+  if (l.kb == 0)
+    return std::nullopt;
+  l.groupSize = group;
+  // NF4 / FP4 on AVX2: byte-shuffle lookups want blocks of 32 in lookup
+  // order (PackedLayout.h).
+  if (bits == 4 && !scheme.isInteger() && cfg.x86Avx2 && cfg.vl == 8 &&
+      l.kb == 32)
+    l.lookupOrder = true;
+  bool integer = scheme.isInteger();
+  l.hasZeroTerm = integer && (!scheme.symmetric || bits < 8);
+  if (!l.verify().empty())
+    return std::nullopt;
+  return l;
+}
+
+PackedDecode packedDecode(const quant::Scheme &scheme) {
+  if (!scheme.isInteger())
+    return PackedDecode::Table;
+  if (scheme.weight == quant::WeightFormat::Int8 && scheme.symmetric)
+    return PackedDecode::SInt8;
+  return PackedDecode::UInt;
+}
+
+DictionaryAttr packedInfoToAttr(MLIRContext *context, const PackedInfo &info) {
+  Builder b(context);
+  const PackedLayout &l = info.layout;
+  return b.getDictionaryAttr({
+      b.getNamedAttr("global", info.global),
+      b.getNamedAttr("n", b.getI64IntegerAttr(l.n)),
+      b.getNamedAttr("k", b.getI64IntegerAttr(l.k)),
+      b.getNamedAttr("bits", b.getI64IntegerAttr(l.bits)),
+      b.getNamedAttr("nr", b.getI64IntegerAttr(l.nr)),
+      b.getNamedAttr("kb", b.getI64IntegerAttr(l.kb)),
+      b.getNamedAttr("group", b.getI64IntegerAttr(l.groupSize)),
+      b.getNamedAttr("zero_term", b.getBoolAttr(l.hasZeroTerm)),
+      b.getNamedAttr("lookup_order", b.getBoolAttr(l.lookupOrder)),
+  });
+}
+
+std::optional<PackedInfo> getPackedInfo(Operation *op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kPackedAttrName);
+  if (!dict)
+    return std::nullopt;
+  PackedInfo info;
+  info.global = dict.getAs<FlatSymbolRefAttr>("global");
+  auto get = [&](StringRef name) -> std::optional<int64_t> {
+    if (auto a = dict.getAs<IntegerAttr>(name))
+      return a.getInt();
+    return std::nullopt;
+  };
+  auto n = get("n"), k = get("k"), bits = get("bits"), nr = get("nr"),
+       kb = get("kb"), group = get("group");
+  auto zt = dict.getAs<BoolAttr>("zero_term");
+  auto order = dict.getAs<BoolAttr>("lookup_order");
+  if (!info.global || !n || !k || !bits || !nr || !kb || !group || !zt)
+    return std::nullopt;
+  info.layout.lookupOrder = order && order.getValue();
+  info.layout.n = *n;
+  info.layout.k = *k;
+  info.layout.bits = unsigned(*bits);
+  info.layout.nr = *nr;
+  info.layout.kb = *kb;
+  info.layout.groupSize = *group;
+  info.layout.hasZeroTerm = zt.getValue();
+  return info;
+}
+
+} // namespace qforge::cpu
