@@ -506,8 +506,10 @@ bool runCase(const Case &c, Result &res, std::string &error) {
     auto refModule = buildModule(refContext, refText, {"reference"}, rs, rd, error);
     if (!refModule)
       return false;
-    auto refEngine = compile(*refModule, qforge::buildReferenceToLLVMPipeline,
-                             error, 2);
+    auto refEngine = compile(
+        *refModule,
+        [](mlir::OpPassManager &pm) { qforge::buildReferenceToLLVMPipeline(pm); },
+        error, 2);
     if (!refEngine)
       return false;
     PreparedCall refCall;
