@@ -1,5 +1,6 @@
 //===- StatsFile.cpp - Calibration statistics file -----------------------===//
 
+#include "FileErrors.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Calibration/SafeTensors.h"
 
@@ -13,17 +14,8 @@ namespace qforge::calib {
 
 namespace {
 
-llvm::Error fail(llvm::StringRef what, const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 (what + ": " + message).str());
-}
-
-std::string shapeStr(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
+using detail::fail;
+using detail::shapeStr;
 
 /// Shortest text that reads back as the same double.
 std::string doubleStr(double v) {

@@ -1,0 +1,34 @@
+//===- FileErrors.h - Errors about calibration files ------------*- C++ -*-===//
+//
+// Shared by the safetensors and stats-file readers: every message starts
+// with the file (`what`) and says what is wrong with it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_LIB_CALIBRATION_FILEERRORS_H
+#define QFORGE_LIB_CALIBRATION_FILEERRORS_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qforge::calib::detail {
+
+inline llvm::Error fail(llvm::StringRef what, const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 (what + ": " + message).str());
+}
+
+inline std::string shapeStr(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+} // namespace qforge::calib::detail
+
+#endif
