@@ -10,8 +10,8 @@
 // cache, and successive repetitions cycle through them, so the weights come
 // from memory as in a real decode step. Reported: the median of R timed
 // repetitions after warm-up, the machine's read bandwidth (a streaming AVX2
-// sum over 512 MiB, four streams per thread, best of 5, with the same number
-// of threads), and OpenBLAS (sgemv for M = 1, sgemm otherwise) on the f32
+// sum over 512 MiB in 1 MiB tiles of four streams, best of 5, with the same
+// number of threads), and OpenBLAS (sgemv for M = 1, sgemm otherwise) on the f32
 // weights, in the same run.
 //
 // Threads: the harness splits N across T threads (slices of whole 4-row
@@ -200,24 +200,27 @@ std::string cpuModel() {
 // Read bandwidth
 //===----------------------------------------------------------------------===//
 
-/// Sum of p[0..n): four interleaved streams (the quarters of the range),
-/// as the kernels read several weight rows at once; one stream alone leaves
-/// DRAM bandwidth unused on this machine.
+/// Sum of p[0..n) in tiles of 1 MiB, each read as four concurrent streams
+/// 256 KiB apart (as the kernels read a tile of weight rows at once): on this
+/// machine a single stream reaches only about 60% of the read bandwidth.
 __attribute__((target("avx2"))) float sumAVX2(const float *p, size_t n) {
-  size_t q = n / 4 / 16 * 16;
-  const float *s0 = p, *s1 = p + q, *s2 = p + 2 * q, *s3 = p + 3 * q;
+  const size_t sub = size_t(64) << 10; // floats per stream per tile
   __m256 a[8];
   for (__m256 &v : a)
     v = _mm256_setzero_ps();
-  for (size_t i = 0; i < q; i += 16) {
-    a[0] = _mm256_add_ps(a[0], _mm256_load_ps(s0 + i));
-    a[1] = _mm256_add_ps(a[1], _mm256_load_ps(s0 + i + 8));
-    a[2] = _mm256_add_ps(a[2], _mm256_load_ps(s1 + i));
-    a[3] = _mm256_add_ps(a[3], _mm256_load_ps(s1 + i + 8));
-    a[4] = _mm256_add_ps(a[4], _mm256_load_ps(s2 + i));
-    a[5] = _mm256_add_ps(a[5], _mm256_load_ps(s2 + i + 8));
-    a[6] = _mm256_add_ps(a[6], _mm256_load_ps(s3 + i));
-    a[7] = _mm256_add_ps(a[7], _mm256_load_ps(s3 + i + 8));
+  size_t base = 0;
+  for (; base + 4 * sub <= n; base += 4 * sub) {
+    const float *s0 = p + base, *s1 = s0 + sub, *s2 = s1 + sub, *s3 = s2 + sub;
+    for (size_t i = 0; i < sub; i += 16) {
+      a[0] = _mm256_add_ps(a[0], _mm256_load_ps(s0 + i));
+      a[1] = _mm256_add_ps(a[1], _mm256_load_ps(s0 + i + 8));
+      a[2] = _mm256_add_ps(a[2], _mm256_load_ps(s1 + i));
+      a[3] = _mm256_add_ps(a[3], _mm256_load_ps(s1 + i + 8));
+      a[4] = _mm256_add_ps(a[4], _mm256_load_ps(s2 + i));
+      a[5] = _mm256_add_ps(a[5], _mm256_load_ps(s2 + i + 8));
+      a[6] = _mm256_add_ps(a[6], _mm256_load_ps(s3 + i));
+      a[7] = _mm256_add_ps(a[7], _mm256_load_ps(s3 + i + 8));
+    }
   }
   __m256 t = a[0];
   for (int j = 1; j < 8; ++j)
@@ -227,7 +230,7 @@ __attribute__((target("avx2"))) float sumAVX2(const float *p, size_t n) {
   float s = 0;
   for (float v : out)
     s += v;
-  for (size_t i = 4 * q; i < n; ++i)
+  for (size_t i = base; i < n; ++i)
     s += p[i];
   return s;
 }
@@ -240,11 +243,9 @@ float sumScalar(const float *p, size_t n) {
 }
 
 /// GB/s of a streaming sum over 512 MiB split across `threads` threads
-/// (the best of 5 passes, as STREAM reports).
+/// (the best of 5 passes, as STREAM reports). Measured again for every case,
+/// right after its timing, so that both see the same machine load.
 double readBandwidth(unsigned threads) {
-  static std::map<unsigned, double> cache;
-  if (cache.count(threads))
-    return cache[threads];
   const size_t bytes = size_t(512) << 20, count = bytes / 4;
   float *data = static_cast<float *>(std::aligned_alloc(64, bytes));
   bool avx2 = __builtin_cpu_supports("avx2");
@@ -275,9 +276,7 @@ double readBandwidth(unsigned threads) {
     times.push_back(seconds(t0, Clock::now()));
   }
   std::free(data);
-  double gbps = double(bytes) / *std::min_element(times.begin(), times.end()) / 1e9;
-  cache[threads] = gbps;
-  return gbps;
+  return double(bytes) / *std::min_element(times.begin(), times.end()) / 1e9;
 }
 
 //===----------------------------------------------------------------------===//
@@ -585,13 +584,14 @@ int main(int argc, char **argv) {
   unsigned threads = opts.threads;
   if (!opts.json) {
     std::printf("machine: %s, %u hardware threads, LLC %lld MiB; read "
-                "bandwidth %.1f GB/s with %u thread(s)\n",
+                "bandwidth %.1f GB/s with %u thread(s) (bw_GB/s: again per "
+                "case)\n",
                 cpuModel().c_str(), std::thread::hardware_concurrency(),
                 (long long)(lastLevelCacheBytes() >> 20), readBandwidth(threads),
                 threads);
-    std::printf("%-14s %5s %6s %6s %3s %11s %9s %9s %8s %7s %11s %8s%s\n",
+    std::printf("%-14s %5s %6s %6s %3s %11s %9s %9s %8s %8s %7s %11s %8s%s\n",
                 "scheme", "m", "n", "k", "thr", "median_us", "GFLOP/s",
-                "weight_MB", "GB/s", "roof%", "openblas_us", "speedup",
+                "weight_MB", "GB/s", "bw_GB/s", "roof%", "openblas_us", "speedup",
                 opts.check ? "  check" : "");
   }
   int failures = 0;
@@ -624,10 +624,10 @@ int main(int argc, char **argv) {
                       speedup);
         } else {
           std::printf("%-14s %5lld %6lld %6lld %3u %11.1f %9.2f %9.2f %8.2f "
-                      "%6.1f%% %11.1f %8.2f%s\n",
+                      "%8.2f %6.1f%% %11.1f %8.2f%s\n",
                       s.c_str(), (long long)m, (long long)n, (long long)k,
                       threads, r.secondsMedian * 1e6, gflops,
-                      r.weightBytes / 1e6, gbps, 100 * roof,
+                      r.weightBytes / 1e6, gbps, r.bandwidth, 100 * roof,
                       r.openblasSeconds * 1e6, speedup,
                       !r.checked ? ""
                       : r.checkError.empty() ? "  ok"

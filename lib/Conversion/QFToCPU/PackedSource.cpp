@@ -19,6 +19,22 @@ using namespace mlir;
 namespace qforge::cpu {
 namespace {
 
+/// Software prefetch of the cache lines `distance` bytes past those of a
+/// block being decoded: the packed blob is one sequential stream per tile,
+/// and on Zen 3 a single hardware-prefetched stream reaches only about 60% of
+/// the read bandwidth that several streams do. Clamped to the blob.
+void prefetchAhead(KB &k, Value blob, Value offset, int64_t blockBytes,
+                   int64_t totalBytes) {
+  const int64_t distance = 1024;
+  for (int64_t line = 0; line < blockBytes; line += 64) {
+    Value at = k.minIdx(k.add(offset, k.idx(line + distance)),
+                        k.idx(totalBytes - 1));
+    memref::PrefetchOp::create(k.b, k.loc, blob, ValueRange{at},
+                               /*isWrite=*/false, /*localityHint=*/3,
+                               /*isDataCache=*/true);
+  }
+}
+
 /// Loads `count` f32 stored at byte `offset` of the blob.
 Value loadF32s(KB &k, Value blob, Value offset, int64_t count) {
   Value bytes = vector::LoadOp::create(k.b, k.loc, k.vec(4 * count, k.b.getI8Type()),
@@ -76,6 +92,7 @@ public:
     Value stepBase = k.add(k.add(groupBase, k.idx(l.headerBytes())),
                            k.mul(stepIdx, k.idx(l.blockBytes())));
     out.clear();
+    prefetchAhead(k, blob, stepBase, l.blockBytes(), l.totalBytes());
     if (l.lookupOrder) {
       for (int64_t r = 0; r < l.nr; ++r)
         out.push_back(lookupBlock(k, k.add(stepBase, k.idx(r * rbb))));
@@ -222,6 +239,7 @@ public:
                               bool isTail) override {
     Value stepBase = k.add(k.add(tileBase, k.idx(l.headerBytes())),
                            k.mul(stepIdx, k.idx(l.blockBytes())));
+    prefetchAhead(k, blob, stepBase, l.blockBytes(), l.totalBytes());
     SmallVector<Value> out;
     for (int64_t r = 0; r < l.nr; ++r)
       out.push_back(vector::LoadOp::create(

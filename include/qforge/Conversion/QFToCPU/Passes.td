@@ -17,8 +17,8 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     store. Weight-only schemes accumulate in f32; `a8w8` schemes quantize the
     activations per row (dynamic) or with the static scale into an
     activation-sized int8 buffer and accumulate int8 products exactly in i32
-    (AVX2 `vpmaddwd` when the target has AVX2, portable vector code
-    otherwise).
+    (sign-extend, multiply, add adjacent pairs: LLVM selects `vpmaddwd` on
+    AVX2).
 
     Weights packed by `--qf-pack-weights` (a `qf.cpu.packed` attribute on the
     op) are read from the packed global instead of the weight operand.
