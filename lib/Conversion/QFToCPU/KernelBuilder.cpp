@@ -10,6 +10,21 @@ using namespace mlir;
 
 namespace qforge::cpu {
 
+FailureOr<KernelConfig> getKernelConfigFor(Operation *module,
+                                           StringRef passName,
+                                           StringRef target) {
+  std::string error;
+  std::optional<Target> parsed =
+      Target::parse(std::string_view(target.data(), target.size()), &error);
+  if (!parsed)
+    return module->emitError() << passName << ": " << error;
+  Target resolved = parsed->resolved();
+  if (!resolved.isCPU())
+    return module->emitError() << passName << ": target '" << parsed->str()
+                               << "' is not a CPU target";
+  return getKernelConfig(resolved);
+}
+
 KernelConfig getKernelConfig(const Target &target) {
   KernelConfig c;
   if (target.arch == Target::Arch::X86_64) {

@@ -28,6 +28,13 @@ struct KernelConfig {
 
 KernelConfig getKernelConfig(const Target &target);
 
+/// The kernel configuration for a pass's `target=` option text: emits an
+/// error on `module` (prefixed with `passName`) and fails when the text does
+/// not parse or does not name a CPU.
+mlir::FailureOr<KernelConfig> getKernelConfigFor(mlir::Operation *module,
+                                                 llvm::StringRef passName,
+                                                 llvm::StringRef target);
+
 /// Thin wrapper over OpBuilder + Location with the constants and vector
 /// helpers the kernels use everywhere.
 struct KB {

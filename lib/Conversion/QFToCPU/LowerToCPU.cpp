@@ -697,19 +697,11 @@ struct LowerToCPUPass : cpu::impl::QFLowerToCPUBase<LowerToCPUPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string error;
-    std::optional<Target> parsed = Target::parse(target, &error);
-    if (!parsed) {
-      module.emitError() << "qf-lower-to-cpu: " << error;
+    FailureOr<KernelConfig> config =
+        getKernelConfigFor(module, "qf-lower-to-cpu", target);
+    if (failed(config))
       return signalPassFailure();
-    }
-    Target resolved = parsed->resolved();
-    if (!resolved.isCPU()) {
-      module.emitError() << "qf-lower-to-cpu: target '" << parsed->str()
-                         << "' is not a CPU target";
-      return signalPassFailure();
-    }
-    KernelConfig cfg = getKernelConfig(resolved);
+    KernelConfig cfg = *config;
 
     SmallVector<MatmulOp> matmuls;
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });

@@ -84,19 +84,11 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::string error;
-    std::optional<Target> parsed = Target::parse(target, &error);
-    if (!parsed) {
-      module.emitError() << "qf-pack-weights: " << error;
+    FailureOr<KernelConfig> config =
+        getKernelConfigFor(module, "qf-pack-weights", target);
+    if (failed(config))
       return signalPassFailure();
-    }
-    Target resolved = parsed->resolved();
-    if (!resolved.isCPU()) {
-      module.emitError() << "qf-pack-weights: target '" << parsed->str()
-                         << "' is not a CPU target";
-      return signalPassFailure();
-    }
-    KernelConfig cfg = getKernelConfig(resolved);
+    KernelConfig cfg = *config;
     SymbolTable symbols(module);
     module.walk([&](qf::MatmulOp op) { pack(op, cfg, symbols); });
   }
