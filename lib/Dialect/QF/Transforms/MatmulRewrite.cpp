@@ -161,26 +161,22 @@ std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
   return match;
 }
 
-/// Codes (as the core holds them) in a constant of `storage`.
+/// Codes (as the core holds them) in a constant of `storage`. Every storage
+/// type here is at most 8 bits wide and dense attributes keep such elements
+/// one per byte, so the codes go in as a raw buffer: building APInts or
+/// APFloats per element would cost tens of bytes each on 100M-parameter
+/// models.
 DenseElementsAttr codesAttr(RankedTensorType type,
                             const std::vector<int32_t> &codes) {
-  Type elt = type.getElementType();
-  if (auto floatType = dyn_cast<FloatType>(elt)) {
-    unsigned bits = floatType.getWidth();
-    SmallVector<APFloat> values;
-    values.reserve(codes.size());
-    for (int32_t c : codes)
-      values.emplace_back(floatType.getFloatSemantics(),
-                          APInt(bits, uint64_t(uint32_t(c)) & ((1u << bits) - 1)));
-    return DenseElementsAttr::get(type, values);
-  }
-  unsigned width = elt.getIntOrFloatBitWidth();
-  SmallVector<APInt> values;
-  values.reserve(codes.size());
-  for (int32_t c : codes)
-    values.push_back(APInt(width, uint64_t(int64_t(c)), /*isSigned=*/true,
-                           /*implicitTrunc=*/true));
-  return DenseElementsAttr::get(type, values);
+  unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+  assert(bits > 1 && bits <= 8 && "codes are 2 to 8 bits wide");
+  std::vector<char> raw(codes.size());
+  uint32_t mask = (1u << bits) - 1;
+  // Only the low `bits` bits: that is what APInt-built attributes store (an
+  // APInt keeps its unused high bits zero) and what readers expect.
+  for (size_t i = 0; i < codes.size(); ++i)
+    raw[i] = static_cast<char>(uint32_t(codes[i]) & mask);
+  return DenseElementsAttr::getFromRawBuffer(type, raw);
 }
 
 DenseElementsAttr floatsAttr(RankedTensorType type, ArrayRef<float> values) {
