@@ -30,8 +30,10 @@ KernelConfig getKernelConfig(const Target &target) {
   if (target.arch == Target::Arch::X86_64) {
     c.x86Avx2 = target.hasFeature("avx2");
     c.vl = target.hasFeature("avx512") ? 16 : c.x86Avx2 ? 8 : 4;
+    c.f16Convert = target.hasFeature("f16c");
   } else {
     c.vl = 4; // NEON and anything else: 128-bit vectors.
+    c.f16Convert = target.arch == Target::Arch::AArch64;
   }
   return c;
 }

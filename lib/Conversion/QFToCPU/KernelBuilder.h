@@ -24,6 +24,8 @@ struct KernelConfig {
   int64_t mr = 2;  ///< Activation rows per tile (M > 1).
   int64_t ki = 32; ///< int8 elements per K step of the integer kernel.
   bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
+  /// f16 -> f32 vector conversion in hardware (x86 F16C, AArch64).
+  bool f16Convert = false;
 };
 
 KernelConfig getKernelConfig(const Target &target);

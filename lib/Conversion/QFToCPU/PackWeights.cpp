@@ -157,6 +157,16 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
       for (uint8_t &c : *codes)
         c = uint8_t(((c & mask) + offset) & mask);
     }
+    // FP8 NaN/Inf codes (exponent field all ones where the format has
+    // specials): E4M3FN 0x7F/0xFF, E5M2 0x7C..0x7F and 0xFC..0xFF. Other
+    // formats keep the default (no `specials` attribute).
+    bool specialCodes = true;
+    if (scheme.weight == quant::WeightFormat::FP8E4M3)
+      specialCodes = llvm::any_of(
+          *codes, [](uint8_t c) { return (c & 0x7F) == 0x7F; });
+    else if (scheme.weight == quant::WeightFormat::FP8E5M2)
+      specialCodes = llvm::any_of(
+          *codes, [](uint8_t c) { return (c & 0x7F) >= 0x7C; });
     std::vector<uint8_t> bytes = packWeights(*layout, *codes, scales, zeroTerms);
 
     // The global, next to the function.
@@ -175,8 +185,8 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
         /*constant=*/true, b.getI64IntegerAttr(64));
     StringAttr name = symbols.insert(global);
     op->setAttr(kPackedAttrName,
-                packedInfoToAttr(op.getContext(),
-                                 {FlatSymbolRefAttr::get(name), *layout}));
+                packedInfoToAttr(op.getContext(), {FlatSymbolRefAttr::get(name),
+                                                   *layout, specialCodes}));
   }
 };
 

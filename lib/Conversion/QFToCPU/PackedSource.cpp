@@ -46,8 +46,10 @@ Value loadF32s(KB &k, Value blob, Value offset, int64_t count) {
 class PackedFloatSource : public WeightSource {
 public:
   PackedFloatSource(const KernelConfig &cfg, const PackedLayout &layout,
-                    Value blob, PackedDecode decode, Value table)
-      : cfg(cfg), l(layout), blob(blob), decode(decode), table(table) {}
+                    Value blob, PackedDecode decode,
+                    quant::WeightFormat format, Value table)
+      : cfg(cfg), l(layout), blob(blob), decode(decode), format(format),
+        table(table) {}
 
   int64_t stepElems() const override { return l.kb; }
   int64_t groupSize() const override {
@@ -55,7 +57,9 @@ public:
   }
   bool hasZeroTerm() const override { return l.hasZeroTerm; }
   int64_t gemvChains() const override {
-    return decode == PackedDecode::Table ? 1 : 2;
+    // Gathers (or lookups) need registers of their own; FP8's arithmetic
+    // decode does not.
+    return decode == PackedDecode::Table && !isFloat8(format) ? 1 : 2;
   }
 
   void beginTile(KB &k, Value nt) override {
@@ -116,6 +120,10 @@ public:
         if (decode == PackedDecode::SInt8) {
           row[h] = k.intToF32(arith::ExtSIOp::create(b, loc, wideType, bytes),
                               /*isUnsigned=*/false);
+          continue;
+        }
+        if (isFloat8(format)) { // 8 bits: one field, sub-vector h
+          row[h] = decodeFloat8(k, bytes, format, cfg, specialCodes);
           continue;
         }
         Value wide = arith::ExtUIOp::create(b, loc, wideType, bytes);
@@ -201,21 +209,21 @@ private:
   Value decodeCodes(KB &k, Value codes) {
     if (decode != PackedDecode::Table)
       return k.intToF32(codes, /*isUnsigned=*/false);
-    int64_t vl = cfg.vl;
-    VectorType f32Vec = k.vec(vl, k.b.getF32Type());
-    Value all = vector::ConstantMaskOp::create(
-        k.b, k.loc, k.vec(vl, k.b.getI1Type()), vector::ConstantMaskKind::AllTrue);
-    return vector::GatherOp::create(k.b, k.loc, f32Vec, table,
-                                    ValueRange{k.idx(0)}, codes, all,
-                                    k.zero(f32Vec));
+    return gatherCodes(k, codes, table);
   }
 
   const KernelConfig &cfg;
   PackedLayout l;
   Value blob;
   PackedDecode decode;
+  quant::WeightFormat format;
   Value table;
   Value tileBase, groupBase;
+
+public:
+  bool specialCodes = true;
+
+private:
   SmallVector<Value> scales, zeroTerms;
 
 public:
@@ -305,8 +313,9 @@ std::unique_ptr<WeightSource> makePackedFloatSource(OpBuilder &b, Location loc,
     return nullptr;
   PackedDecode decode = packedDecode(op.getQuantScheme());
   Value table = decode == PackedDecode::Table ? getDecodeTable(b, loc, op) : Value();
-  auto source = std::make_unique<PackedFloatSource>(cfg, info.layout, blob,
-                                                    decode, table);
+  auto source = std::make_unique<PackedFloatSource>(
+      cfg, info.layout, blob, decode, op.getQuantScheme().weight, table);
+  source->specialCodes = info.specialCodes;
   if (info.layout.lookupOrder) {
     auto tableGlobal = table.getDefiningOp<memref::GetGlobalOp>();
     std::string base = tableGlobal.getName().str();

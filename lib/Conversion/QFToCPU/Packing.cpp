@@ -47,7 +47,12 @@ std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
   // split into whole VL-lane sub-vectors per field.
   int64_t fields = 8 / bits;
   int64_t minBlock = fields * cfg.vl;
-  int64_t preferred = bits == 2 ? 64 : 32;
+  // FP8's arithmetic decode takes ~12 vector ops and a few constants per VL
+  // codes: decoding 4 rows x 4 sub-vectors of a 32-element block at once
+  // spills on AVX2's 16 registers, 2 sub-vectors per row do not.
+  bool float8 = scheme.weight == quant::WeightFormat::FP8E4M3 ||
+                scheme.weight == quant::WeightFormat::FP8E5M2;
+  int64_t preferred = bits == 2 ? 64 : float8 ? 2 * cfg.vl : 32;
   int64_t group =
       scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
   l.kb = 0;
@@ -82,7 +87,7 @@ PackedDecode packedDecode(const quant::Scheme &scheme) {
 DictionaryAttr packedInfoToAttr(MLIRContext *context, const PackedInfo &info) {
   Builder b(context);
   const PackedLayout &l = info.layout;
-  return b.getDictionaryAttr({
+  SmallVector<NamedAttribute> attrs = {
       b.getNamedAttr("global", info.global),
       b.getNamedAttr("n", b.getI64IntegerAttr(l.n)),
       b.getNamedAttr("k", b.getI64IntegerAttr(l.k)),
@@ -92,7 +97,10 @@ DictionaryAttr packedInfoToAttr(MLIRContext *context, const PackedInfo &info) {
       b.getNamedAttr("group", b.getI64IntegerAttr(l.groupSize)),
       b.getNamedAttr("zero_term", b.getBoolAttr(l.hasZeroTerm)),
       b.getNamedAttr("lookup_order", b.getBoolAttr(l.lookupOrder)),
-  });
+  };
+  if (!info.specialCodes)
+    attrs.push_back(b.getNamedAttr("specials", b.getBoolAttr(false)));
+  return b.getDictionaryAttr(attrs);
 }
 
 std::optional<PackedInfo> getPackedInfo(Operation *op) {
@@ -113,6 +121,8 @@ std::optional<PackedInfo> getPackedInfo(Operation *op) {
   if (!info.global || !n || !k || !bits || !nr || !kb || !group || !zt)
     return std::nullopt;
   info.layout.lookupOrder = order && order.getValue();
+  auto specials = dict.getAs<BoolAttr>("specials");
+  info.specialCodes = !specials || specials.getValue();
   info.layout.n = *n;
   info.layout.k = *k;
   info.layout.bits = unsigned(*bits);

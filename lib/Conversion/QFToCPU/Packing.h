@@ -42,6 +42,10 @@ PackedDecode packedDecode(const quant::Scheme &scheme);
 struct PackedInfo {
   mlir::FlatSymbolRefAttr global;
   PackedLayout layout;
+  /// Whether any code is NaN or Inf (FP8 only; attribute `specials`, true
+  /// when absent). Constant weights made by a quantizer have none, and the
+  /// decoder can then skip the special-value fix-up.
+  bool specialCodes = true;
 };
 
 mlir::DictionaryAttr packedInfoToAttr(mlir::MLIRContext *context,

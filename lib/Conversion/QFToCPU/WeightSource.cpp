@@ -13,7 +13,6 @@
 #include "Packing.h"
 
 #include "qforge/Quant/Codebooks.h"
-#include "qforge/Quant/Float8.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -97,6 +96,7 @@ public:
     storage = wType.getElementType();
     subByte = storage.getIntOrFloatBitWidth() < 8;
     quant::Scheme scheme = op.getQuantScheme();
+    format = scheme.weight;
     if (s)
       scales = ParamReader{s, scheme.granularity, false};
     if (z)
@@ -207,14 +207,11 @@ private:
         asInt = arith::BitcastOp::create(
             b, loc, k.vec(vl, b.getIntegerType(elt.getIntOrFloatBitWidth())),
             codes);
+      if (isFloat8(format))
+        return decodeFloat8(k, asInt, format, cfg);
       Value index =
           arith::ExtUIOp::create(b, loc, k.vec(vl, b.getI32Type()), asInt);
-      VectorType f32Vec = k.vec(vl, b.getF32Type());
-      Value all = vector::ConstantMaskOp::create(
-          b, loc, k.vec(vl, b.getI1Type()), vector::ConstantMaskKind::AllTrue);
-      return vector::GatherOp::create(b, loc, f32Vec, table,
-                                      ValueRange{k.idx(0)}, index, all,
-                                      k.zero(f32Vec));
+      return gatherCodes(k, index, table);
     }
     }
     return codes;
@@ -223,6 +220,7 @@ private:
   const KernelConfig &cfg;
   Value w;
   Decode decode;
+  quant::WeightFormat format;
   Value table;
   int64_t group;
   int64_t n = 0;
@@ -297,16 +295,6 @@ Value getDecodeTable(OpBuilder &b, Location loc, qf::MatmulOp op) {
       values.push_back(quant::fp4E2M1ToF32(uint8_t(c)));
     name = "__qf_fp4e2m1_values";
     break;
-  case quant::WeightFormat::FP8E4M3:
-    for (unsigned c = 0; c < 256; ++c)
-      values.push_back(quant::f8E4M3FNToF32(uint8_t(c)));
-    name = "__qf_f8e4m3fn_values";
-    break;
-  case quant::WeightFormat::FP8E5M2:
-    for (unsigned c = 0; c < 256; ++c)
-      values.push_back(quant::f8E5M2ToF32(uint8_t(c)));
-    name = "__qf_f8e5m2_values";
-    break;
   default:
     return {};
   }
@@ -358,7 +346,7 @@ std::unique_ptr<WeightSource> makeFloatWeightSource(OpBuilder &b, Location loc,
   case quant::WeightFormat::FP4:
   case quant::WeightFormat::FP8E4M3:
   case quant::WeightFormat::FP8E5M2:
-    table = getDecodeTable(b, loc, op);
+    table = getDecodeTable(b, loc, op); // null for FP8: decoded by arithmetic
     decode = Decode::Table;
     break;
   default:

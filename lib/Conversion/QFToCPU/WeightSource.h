@@ -87,10 +87,21 @@ std::unique_ptr<IntWeightSource> makePackedIntSource(mlir::OpBuilder &b,
                                                      const KernelConfig &cfg,
                                                      bool &failed);
 
-/// The f32 value of every code of a table-decoded scheme (NF4 levels, FP4
-/// and FP8 values) as a memref.get_global; null for other schemes.
+/// The f32 value of every code of a 16-level scheme (NF4 levels, FP4 values)
+/// as a memref.get_global; null for other schemes (FP8 needs no table).
 mlir::Value getDecodeTable(mlir::OpBuilder &b, mlir::Location loc,
                            qf::MatmulOp op);
+
+/// CodeDecode.cpp: f32 values of non-integer codes, in registers.
+bool isFloat8(quant::WeightFormat format);
+/// FP8 codes given as bytes (vector<N x i8>, the storage's bit patterns).
+/// Without `specialCodes` the caller guarantees there is no NaN/Inf code,
+/// and their fix-up is left out.
+mlir::Value decodeFloat8(KB &k, mlir::Value bytes, quant::WeightFormat format,
+                         const KernelConfig &cfg, bool specialCodes = true);
+/// 16-level codes (vector<N x i32>, 0..15) gathered from `table`
+/// (getDecodeTable).
+mlir::Value gatherCodes(KB &k, mlir::Value codes, mlir::Value table);
 
 /// A private constant memref.global of f32 values in the module of `anchor`
 /// (created once per name); returns a memref.get_global of it.

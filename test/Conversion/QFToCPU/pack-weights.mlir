@@ -1,5 +1,6 @@
 // RUN: qforge-opt %s -split-input-file --qf-pack-weights=target=x86_64:znver3+avx2+fma | FileCheck %s
 // RUN: qforge-opt %s -split-input-file --qf-pack-weights=target=x86_64:znver3+avx2+fma --qf-lower-to-cpu=target=x86_64:znver3+avx2+fma --canonicalize | FileCheck %s --check-prefix=LOWER
+// RUN: qforge-opt %s -split-input-file --qf-pack-weights=target=x86_64:znver3+avx2+fma+f16c --qf-lower-to-cpu=target=x86_64:znver3+avx2+fma+f16c --canonicalize | FileCheck %s --check-prefix=F16C
 
 // w4g32, N = 2, K = 40: one tile of 4 rows (rows 2, 3 are zero padding), two
 // groups (32 + a partial 8, padded to a whole block of 32). Per group: the
@@ -69,5 +70,44 @@ func.func @tiny_groups(%x: tensor<1x16xf32>) -> tensor<1x1xf32> {
   %w = arith.constant dense<1> : tensor<1x16xi4>
   %s = arith.constant dense<1.0> : tensor<1x2xf32>
   %y = qf.matmul #qf.scheme<"w4g8"> %x, %w scale(%s) : (tensor<1x16xf32>, tensor<1x16xi4>, tensor<1x2xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// FP8: blocks of 16 (2 vectors per row: the arithmetic decode's registers),
+// and a `specials = false` flag when no code is NaN, so the kernel leaves
+// out the NaN fix-up; with a NaN code (0x7F) the flag is absent. With F16C
+// the decode goes through f16 (sign-extend, shift, mask, convert, scale by
+// 2^8), otherwise through i32 fields (subnormals by a compare and select).
+// CHECK-LABEL: func @fp8_finite
+// CHECK: qf.cpu.packed = {bits = 8 : i64, {{.*}}kb = 16 : i64, {{.*}}specials = false,
+// CHECK-LABEL: func @fp8_nan
+// CHECK-NOT: specials
+// CHECK: return
+// LOWER-LABEL: func @fp8_finite
+// LOWER: arith.extui %{{.*}} : vector<8xi8> to vector<8xi32>
+// LOWER: arith.cmpi ult
+// LOWER-NOT: arith.cmpi eq
+// LOWER-LABEL: func @fp8_nan
+// LOWER: arith.cmpi eq
+// F16C-LABEL: func @fp8_finite
+// F16C: arith.extsi %{{.*}} : vector<8xi8> to vector<8xi16>
+// F16C-NOT: arith.cmpi eq
+// F16C: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+// F16C-NOT: arith.cmpi eq
+// F16C-LABEL: func @fp8_nan
+// F16C: arith.cmpi eq
+// F16C: arith.extf %{{.*}} : vector<8xf16> to vector<8xf32>
+func.func @fp8_finite(%x: tensor<1x16xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<"0x00017E80FE0102030405060708090A0B"> : tensor<1x16xf8E4M3FN>
+  %s = arith.constant dense<1.0> : tensor<1xf32>
+  %y = qf.matmul #qf.scheme<"fp8"> %x, %w scale(%s) : (tensor<1x16xf32>, tensor<1x16xf8E4M3FN>, tensor<1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+func.func @fp8_nan(%x: tensor<1x16xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<"0x00017F80FE0102030405060708090A0B"> : tensor<1x16xf8E4M3FN>
+  %s = arith.constant dense<1.0> : tensor<1xf32>
+  %y = qf.matmul #qf.scheme<"fp8"> %x, %w scale(%s) : (tensor<1x16xf32>, tensor<1x16xf8E4M3FN>, tensor<1xf32>) -> tensor<1x1xf32>
   return %y : tensor<1x1xf32>
 }
