@@ -40,9 +40,13 @@ def main():
     with np.load(os.path.join(HERE, "calib.npz")) as z:
         calib = z["pixels"]
     tools = digits.Tools(args.bin)
-    rows = digits.evaluate(tools, os.path.join(HERE, "model.onnx"), test_x,
-                           test_y, ["f32"] + args.schemes, args.work,
-                           calib=calib, bench=args.bench)
+    try:
+        rows = digits.evaluate(tools, os.path.join(HERE, "model.onnx"), test_x,
+                               test_y, ["f32"] + args.schemes, args.work,
+                               calib=calib, bench=args.bench)
+    except (RuntimeError, ValueError, OSError) as e:
+        print(f"run_digits: {e}", file=sys.stderr)
+        return 1
     print(digits.format_table(
         rows, f"digits MLP, {len(test_y)} test images in one batch "
               f"(examples/digits; artifacts in {args.work})"))
@@ -51,7 +55,8 @@ def main():
           "with RTN); library: the .so's size;\n  latency: median of "
           f"{args.bench} runs of the whole batch (qforge-run --bench), speed "
           "against float.")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
