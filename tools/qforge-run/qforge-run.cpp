@@ -45,7 +45,8 @@ static cl::list<std::string> inputFiles(
     "input",
     cl::desc("An input: FILE.npy for the next input in signature order, "
              "NAME=FILE.npy for the input called NAME, or one FILE.npz with "
-             "an array per input, named after it. Repeat for every input"),
+             "an array per input, named after it. Repeat for every input (alias "
+             "-i)"),
     cl::value_desc("[NAME=]FILE"), cl::cat(category));
 static cl::alias inputAlias("i", cl::desc("Alias for --input"),
                             cl::aliasopt(inputFiles), cl::cat(category));
@@ -55,7 +56,7 @@ static cl::list<std::string> outputFiles(
     cl::desc("Where to write an output: FILE.npy for the next output in "
              "signature order, NAME=FILE.npy for the output called NAME, or "
              "one FILE.npz holding every output, named after it. Without "
-             "--output a summary of each output is printed"),
+             "--output a summary of each output is printed (alias -o)"),
     cl::value_desc("[NAME=]FILE"), cl::cat(category));
 static cl::alias outputAlias("o", cl::desc("Alias for --output"),
                              cl::aliasopt(outputFiles), cl::cat(category));
