@@ -1,21 +1,14 @@
 #!/usr/bin/env bash
-# The main job: set up, build, then compile the bundled float MLP
-# (examples/mlp_model.mlir, made by examples/make_mlp.py) with qforge-compile
-# to shared libraries — once in float, once per quantization scheme — and run
-# them through the C runtime on the bundled input (examples/run_mlp.c). Each
-# scheme prints its relative error, library size and latency against float.
-# Pass schemes as arguments to choose others.
+# The main job: set up, build, then compile the bundled digits model
+# (examples/digits/model.onnx, an MLP trained on scikit-learn's digits by
+# examples/digits/make_digits.py, with its calibration set calib.npz and test
+# split test.npz) with qforge-compile — once in float, once per scheme,
+# calibrated schemes through qforge-calibrate — and run the test set through
+# each artifact with qforge-run. Prints a table: accuracy, weight size,
+# library size and latency against float. Pass schemes to choose others,
+# e.g. `scripts/run-example.sh w8 w2g32asym w4g32:awq a8w8-static`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh qforge-compile run_mlp
-schemes=("$@")
-[ ${#schemes[@]} -gt 0 ] || schemes=(w8 w4g32 w4g32asym nf4g64 fp8 a8w8)
-out=build/example
-rm -rf "$out"
-build/bin/qforge-compile examples/mlp_model.mlir -o "$out/f32" --quiet
-for scheme in "${schemes[@]}"; do
-  echo "== $scheme"
-  build/bin/qforge-compile examples/mlp_model.mlir --scheme "$scheme" -o "$out/$scheme"
-  build/bin/run_mlp "$out/f32/mlp.so" "$out/$scheme/mlp.so" examples/mlp_input.bin
-done
+scripts/build.sh qforge-compile qforge-import qforge-calibrate qforge-opt qforge-run
+.venv/bin/python examples/digits/run_digits.py --bin build/bin --work build/example "$@"

@@ -2,7 +2,8 @@
 # Installs everything QForge needs on a fresh Debian 12 machine. Idempotent: safe to re-run.
 #   - Debian packages: LLVM/MLIR 22, GoogleTest, Google Benchmark, ONNX, protobuf, ccache, ninja, ...
 #   - a Python venv at .venv (from /usr/bin/python3, with system site packages) holding the
-#     PyPI packages the tests use as references: onnx (backend test data), onnxruntime, ml_dtypes.
+#     PyPI packages the tests use as references: onnx (backend test data), onnxruntime, ml_dtypes;
+#     Debian's torch and scikit-learn train and export the real-model tests' models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   nlohmann-json3-dev pybind11-dev libopenblas-dev zlib1g-dev
   python3-venv python3-numpy python3-dev
+  python3-torch python3-sklearn
 )
 
 missing=()

@@ -28,6 +28,7 @@ tools = [
     "qforge-compile",
     "run_mlp",
     "qforge-calibrate",
+    "qforge-run",
     ToolSubst("mlir-runner", unresolved="fatal"),
     ToolSubst("mlir-opt", unresolved="fatal"),
     ToolSubst("not", unresolved="fatal"),

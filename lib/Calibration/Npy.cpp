@@ -326,6 +326,36 @@ llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path) {
   return arrays;
 }
 
+std::string serializeNpy(const NpyArray &a) {
+  std::string shape = "(";
+  for (size_t i = 0; i < a.shape.size(); ++i)
+    shape += (i ? ", " : "") + std::to_string(a.shape[i]);
+  shape += a.shape.size() == 1 ? ",)" : ")";
+  std::string descr = std::string(a.itemSize == 1 ? "|" : "<") + a.kind +
+                      std::to_string(a.itemSize);
+  std::string header = "{'descr': '" + descr +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
+  // numpy pads the header with spaces so that the data starts 64-aligned.
+  while ((10 + header.size() + 1) % 64)
+    header += ' ';
+  header += '\n';
+  std::string npy = "\x93NUMPY\x01";
+  npy.push_back('\0');
+  char length[2];
+  llvm::support::endian::write16le(length, uint16_t(header.size()));
+  npy.append(length, 2);
+  npy += header;
+  npy.append(a.data.data(), a.data.size());
+  return npy;
+}
+
+llvm::Error writeNpy(llvm::StringRef path, const NpyArray &array) {
+  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << serializeNpy(array);
+    return llvm::Error::success();
+  });
+}
+
 llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays) {
   std::string zip, central;
   auto put16 = [](std::string &s, uint16_t v) {
@@ -339,22 +369,7 @@ llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays) 
     s.append(b, 4);
   };
   for (const NpyArray &a : arrays) {
-    std::string shape = "(";
-    for (size_t i = 0; i < a.shape.size(); ++i)
-      shape += (i ? ", " : "") + std::to_string(a.shape[i]);
-    shape += a.shape.size() == 1 ? ",)" : ")";
-    std::string descr = std::string(a.itemSize == 1 ? "|" : "<") + a.kind +
-                        std::to_string(a.itemSize);
-    std::string header = "{'descr': '" + descr +
-                         "', 'fortran_order': False, 'shape': " + shape + ", }";
-    while ((10 + header.size() + 1) % 64)
-      header += ' ';
-    header += '\n';
-    std::string npy = "\x93NUMPY\x01";
-    npy.push_back('\0');
-    put16(npy, uint16_t(header.size()));
-    npy += header;
-    npy.append(a.data.data(), a.data.size());
+    std::string npy = serializeNpy(a);
     std::string name = a.name + ".npy";
     uint32_t crc = uint32_t(crc32(0L, reinterpret_cast<const Bytef *>(npy.data()),
                                   uInt(npy.size())));

@@ -12,6 +12,8 @@
 #include "qforge/Pipelines/Pipelines.h"
 #include "qforge/Support/Target.h"
 
+#include "StridedCopies.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -43,6 +45,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Copies into padded buffers: loops, not a runner-utils call.
+  pm.addNestedPass<func::FuncOp>(createStridedCopiesToLinalgPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // After bufferization: register permutes for the table lookups.

@@ -10,6 +10,8 @@
 #include "qforge/Pipelines/Pipelines.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
+#include "StridedCopies.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -47,6 +49,8 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm,
   // Returning a function argument, a constant or a view of one leaves a
   // bufferization.clone behind: lower it to alloc + copy.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Copies into padded buffers: loops, not a runner-utils call.
+  pm.addNestedPass<func::FuncOp>(createStridedCopiesToLinalgPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());

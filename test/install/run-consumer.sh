@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs QForge from BUILD_DIR into a temporary prefix, builds the
 # out-of-tree consumer against the installed package, and checks that its
-# own opt tool quantizes and lowers a module with QForge's passes.
+# own opt tool quantizes and lowers a module with QForge's passes, and that
+# its runtime program (the C++ wrapper) runs an artifact.
 set -euo pipefail
 BUILD_DIR=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -18,4 +19,12 @@ out=$("$WORK/build/consumer-opt" "$HERE/consumer/input.mlir" \
 # Quantized (i8 weights), then lowered (no qf op left).
 grep -q 'tensor<3x4xi8>' <<< "$out" || { echo "no int8 weights in:"; echo "$out"; exit 1; }
 if grep -q 'qf\.' <<< "$out"; then echo "qf ops left in:"; echo "$out"; exit 1; fi
-echo "consumer built against the installed package and ran QForge's passes"
+# An artifact (from the build tree's compiler: the installed tools have no
+# run path to libMLIR) that the consumer's C++ runtime program and the
+# installed qforge-run run.
+"$BUILD_DIR/bin/qforge-compile" "$HERE/consumer/input.mlir" -o "$WORK/art" --quiet
+out=$("$WORK/build/consumer-run" "$WORK/art/f.so")
+[ "$out" = "result0: 3.9 -3 12.5 -2.05 -3.25 3.25" ] || { echo "consumer-run printed: $out"; exit 1; }
+"$WORK/prefix/bin/qforge-run" "$WORK/art/f.so" --signature | grep -q "output 0 ('result0'): float32 \[2, 3\]" ||
+  { echo "installed qforge-run failed"; exit 1; }
+echo "consumer built against the installed package, ran QForge's passes and an artifact"

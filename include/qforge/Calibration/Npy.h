@@ -7,6 +7,9 @@
 // float32, float64 are read; anything else is a clear error. CRCs are
 // checked, so a corrupt archive is reported rather than read as data.
 //
+// LLVM Support and zlib only (library QForgeNpy, no MLIR): qforge-run and
+// other runtime-side tools read and write arrays with it.
+//
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_CALIBRATION_NPY_H
 #define QFORGE_CALIBRATION_NPY_H
@@ -39,7 +42,14 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what);
 /// a single .npy (named "arg0"). Errors name the file and what is wrong.
 llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path);
 
-/// Writes an uncompressed .npz (for tests and tools).
+/// The bytes of a version-1.0 .npy file holding `array`.
+std::string serializeNpy(const NpyArray &array);
+
+/// Writes one .npy file (through a temporary file renamed into place).
+llvm::Error writeNpy(llvm::StringRef path, const NpyArray &array);
+
+/// Writes an uncompressed .npz, members named `<name>.npy` (for tests and
+/// tools), through a temporary file renamed into place.
 llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays);
 
 } // namespace qforge::calib
