@@ -10,6 +10,10 @@
 // RUN: FileCheck %s --check-prefix=JSON < %t/gptq/report.json
 // RUN: FileCheck %s --check-prefix=SVG < %t/gptq/report.svg
 // RUN: run_mlp %t/f32/mlp.so %t/gptq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
+// Deterministic with calibration too.
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --algorithm gptq -o %t/gptq2 --quiet
+// RUN: cmp %t/gptq/mlp.so %t/gptq2/mlp.so
+// RUN: cmp %t/gptq/report.json %t/gptq2/report.json
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --algorithm awq -o %t/awq | FileCheck %s --check-prefix=AWQ
 // RUN: run_mlp %t/f32/mlp.so %t/awq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme a8w8 --algorithm smoothquant -o %t/sq | FileCheck %s --check-prefix=SQ
