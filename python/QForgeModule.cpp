@@ -9,6 +9,7 @@
 #include "qforge/Compiler/Compile.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Import/ONNXImporter.h"
 #include "qforge/Pipelines/Pipelines.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -18,6 +19,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <pybind11/numpy.h>
@@ -96,11 +99,23 @@ std::string opt(const std::string &text, const std::string &pipeline) {
   return out;
 }
 
-std::string compile(const std::string &text, const qforge::CompileOptions &o) {
+/// Compiles an .onnx or .mlir file; returns report.json's text.
+std::string compile(const std::string &path, const qforge::CompileOptions &o) {
   registerEverything();
   mlir::MLIRContext ctx(makeRegistry());
   Diagnostics diags(ctx);
-  auto module = parse(ctx, text, diags);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (llvm::StringRef(path).ends_with(".onnx")) {
+    module = qforge::importONNXFile(path, &ctx);
+    if (!module)
+      throw py::value_error("cannot import '" + path + "':\n" + diags.text);
+  } else {
+    std::string error;
+    auto file = mlir::openInputFile(path, &error);
+    if (!file)
+      throw py::value_error("cannot read '" + path + "': " + error);
+    module = parse(ctx, file->getBuffer().str(), diags);
+  }
   llvm::Expected<qforge::CompileReport> report =
       qforge::compileModule(*module, o);
   if (!report)
@@ -179,13 +194,23 @@ public:
     py::list results;
     std::vector<qforge_tensor> out;
     std::vector<py::array> outArrays;
-    for (const TensorSpec &o : outputs) {
+    std::vector<std::vector<int64_t>> outShapes;
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      // Dynamic dimensions take the sizes the inputs bind (checked there).
+      std::vector<int64_t> shape(outputs[i].shape.size());
+      if (qforge_output_shape(model, in.data(), int32_t(in.size()), int32_t(i),
+                              shape.data()) != 0)
+        throw py::value_error(qforge_last_error());
+      outShapes.push_back(shape);
+    }
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      const TensorSpec &o = outputs[i];
       // numpy.empty: a fresh C-contiguous array of the output's shape.
       py::array a = py::module_::import("numpy").attr("empty")(
-          py::tuple(py::cast(o.shape)), numpyDType(o.dtype));
+          py::tuple(py::cast(outShapes[i])), numpyDType(o.dtype));
       outArrays.push_back(a);
-      out.push_back({a.mutable_data(), o.dtype, int32_t(o.shape.size()),
-                     o.shape.data()});
+      out.push_back({a.mutable_data(), o.dtype, int32_t(outShapes[i].size()),
+                     outShapes[i].data()});
     }
     if (qforge_run(model, in.data(), int32_t(in.size()), out.data(),
                    int32_t(out.size())) != 0)
@@ -197,9 +222,14 @@ public:
 
   py::list signature(bool ofInputs) const {
     py::list out;
-    for (const TensorSpec &t : ofInputs ? inputs : outputs)
+    for (const TensorSpec &t : ofInputs ? inputs : outputs) {
+      // A dynamic dimension is None (numpy/ONNX style), not -1.
+      py::list shape;
+      for (int64_t d : t.shape)
+        shape.append(d < 0 ? py::object(py::none()) : py::object(py::int_(d)));
       out.append(py::make_tuple(t.name, qforge_dtype_name(t.dtype),
-                                py::tuple(py::cast(t.shape))));
+                                py::tuple(shape)));
+    }
     return out;
   }
 
@@ -231,11 +261,13 @@ PYBIND11_MODULE(_qforge, m) {
         "Run a pass pipeline (mlir-opt syntax) on MLIR text; returns MLIR "
         "text.");
   m.def(
-      "compile_mlir",
-      [](const std::string &text, const std::string &outDir,
+      "compile_file",
+      [](const std::string &path, const std::string &outDir,
          const std::string &scheme, const std::string &schemeFile,
          const std::string &algorithm, const std::string &target,
-         const std::string &name, const std::string &entry) {
+         const std::string &name, const std::string &entry,
+         const std::string &calib, const std::string &stats,
+         const std::vector<std::string> &shapes, const std::string &lowering) {
         qforge::CompileOptions o;
         o.outDir = outDir;
         o.scheme = scheme;
@@ -244,12 +276,30 @@ PYBIND11_MODULE(_qforge, m) {
         o.target = target;
         o.name = name;
         o.entry = entry;
-        return compile(text, o);
+        o.calib = calib;
+        o.stats = stats;
+        for (const std::string &text : shapes) {
+          llvm::Expected<qforge::InputShape> shape =
+              qforge::parseInputShape(text);
+          if (!shape)
+            throw py::value_error(llvm::toString(shape.takeError()));
+          o.shapes.push_back(*shape);
+        }
+        if (lowering == "reference")
+          o.lowering = qforge::Lowering::Reference;
+        else if (lowering != "cpu")
+          throw py::value_error("lowering must be 'cpu' or 'reference', got '" +
+                                lowering + "'");
+        return compile(path, o);
       },
-      py::arg("mlir_text"), py::arg("out_dir"), py::arg("scheme") = "",
+      py::arg("path"), py::arg("out_dir"), py::arg("scheme") = "",
       py::arg("scheme_file") = "", py::arg("algorithm") = "rtn",
       py::arg("target") = "host", py::arg("name") = "", py::arg("entry") = "",
-      "Compile MLIR text to OUT_DIR/<name>.so; returns report.json's text.");
+      py::arg("calib") = "", py::arg("stats") = "",
+      py::arg("shapes") = std::vector<std::string>(),
+      py::arg("lowering") = "cpu",
+      "Compile an .onnx or .mlir file to OUT_DIR/<name>.so; returns "
+      "report.json's text.");
   py::class_<Model>(m, "Model")
       .def(py::init<const std::string &>(), py::arg("path"))
       .def("__call__", &Model::call)

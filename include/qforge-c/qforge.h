@@ -11,6 +11,15 @@
  *   if (qforge_run(m, &in, 1, &out, 1) != 0) { ... qforge_last_error() ... }
  *   qforge_free(m);
  *
+ * Dynamic dimensions: an input dimension may be dynamic (e.g. an ONNX
+ * model's batch or sequence dimension). qforge_input_info reports it as -1
+ * and qforge_input_dim_name gives its name (the ONNX dim_param, or
+ * "<input>.<dim>"); each call binds it from the given inputs, and a name
+ * shared by several inputs must have the same size in all of them. Static
+ * dimensions must match exactly. An output's dynamic dimensions are named
+ * after the input dimensions they equal; qforge_output_shape computes an
+ * output's shape for given inputs, so the caller can allocate it.
+ *
  * Errors: functions return NULL or non-zero and qforge_last_error() says why
  * (per thread; valid until the thread's next call into the runtime).
  *===----------------------------------------------------------------------===*/
@@ -54,7 +63,8 @@ const char *qforge_model_name(const qforge_model *model);
 int32_t qforge_num_inputs(const qforge_model *model);
 int32_t qforge_num_outputs(const qforge_model *model);
 /* Name, dtype, rank and shape of input/output i; NULL/-1 if out of range.
- * The returned pointers live as long as the model. */
+ * A dynamic dimension's size is -1. The returned pointers live as long as
+ * the model. */
 const char *qforge_input_name(const qforge_model *model, int32_t i);
 const char *qforge_output_name(const qforge_model *model, int32_t i);
 int32_t qforge_input_info(const qforge_model *model, int32_t i,
@@ -64,13 +74,27 @@ int32_t qforge_output_info(const qforge_model *model, int32_t i,
                            qforge_dtype *dtype, int32_t *rank,
                            const int64_t **shape);
 
+/* The name of dimension `dim` of input/output i if it is dynamic; NULL if
+ * it is static or out of range. */
+const char *qforge_input_dim_name(const qforge_model *model, int32_t i,
+                                  int32_t dim);
+const char *qforge_output_dim_name(const qforge_model *model, int32_t i,
+                                   int32_t dim);
+
+/* Writes the shape output i has when the model runs on `inputs` (checked
+ * as by qforge_run) into shape[0 .. rank-1]. Returns 0 on success. */
+int32_t qforge_output_shape(const qforge_model *model,
+                            const qforge_tensor *inputs, int32_t num_inputs,
+                            int32_t i, int64_t *shape);
+
 /* Threads for the model's kernels; 0 means all cores. The reference
  * lowering is single-threaded, so this only records the value for now. */
 void qforge_set_threads(qforge_model *model, int32_t threads);
 
-/* Runs the model. Counts, dtypes, ranks and shapes must match the model's
- * signature exactly; otherwise nothing runs and the error names the tensor
- * and the expected shape. Returns 0 on success. */
+/* Runs the model. Counts, dtypes, ranks and static dimensions must match
+ * the model's signature exactly, dynamic dimensions the sizes bound by the
+ * inputs; otherwise nothing runs and the error names the tensor and the
+ * expected shape (e.g. "[batch, 64]"). Returns 0 on success. */
 int32_t qforge_run(qforge_model *model, const qforge_tensor *inputs,
                    int32_t num_inputs, qforge_tensor *outputs,
                    int32_t num_outputs);

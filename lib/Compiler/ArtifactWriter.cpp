@@ -2,6 +2,8 @@
 
 #include "ArtifactWriter.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -87,10 +89,15 @@ void addInfo(llvm::Module &module, llvm::StringRef text) {
                            "qforge_model_info");
 }
 
+/// A dimension as the signature writes it: its size, or ?NAME if dynamic.
+std::string dimText(const TensorSignature &t, size_t d) {
+  return t.shape[d] < 0 ? "?" + t.dimNames[d] : std::to_string(t.shape[d]);
+}
+
 std::string shapeText(const TensorSignature &t) {
   std::string out;
-  for (int64_t d : t.shape)
-    out += (out.empty() ? "" : "x") + std::to_string(d);
+  for (size_t d = 0; d < t.shape.size(); ++d)
+    out += (d ? "x" : "") + dimText(t, d);
   return t.dtype + "[" + out + "]";
 }
 
@@ -126,12 +133,18 @@ llvm::Error ArtifactWriter::writeMLIR(ModuleOp module) {
 std::string ArtifactWriter::infoText() const {
   // One record per line, fields separated by spaces: parsed by the runtime
   // (lib/Runtime), which must not need a JSON library.
-  std::string out = "qforge-artifact 1\nname " + report.name + "\n";
+  // Version 2 only when needed: static artifacts stay loadable by
+  // runtimes that predate dynamic dimensions.
+  bool dynamic = llvm::any_of(report.inputs, [](const TensorSignature &t) {
+    return t.isDynamic();
+  });
+  std::string out = std::string("qforge-artifact ") + (dynamic ? "2" : "1") +
+                    "\nname " + report.name + "\n";
   auto add = [&](const char *kind, const TensorSignature &t) {
     out += std::string(kind) + " " + t.name + " " + t.dtype + " " +
            std::to_string(t.shape.size());
-    for (int64_t d : t.shape)
-      out += " " + std::to_string(d);
+    for (size_t d = 0; d < t.shape.size(); ++d)
+      out += " " + dimText(t, d);
     out += "\n";
   };
   for (const auto &t : report.inputs)
@@ -164,6 +177,11 @@ std::string ArtifactWriter::header() const {
   for (size_t i = 0; i < report.outputs.size(); ++i)
     out += " *   " + std::to_string(i) + ": " + report.outputs[i].name + " " +
            shapeText(report.outputs[i]) + "\n";
+  if (llvm::any_of(report.inputs,
+                   [](const TensorSignature &t) { return t.isDynamic(); }))
+    out += " * A dimension ?NAME is dynamic: any size, the same wherever NAME "
+           "appears;\n * qforge_input_info reports it as -1, "
+           "qforge_output_shape computes outputs'.\n";
   out += " *\n * Without the runtime: qforge_entry(args), where args[i] points "
          "to an MLIR\n * memref descriptor { T *allocated, *aligned; int64_t "
          "offset, sizes[rank],\n * strides[rank]; } for each input, then each "

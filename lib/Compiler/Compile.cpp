@@ -1,7 +1,7 @@
 //===- Compile.cpp - Model to artifact -----------------------------------===//
 //
-// quantize (qf-quantize) -> lower (reference pipeline, results as
-// out-parameters) -> LLVM IR (+ a packed entry point and the model's
+// quantize (qf-quantize) -> lower (the fused CPU kernels for the target, or
+// the reference lowering; results as out-parameters) -> LLVM IR (+ a packed entry point and the model's
 // signature as data) -> object for the target -> shared library, header and
 // report. Every file is written in a private temporary directory and moved
 // into OUTDIR only when all of them exist.
@@ -10,6 +10,11 @@
 
 #include "qforge/Compiler/Compile.h"
 #include "ArtifactWriter.h"
+#include "CalibrationStage.h"
+#include "Signature.h"
+
+#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Conversion/QFToCPU/Passes.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
@@ -19,7 +24,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -32,35 +41,6 @@ namespace {
 
 llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-std::optional<std::string> dtypeName(Type t) {
-  if (t.isF32())
-    return "f32";
-  if (t.isF16())
-    return "f16";
-  if (t.isBF16())
-    return "bf16";
-  if (auto i = dyn_cast<IntegerType>(t)) {
-    if (i.getWidth() == 8)
-      return i.isUnsigned() ? "u8" : "i8";
-    if (i.getWidth() == 32 && !i.isUnsigned())
-      return "i32";
-    if (i.getWidth() == 64 && !i.isUnsigned())
-      return "i64";
-  }
-  return std::nullopt;
-}
-
-/// Names must survive a whitespace-separated info format and C comments.
-std::string sanitize(StringRef name) {
-  std::string out;
-  for (char c : name)
-    out += (isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
-            c == '-' || c == ':' || c == '/')
-               ? c
-               : '_';
-  return out.empty() ? "_" : out;
 }
 
 llvm::Expected<func::FuncOp> findEntry(ModuleOp module, StringRef wanted) {
@@ -82,26 +62,6 @@ llvm::Expected<func::FuncOp> findEntry(ModuleOp module, StringRef wanted) {
     names += (names.empty() ? "" : ", ") + f.getName().str();
   return fail("the module has several public functions (" + names +
               "); choose one with --entry");
-}
-
-llvm::Expected<TensorSignature> signatureOf(Type type, std::string name,
-                                            StringRef what) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor)
-    return fail(what + " '" + name + "' has type " +
-                llvm::formatv("{0}", type).str() +
-                "; artifacts take and return ranked tensors");
-  if (!tensor.hasStaticShape())
-    return fail(what + " '" + name + "' has a dynamic shape " +
-                llvm::formatv("{0}", type).str() +
-                "; artifacts need static shapes for now");
-  std::optional<std::string> dtype = dtypeName(tensor.getElementType());
-  if (!dtype)
-    return fail(what + " '" + name + "' has unsupported element type " +
-                llvm::formatv("{0}", tensor.getElementType()).str());
-  return TensorSignature{sanitize(name), *dtype,
-                         std::vector<int64_t>(tensor.getShape().begin(),
-                                              tensor.getShape().end())};
 }
 
 int64_t bytesOf(Value v) {
@@ -131,7 +91,31 @@ void recordFloatLayers(ModuleOp module, CompileReport &report) {
   });
 }
 
-/// After quantization: each qf.matmul's codes, scales and zero points.
+/// Bytes `v` takes in the artifact: a constant is stored with one byte per
+/// sub-byte element (LLVM's storage of i4/i2), whole bytes otherwise.
+int64_t storedBytesOf(Value v) {
+  if (!v)
+    return 0;
+  auto t = cast<ShapedType>(v.getType());
+  return t.getNumElements() * ((t.getElementTypeBitWidth() + 7) / 8);
+}
+
+/// The packed global --qf-pack-weights made for `op` (qf.cpu.packed), if any.
+std::optional<int64_t> packedBytesOf(qf::MatmulOp op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>("qf.cpu.packed");
+  auto symbol = dict ? dict.getAs<FlatSymbolRefAttr>("global") : nullptr;
+  if (!symbol)
+    return std::nullopt;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      op, symbol);
+  if (!global)
+    return std::nullopt;
+  MemRefType type = global.getType();
+  return type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+}
+
+/// After quantization (and packing): each qf.matmul's scheme and what the
+/// artifact stores for it.
 void recordQuantizedLayers(ModuleOp module, CompileReport &report) {
   llvm::DenseMap<Operation *, std::string> names = qf::getLayerNames(module);
   module.walk([&](qf::MatmulOp op) {
@@ -142,11 +126,24 @@ void recordQuantizedLayers(ModuleOp module, CompileReport &report) {
       layer.scheme = op.getQuantScheme().str();
       if (auto algo = op->getAttrOfType<StringAttr>("qf.algorithm"))
         layer.algorithm = algo.str();
-      layer.weightBytesAfter = bytesOf(op.getWeight()) +
-                               bytesOf(op.getWeightScale()) +
-                               bytesOf(op.getWeightZeroPoint());
+      if (std::optional<int64_t> packed = packedBytesOf(op))
+        layer.weightBytesAfter = *packed;
+      else
+        layer.weightBytesAfter = storedBytesOf(op.getWeight()) +
+                                 storedBytesOf(op.getWeightScale()) +
+                                 storedBytesOf(op.getWeightZeroPoint());
     }
   });
+}
+
+llvm::Error runPasses(ModuleOp module,
+                      llvm::function_ref<void(OpPassManager &)> build,
+                      StringRef what) {
+  PassManager pm(module.getContext());
+  build(pm);
+  if (failed(pm.run(module)))
+    return fail(what + " failed (see the errors above)");
+  return llvm::Error::success();
 }
 
 /// Removes a directory tree; used for the private staging directory.
@@ -174,41 +171,82 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   if (!entry)
     return entry.takeError();
   func::FuncOp fn = *entry;
-  report.name = sanitize(options.name.empty() ? fn.getName() : options.name);
-  FunctionType type = fn.getFunctionType();
-  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
-    auto attr = fn.getArgAttrOfType<StringAttr>(i, "qf.name");
-    std::string name = attr ? attr.str() : "arg" + std::to_string(i);
-    auto sig = signatureOf(type.getInput(i), name, "input");
-    if (!sig)
-      return sig.takeError();
-    report.inputs.push_back(*sig);
-  }
-  for (unsigned i = 0; i < type.getNumResults(); ++i) {
-    auto attr = fn.getResultAttrOfType<StringAttr>(i, "qf.name");
-    std::string name = attr ? attr.str() : "result" + std::to_string(i);
-    auto sig = signatureOf(type.getResult(i), name, "output");
-    if (!sig)
-      return sig.takeError();
-    report.outputs.push_back(*sig);
-  }
-
+  report.name =
+      sanitizeName(options.name.empty() ? fn.getName() : options.name);
   auto stage = [&](llvm::StringRef name) {
     if (options.onStage)
       options.onStage(name);
   };
+  if (!options.calib.empty() && !options.stats.empty())
+    return fail("--calib and --stats both give calibration statistics; "
+                "choose one");
+  if (!options.shapes.empty()) {
+    if (llvm::Error e = specializeInputShapes(fn, options.shapes))
+      return std::move(e);
+    // Propagates the static sizes through the body.
+    if (llvm::Error e = runPasses(
+            module, [](OpPassManager &pm) { pm.addPass(createCanonicalizerPass()); },
+            "specialising the input shapes"))
+      return std::move(e);
+  }
+  if (llvm::Error e = computeSignature(fn, report))
+    return std::move(e);
   recordFloatLayers(module, report);
+
+  // Calibration statistics go to qf-quantize through a file in a private
+  // temporary directory, removed on every path.
+  std::unique_ptr<CalibrationStage> calibration;
+  SmallString<128> statsDir;
+  auto removeStats = llvm::make_scope_exit([&] {
+    if (!statsDir.empty())
+      removeTree(statsDir);
+  });
+  std::string statsPath = options.stats;
+  if (!options.calib.empty()) {
+    stage("calibration");
+    std::vector<std::string> names;
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      names.push_back(inputName(fn, i));
+    auto calibrated =
+        CalibrationStage::run(module, fn.getName(), names, options);
+    if (!calibrated)
+      return calibrated.takeError();
+    calibration = std::move(*calibrated);
+    if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(
+            "qforge-calib", statsDir))
+      return fail("cannot create a temporary directory: " + ec.message());
+    SmallString<128> path(statsDir);
+    llvm::sys::path::append(path, "stats.safetensors");
+    statsPath = path.str().str();
+    if (llvm::Error e = calib::writeStatsFile(statsPath, calibration->stats()))
+      return std::move(e);
+  }
   if (!options.scheme.empty() || !options.schemeFile.empty()) {
-    stage("quantize");
-    PassManager pm(ctx);
+    stage("quantization");
     qf::QFQuantizeOptions q;
     q.schemeText = options.scheme.empty() ? "f32" : options.scheme;
     q.schemeFile = options.schemeFile;
     q.algorithm = options.algorithm;
-    q.statsFile = options.stats;
-    pm.addPass(qf::createQFQuantize(q));
-    if (failed(pm.run(module)))
-      return fail("quantization failed (see the errors above)");
+    q.statsFile = statsPath;
+    if (llvm::Error e = runPasses(
+            module, [&](OpPassManager &pm) { pm.addPass(qf::createQFQuantize(q)); },
+            "quantization"))
+      return std::move(e);
+  }
+  if (calibration) {
+    stage("evaluation");
+    if (llvm::Error e = calibration->measureErrors(module, options, report))
+      return std::move(e);
+  }
+  if (options.lowering == Lowering::CPU && options.emit != EmitKind::MLIR) {
+    // Packing first, so that the report counts the bytes the artifact holds.
+    cpu::QFPackWeightsOptions pack;
+    pack.target = options.target;
+    if (llvm::Error e = runPasses(
+            module,
+            [&](OpPassManager &pm) { pm.addPass(cpu::createQFPackWeights(pack)); },
+            "packing the weights"))
+      return std::move(e);
   }
   recordQuantizedLayers(module, report);
 
@@ -233,15 +271,24 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     fn->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
     // Names are in the report and the artifact's signature; LLVM would only
     // warn about attributes it does not know.
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
       fn.removeArgAttr(i, "qf.name");
+      fn.removeArgAttr(i, "qf.dim_names");
+    }
     for (unsigned i = 0; i < fn.getNumResults(); ++i)
       fn.removeResultAttr(i, StringAttr::get(ctx, "qf.name"));
-    stage("lower");
+    stage("lowering");
     PassManager pm(ctx);
-    ReferencePipelineOptions lowering;
-    lowering.resultsToOutParams = true;
-    buildReferenceToLLVMPipeline(pm, lowering);
+    if (options.lowering == Lowering::Reference) {
+      ReferencePipelineOptions lowering;
+      lowering.resultsToOutParams = true;
+      buildReferenceToLLVMPipeline(pm, lowering);
+    } else {
+      CPUPipelineOptions lowering;
+      lowering.target = options.target;
+      lowering.resultsToOutParams = true;
+      buildCPUToLLVMPipeline(pm, lowering);
+    }
     if (failed(pm.run(module)))
       return fail("lowering to LLVM failed (see the errors above)");
     stage("codegen");

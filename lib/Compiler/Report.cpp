@@ -7,7 +7,36 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
+
 namespace qforge {
+namespace {
+
+llvm::json::Value number(double v) {
+  if (std::isfinite(v))
+    return v;
+  return nullptr; // JSON has no Inf/NaN
+}
+
+void addError(llvm::json::Object &object, const ErrorReport &e) {
+  if (!e.measured)
+    return;
+  object["rel_error"] = number(e.relError);
+  object["sqnr_db"] = number(e.sqnrDb);
+}
+
+bool anyMeasured(const CompileReport &report) {
+  return llvm::any_of(report.layers,
+                      [](const LayerReport &l) { return l.error.measured; });
+}
+
+std::string errorText(const ErrorReport &e) {
+  if (!e.measured)
+    return "-";
+  return llvm::formatv("{0:e2}", e.relError).str();
+}
+
+} // namespace
 
 std::string reportToJSON(const CompileReport &report) {
   auto tensors = [](const std::vector<TensorSignature> &list) {
@@ -16,9 +45,16 @@ std::string reportToJSON(const CompileReport &report) {
       llvm::json::Array shape;
       for (int64_t d : t.shape)
         shape.push_back(d);
-      out.push_back(llvm::json::Object{{"name", t.name},
-                                       {"dtype", t.dtype},
-                                       {"shape", std::move(shape)}});
+      llvm::json::Object object{{"name", t.name},
+                                {"dtype", t.dtype},
+                                {"shape", std::move(shape)}};
+      if (t.isDynamic()) {
+        llvm::json::Array names;
+        for (const std::string &n : t.dimNames)
+          names.push_back(n);
+        object["dim_names"] = std::move(names);
+      }
+      out.push_back(std::move(object));
     }
     return out;
   };
@@ -27,12 +63,13 @@ std::string reportToJSON(const CompileReport &report) {
   for (const LayerReport &l : report.layers) {
     before += l.weightBytesBefore;
     after += l.weightBytesAfter;
-    layers.push_back(llvm::json::Object{
-        {"name", l.name},
-        {"scheme", l.scheme},
-        {"algorithm", l.algorithm},
-        {"weight_bytes_before", l.weightBytesBefore},
-        {"weight_bytes_after", l.weightBytesAfter}});
+    llvm::json::Object layer{{"name", l.name},
+                             {"scheme", l.scheme},
+                             {"algorithm", l.algorithm},
+                             {"weight_bytes_before", l.weightBytesBefore},
+                             {"weight_bytes_after", l.weightBytesAfter}};
+    addError(layer, l.error);
+    layers.push_back(std::move(layer));
   }
   llvm::json::Object root{{"name", report.name},
                           {"target", report.target},
@@ -41,6 +78,18 @@ std::string reportToJSON(const CompileReport &report) {
                           {"layers", std::move(layers)},
                           {"weight_bytes_before", before},
                           {"weight_bytes_after", after}};
+  if (report.calibrationSamples) {
+    root["calibration_samples"] = report.calibrationSamples;
+    llvm::json::Array outputs;
+    for (size_t i = 0; i < report.outputErrors.size(); ++i) {
+      llvm::json::Object o{{"name", i < report.outputs.size()
+                                        ? report.outputs[i].name
+                                        : std::to_string(i)}};
+      addError(o, report.outputErrors[i]);
+      outputs.push_back(std::move(o));
+    }
+    root["output_errors"] = std::move(outputs);
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
@@ -56,8 +105,11 @@ std::string reportToTable(const CompileReport &report) {
   os << llvm::left_justify("layer", width) << "  "
      << llvm::left_justify("scheme", 14) << llvm::left_justify("algorithm", 10)
      << llvm::right_justify("bytes before", 14)
-     << llvm::right_justify("bytes after", 14) << llvm::right_justify("ratio", 8)
-     << "\n";
+     << llvm::right_justify("bytes after", 14) << llvm::right_justify("ratio", 8);
+  bool errors = anyMeasured(report);
+  if (errors)
+    os << llvm::right_justify("rel.error", 12);
+  os << "\n";
   int64_t before = 0, after = 0;
   for (const LayerReport &l : report.layers) {
     before += l.weightBytesBefore;
@@ -69,8 +121,10 @@ std::string reportToTable(const CompileReport &report) {
        << llvm::format("%7.2fx",
                        l.weightBytesAfter ? double(l.weightBytesBefore) /
                                                 double(l.weightBytesAfter)
-                                          : 0.0)
-       << "\n";
+                                          : 0.0);
+    if (errors)
+      os << llvm::right_justify(errorText(l.error), 12);
+    os << "\n";
   }
   os << llvm::left_justify("total", width) << "  "
      << llvm::left_justify("", 24)
@@ -78,6 +132,11 @@ std::string reportToTable(const CompileReport &report) {
      << llvm::right_justify(std::to_string(after), 14)
      << llvm::format("%7.2fx", after ? double(before) / double(after) : 0.0)
      << "\n";
+  for (size_t i = 0; i < report.outputErrors.size(); ++i)
+    os << "output " << (i < report.outputs.size() ? report.outputs[i].name
+                                                    : std::to_string(i))
+       << ": relative error " << errorText(report.outputErrors[i])
+       << " on " << report.calibrationSamples << " calibration samples\n";
   return text;
 }
 
@@ -89,7 +148,7 @@ std::string reportToSVG(const CompileReport &report) {
   for (const LayerReport &l : report.layers)
     largest = std::max({largest, l.weightBytesBefore, l.weightBytesAfter});
   int height = top + rowHeight * int(report.layers.size()) + 20;
-  int width = labelWidth + barWidth + 160;
+  int width = labelWidth + barWidth + 260;
   std::string out;
   llvm::raw_string_ostream os(out);
   auto escape = [](llvm::StringRef text) {
@@ -103,7 +162,11 @@ std::string reportToSVG(const CompileReport &report) {
      << "\" height=\"" << height << "\" font-family=\"sans-serif\" "
      << "font-size=\"12\">\n"
      << "<text x=\"8\" y=\"20\" font-size=\"14\">" << escape(report.name)
-     << ": weight bytes per layer (grey: float, blue: quantized)</text>\n";
+     << ": weight bytes per layer (grey: float, blue: quantized)"
+     << (anyMeasured(report) ? "; relative output error on the calibration "
+                               "samples"
+                             : "")
+     << "</text>\n";
   for (size_t i = 0; i < report.layers.size(); ++i) {
     const LayerReport &l = report.layers[i];
     int y = top + rowHeight * int(i);
@@ -122,7 +185,10 @@ std::string reportToSVG(const CompileReport &report) {
                                    ? double(l.weightBytesBefore) /
                                          double(l.weightBytesAfter)
                                    : 0.0)
-       << "x</text>\n";
+       << "x";
+    if (l.error.measured)
+      os << ", error " << escape(errorText(l.error));
+    os << "</text>\n";
   }
   os << "</svg>\n";
   return out;

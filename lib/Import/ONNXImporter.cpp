@@ -191,12 +191,25 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   // Graph inputs (those with an initializer are constants).
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<ArrayAttr> argDimNames;
   for (const onnx::ValueInfoProto &in : graph.input()) {
     if (initializerNames.contains(in.name()))
       continue;
     FailureOr<RankedTensorType> type = valueInfoType(in, "graph input");
     if (failed(type))
       return nullptr;
+    // Dynamic dims' dim_params: inputs sharing one have the same size, and
+    // artifacts name the dimension after it (qforge-compile's signature).
+    SmallVector<Attribute> dimNames;
+    bool named = false;
+    for (const onnx::TensorShapeProto::Dimension &d :
+         in.type().tensor_type().shape().dim()) {
+      bool dynamic = !(d.has_dim_value() && d.dim_value() >= 0);
+      std::string param = dynamic && d.has_dim_param() ? d.dim_param() : "";
+      named |= !param.empty();
+      dimNames.push_back(StringAttr::get(ctx, param));
+    }
+    argDimNames.push_back(named ? ArrayAttr::get(ctx, dimNames) : ArrayAttr());
     argTypes.push_back(*type);
     argNames.push_back(in.name());
   }
@@ -206,6 +219,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "qf.name", StringAttr::get(ctx, name));
+    if (argDimNames[i])
+      func.setArgAttr(i, "qf.dim_names", argDimNames[i]);
     define(name, ValueEntry{entry->getArgument(i), nullptr});
   }
   builder.setInsertionPointToEnd(entry);

@@ -10,14 +10,11 @@
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
+#include "PipelineStages.h"
 #include "qforge/Support/Target.h"
-
-#include "StridedCopies.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -29,7 +26,9 @@ using namespace mlir;
 
 namespace qforge {
 
-void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
+void buildCPUToLLVMPipeline(OpPassManager &pm,
+                            const CPUPipelineOptions &options) {
+  const std::string &target = options.target;
   cpu::QFPackWeightsOptions pack;
   pack.target = target;
   pm.addPass(cpu::createQFPackWeights(pack));
@@ -39,14 +38,7 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  // Copies into padded buffers: loops, not a runner-utils call.
-  pm.addNestedPass<func::FuncOp>(createStridedCopiesToLinalgPass());
+  detail::addBufferizationStages(pm, options.resultsToOutParams);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // After bufferization: register permutes for the table lookups.
@@ -72,15 +64,12 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
     vectorOptions.armNeon = resolved.arch == Target::Arch::AArch64;
   }
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  detail::addLLVMConversionStages(pm);
 }
 
 namespace {
-struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+struct CPUPipelineTextOptions
+    : public PassPipelineOptions<CPUPipelineTextOptions> {
   Option<std::string> target{
       *this, "target",
       llvm::cl::desc("Code generation target (#qf.target text)"),
@@ -89,12 +78,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 } // namespace
 
 void registerCPUPipelines() {
-  PassPipelineRegistration<CPUPipelineOptions>(
+  PassPipelineRegistration<CPUPipelineTextOptions>(
       "qf-cpu-to-llvm",
       "Pack constant weights, lower qf.matmul to fused vector kernels for "
       "the target, bufferize, and convert everything to the LLVM dialect "
       "(runnable with mlir-runner)",
-      [](OpPassManager &pm, const CPUPipelineOptions &options) {
+      [](OpPassManager &pm, const CPUPipelineTextOptions &options) {
         buildCPUToLLVMPipeline(pm, options.target);
       });
 }

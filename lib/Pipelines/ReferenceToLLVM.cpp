@@ -8,14 +8,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Pipelines/Pipelines.h"
+#include "PipelineStages.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
-
-#include "StridedCopies.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -34,23 +31,7 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  if (options.resultsToOutParams) {
-    bufferization::BufferResultsToOutParamsPassOptions outParams;
-    outParams.hoistStaticAllocs = true;
-    outParams.modifyPublicFunctions = true;
-    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  }
-  bufferization::buildBufferDeallocationPipeline(pm);
-  // Returning a function argument, a constant or a view of one leaves a
-  // bufferization.clone behind: lower it to alloc + copy.
-  pm.addPass(createConvertBufferizationToMemRefPass());
-  // Copies into padded buffers: loops, not a runner-utils call.
-  pm.addNestedPass<func::FuncOp>(createStridedCopiesToLinalgPass());
+  detail::addBufferizationStages(pm, options.resultsToOutParams);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
@@ -59,11 +40,7 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  detail::addLLVMConversionStages(pm);
 }
 
 void registerCPUPipelines(); // CPUToLLVM.cpp

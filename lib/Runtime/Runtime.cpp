@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -20,12 +21,16 @@ thread_local std::string lastError;
 struct TensorInfo {
   std::string name;
   qforge_dtype dtype;
-  std::vector<int64_t> shape;
+  std::vector<int64_t> shape;        ///< -1 for a dynamic dimension
+  std::vector<std::string> dimNames; ///< per dimension; "" when static
 };
 
 constexpr const char *kDTypeNames[] = {"f32", "f16", "bf16", "i8",
                                        "u8",  "i32", "i64"};
-constexpr int kFormatVersion = 1;
+/// Version 1: static shapes only. Version 2: a dimension may be `?NAME`,
+/// dynamic, bound from the inputs at run time (the same size wherever NAME
+/// appears).
+constexpr int kFormatVersion = 2;
 
 bool parseDType(const std::string &text, qforge_dtype &out) {
   for (int i = 0; i < 7; ++i)
@@ -40,6 +45,15 @@ std::string shapeText(const std::vector<int64_t> &shape) {
   std::string out = "[";
   for (size_t i = 0; i < shape.size(); ++i)
     out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+/// The signature's shape, dynamic dimensions by name: [batch, 64].
+std::string shapeText(const TensorInfo &t) {
+  std::string out = "[";
+  for (size_t i = 0; i < t.shape.size(); ++i)
+    out += (i ? ", " : "") +
+           (t.shape[i] < 0 ? t.dimNames[i] : std::to_string(t.shape[i]));
   return out + "]";
 }
 
@@ -76,7 +90,7 @@ bool parseInfo(const char *text, qforge_model &model, std::string &error) {
         error = "not a QForge artifact (bad signature header)";
         return false;
       }
-      if (version != kFormatVersion) {
+      if (version < 1 || version > kFormatVersion) {
         error = "artifact format version " + std::to_string(version) +
                 " is not supported by this runtime (version " +
                 std::to_string(kFormatVersion) + "); recompile it";
@@ -103,17 +117,45 @@ bool parseInfo(const char *text, qforge_model &model, std::string &error) {
       return false;
     }
     t.shape.resize(rank);
-    for (int64_t &d : t.shape)
-      if (!(fields >> d) || d < 0) {
+    t.dimNames.resize(rank);
+    for (int d = 0; d < rank; ++d) {
+      std::string field;
+      bool ok = bool(fields >> field) && !field.empty();
+      if (ok && field[0] == '?') {
+        // Dynamic: only outputs' names must be bound by some input.
+        t.shape[d] = -1;
+        t.dimNames[d] = field.substr(1);
+        ok = !t.dimNames[d].empty();
+      } else if (ok) {
+        char *end = nullptr;
+        long long v = std::strtoll(field.c_str(), &end, 10);
+        ok = *end == '\0' && v >= 0;
+        t.shape[d] = v;
+      }
+      if (!ok) {
         error = "malformed shape on signature line " + std::to_string(lineNo);
         return false;
       }
+    }
     (kind == "input" ? model.inputs : model.outputs).push_back(std::move(t));
   }
   if (lineNo == 0) {
     error = "empty artifact signature";
     return false;
   }
+  // Every dynamic output dimension must be bound by an input.
+  for (const TensorInfo &o : model.outputs)
+    for (const std::string &name : o.dimNames) {
+      bool bound = name.empty();
+      for (const TensorInfo &i : model.inputs)
+        for (const std::string &n : i.dimNames)
+          bound |= n == name;
+      if (!bound) {
+        error = "output '" + o.name + "' has a dynamic dimension '" + name +
+                "' that no input binds";
+        return false;
+      }
+    }
   return true;
 }
 
@@ -135,8 +177,22 @@ std::vector<int64_t> descriptor(void *data, const std::vector<int64_t> &shape) {
   return d;
 }
 
+/// Dynamic dimension name -> size, bound from the inputs of one call.
+using Bindings = std::vector<std::pair<std::string, int64_t>>;
+
+const int64_t *lookupBinding(const Bindings &bindings, const std::string &n) {
+  for (const auto &[name, size] : bindings)
+    if (name == n)
+      return &size;
+  return nullptr;
+}
+
+/// Checks one tensor against the signature. Inputs bind their dynamic
+/// dimensions (`bind`); a name already bound, and every output dimension,
+/// must have the bound size.
 int32_t checkTensor(const qforge_tensor &given, const TensorInfo &want,
-                    const char *kind, int32_t index) {
+                    const char *kind, int32_t index, Bindings &bindings,
+                    bool bind) {
   std::string what = std::string(kind) + " " + std::to_string(index) + " ('" +
                      want.name + "')";
   if (!given.data)
@@ -147,12 +203,51 @@ int32_t checkTensor(const qforge_tensor &given, const TensorInfo &want,
   std::vector<int64_t> shape;
   if (given.rank >= 0 && (given.rank == 0 || given.shape))
     shape.assign(given.shape, given.shape + given.rank);
-  if (shape != want.shape)
-    return fail(what + " must have shape " + shapeText(want.shape) + ", got " +
+  bool ok = shape.size() == want.shape.size();
+  for (size_t d = 0; ok && d < shape.size(); ++d)
+    ok = want.shape[d] < 0 ? shape[d] >= 0 : shape[d] == want.shape[d];
+  if (!ok)
+    return fail(what + " must have shape " + shapeText(want) + ", got " +
                 shapeText(shape));
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (want.shape[d] >= 0)
+      continue;
+    const std::string &name = want.dimNames[d];
+    if (const int64_t *bound = lookupBinding(bindings, name)) {
+      if (*bound != shape[d])
+        return fail(what + " must have shape " + shapeText(want) + " with " +
+                    name + " = " + std::to_string(*bound) +
+                    " (as bound by the inputs before it), got " +
+                    shapeText(shape));
+    } else if (bind) {
+      bindings.emplace_back(name, shape[d]);
+    } else {
+      return fail(what + ": dimension '" + name + "' is not bound by any input");
+    }
+  }
   return 0;
 }
 
+/// Binds the dynamic dimensions from the inputs, checking each input.
+int32_t bindInputs(const qforge_model &m, const qforge_tensor *inputs,
+                   int32_t numInputs, Bindings &bindings);
+
+} // namespace
+
+namespace {
+int32_t bindInputs(const qforge_model &m, const qforge_tensor *inputs,
+                   int32_t numInputs, Bindings &bindings) {
+  if (numInputs != int32_t(m.inputs.size()))
+    return fail("model '" + m.name + "' takes " +
+                std::to_string(m.inputs.size()) + " inputs, got " +
+                std::to_string(numInputs));
+  if (numInputs && !inputs)
+    return fail("model '" + m.name + "': null inputs");
+  for (int32_t i = 0; i < numInputs; ++i)
+    if (checkTensor(inputs[i], m.inputs[i], "input", i, bindings, true))
+      return -1;
+  return 0;
+}
 } // namespace
 
 extern "C" {
@@ -249,6 +344,37 @@ int32_t qforge_output_info(const qforge_model *m, int32_t i,
   return info(m ? lookup(m->outputs, i) : nullptr, dtype, rank, shape);
 }
 
+static const char *dimName(const TensorInfo *t, int32_t d) {
+  if (!t || d < 0 || size_t(d) >= t->shape.size() || t->shape[d] >= 0)
+    return nullptr;
+  return t->dimNames[d].c_str();
+}
+
+const char *qforge_input_dim_name(const qforge_model *m, int32_t i,
+                                  int32_t dim) {
+  return dimName(m ? lookup(m->inputs, i) : nullptr, dim);
+}
+const char *qforge_output_dim_name(const qforge_model *m, int32_t i,
+                                   int32_t dim) {
+  return dimName(m ? lookup(m->outputs, i) : nullptr, dim);
+}
+
+int32_t qforge_output_shape(const qforge_model *m, const qforge_tensor *inputs,
+                            int32_t numInputs, int32_t i, int64_t *shape) {
+  if (!m)
+    return fail("qforge_output_shape: null model");
+  const TensorInfo *t = lookup(m->outputs, i);
+  if (!t)
+    return fail("output index " + std::to_string(i) + " out of range");
+  Bindings bindings;
+  if (bindInputs(*m, inputs, numInputs, bindings))
+    return -1;
+  for (size_t d = 0; d < t->shape.size(); ++d)
+    shape[d] = t->shape[d] >= 0 ? t->shape[d]
+                                : *lookupBinding(bindings, t->dimNames[d]);
+  return 0;
+}
+
 void qforge_set_threads(qforge_model *m, int32_t threads) {
   if (m)
     m->threads = threads;
@@ -266,16 +392,22 @@ int32_t qforge_run(qforge_model *m, const qforge_tensor *inputs,
                 std::to_string(m->outputs.size()) + " outputs, got " +
                 std::to_string(numInputs) + " and " +
                 std::to_string(numOutputs));
+  Bindings bindings;
+  if (bindInputs(*m, inputs, numInputs, bindings))
+    return -1;
+  if (numOutputs && !outputs)
+    return fail("model '" + m->name + "': null outputs");
   std::vector<std::vector<int64_t>> descriptors;
-  for (int32_t i = 0; i < numInputs; ++i) {
-    if (checkTensor(inputs[i], m->inputs[i], "input", i))
-      return -1;
-    descriptors.push_back(descriptor(inputs[i].data, m->inputs[i].shape));
-  }
+  for (int32_t i = 0; i < numInputs; ++i)
+    descriptors.push_back(descriptor(
+        inputs[i].data,
+        std::vector<int64_t>(inputs[i].shape, inputs[i].shape + inputs[i].rank)));
   for (int32_t i = 0; i < numOutputs; ++i) {
-    if (checkTensor(outputs[i], m->outputs[i], "output", i))
+    if (checkTensor(outputs[i], m->outputs[i], "output", i, bindings, false))
       return -1;
-    descriptors.push_back(descriptor(outputs[i].data, m->outputs[i].shape));
+    descriptors.push_back(descriptor(
+        outputs[i].data, std::vector<int64_t>(outputs[i].shape,
+                                              outputs[i].shape + outputs[i].rank)));
   }
   std::vector<void *> args;
   for (auto &d : descriptors)

@@ -5,6 +5,10 @@
     (y,) = model(np.zeros((4, 128), np.float32))
     print(model.report["layers"])
 
+    # ONNX, calibrated (per-layer errors in the report), dynamic batch:
+    model = qforge.compile("model.onnx", calib={"x": samples}, scheme="a8w8-static")
+    (y,) = model(np.zeros((17, 64), np.float32))
+
     text = qforge.opt(mlir_text, "qf-quantize{scheme=w8},qf-lower-to-reference")
 """
 from __future__ import annotations
@@ -16,7 +20,7 @@ import tempfile
 import numpy as np
 
 from ._qforge import Model as _Model
-from ._qforge import compile_mlir as _compile_mlir
+from ._qforge import compile_file as _compile_file
 from ._qforge import opt as _opt
 
 __all__ = ["compile", "opt", "CompiledModel"]
@@ -37,7 +41,7 @@ class CompiledModel:
 
     @property
     def inputs(self):
-        """[(name, dtype, shape)] of the inputs."""
+        """[(name, dtype, shape)] of the inputs; a dynamic dimension is None."""
         return self._model.inputs
 
     @property
@@ -49,27 +53,52 @@ class CompiledModel:
         return self._model(*arrays)
 
 
+def _shape_texts(shapes) -> list[str]:
+    """{"x": (4, 64)} or ["x=4x64"] -> ["x=4x64"]."""
+    if shapes is None:
+        return []
+    if isinstance(shapes, dict):
+        return [f"{name}=" + "x".join(str(int(d)) for d in dims)
+                for name, dims in shapes.items()]
+    return [str(s) for s in shapes]
+
+
 def compile(model_path: str, calib=None, scheme: str | None = None,
             algorithm: str = "rtn", target: str = "host",
             scheme_file: str | None = None, out_dir: str | None = None,
-            name: str | None = None, entry: str | None = None) -> CompiledModel:
-    """Compiles an MLIR model (`.mlir`) to a shared library and loads it.
+            name: str | None = None, entry: str | None = None,
+            shapes=None, stats: str | None = None,
+            lowering: str = "cpu") -> CompiledModel:
+    """Compiles an ONNX (`.onnx`) or MLIR (`.mlir`) model to a shared library
+    and loads it.
 
     `scheme` (e.g. "w8", "w4g128", "a8w8") or `scheme_file` choose the
-    quantization; neither keeps the model in float. `out_dir` defaults to a
-    fresh temporary directory. Calibration data (`calib`) is not supported
-    yet and is rejected rather than ignored.
+    quantization; neither keeps the model in float. `calib` is the
+    calibration set: a dict {input name: array with a leading sample
+    dimension} or the path of such an .npz (ONNX input names; arg0, arg1,
+    ... for MLIR functions); it feeds gptq/awq/smoothquant and a8w8-static
+    and puts each layer's error on the samples into `report`. `stats` is a
+    statistics file from qforge-calibrate instead. `shapes` ({name: shape}
+    or ["name=4x64"]) gives inputs static shapes; dimensions left dynamic
+    take any size at call time. `out_dir` defaults to a fresh temporary
+    directory.
     """
-    if calib is not None:
-        raise NotImplementedError(
-            "calibration data is not supported by qforge.compile yet")
-    if not str(model_path).endswith(".mlir"):
-        raise ValueError(f"{model_path}: only .mlir models can be compiled "
-                         "for now")
-    with open(model_path, encoding="utf-8") as f:
-        text = f.read()
+    path = os.fspath(model_path)
+    if not (path.endswith(".mlir") or path.endswith(".onnx")):
+        raise ValueError(f"{path}: expected an .onnx or .mlir model")
+    if not os.path.exists(path):
+        raise FileNotFoundError(path)
     out_dir = out_dir or tempfile.mkdtemp(prefix="qforge-")
-    report = json.loads(_compile_mlir(
-        text, out_dir, scheme or "", scheme_file or "", algorithm, target,
-        name or "", entry or ""))
+    with tempfile.TemporaryDirectory(prefix="qforge-calib-") as tmp:
+        calib_path = ""
+        if isinstance(calib, dict):
+            calib_path = os.path.join(tmp, "calib.npz")
+            np.savez(calib_path, **{k: np.ascontiguousarray(v)
+                                    for k, v in calib.items()})
+        elif calib is not None:
+            calib_path = os.fspath(calib)
+        report = json.loads(_compile_file(
+            path, out_dir, scheme or "", scheme_file or "", algorithm, target,
+            name or "", entry or "", calib_path, stats or "",
+            _shape_texts(shapes), lowering))
     return CompiledModel(os.path.join(out_dir, report["name"] + ".so"), report)

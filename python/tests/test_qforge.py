@@ -73,8 +73,8 @@ def test_bad_scheme_and_file(tmp_path):
     assert not any(p.suffix == ".so" for p in tmp_path.iterdir())
     with pytest.raises(FileNotFoundError):
         qforge.compile(str(tmp_path / "missing.mlir"))
-    with pytest.raises(NotImplementedError):
-        qforge.compile(MODEL, calib={"x": INPUT})
+    with pytest.raises(ValueError, match="expected an .onnx or .mlir model"):
+        qforge.compile(str(tmp_path / "model.txt"))
 
 
 def test_opt():

@@ -8,7 +8,7 @@
 // with a shape-only window operand.
 
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %[[X:.*]]: tensor<?x3x8x8xf32> {qf.name = "x"}
+// CHECK-SAME: %[[X:.*]]: tensor<?x3x8x8xf32> {qf.dim_names = ["n", "", "", ""], qf.name = "x"}
 
 // conv1: 3x3, pads 1, strides 2.
 // CHECK: %[[W:.*]] = arith.constant dense_resource<w> : tensor<4x3x3x3xf32>

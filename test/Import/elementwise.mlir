@@ -12,7 +12,7 @@
 // CHECK-DAG: #[[RANK0:.*]] = affine_map<(d0, d1, d2) -> ()>
 
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %[[X:.*]]: tensor<?x4xf32> {qf.name = "x"}, %[[Y:.*]]: tensor<3x1x4xf32> {qf.name = "y"}
+// CHECK-SAME: %[[X:.*]]: tensor<?x4xf32> {qf.dim_names = ["n", ""], qf.name = "x"}, %[[Y:.*]]: tensor<3x1x4xf32> {qf.name = "y"}
 // CHECK-SAME: -> (tensor<3x?x4xf32> {qf.name = "out"})
 
 // Add: [?, 4] + [3, 1, 4] -> [3, ?, 4], the dynamic size from x.

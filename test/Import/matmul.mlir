@@ -9,7 +9,7 @@
 // located by its ONNX node name.
 
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %arg0: tensor<?x?x16xf32> {qf.name = "x"}
+// CHECK-SAME: %arg0: tensor<?x?x16xf32> {qf.dim_names = ["b", "s", ""], qf.name = "x"}
 // CHECK-SAME: -> (tensor<?x?x8xf32> {qf.name = "y2"}, tensor<?x4x5x7xf32> {qf.name = "y3"}, tensor<8xf32> {qf.name = "y4"}, tensor<?x8xf32> {qf.name = "y5"}, tensor<?x8xf32> {qf.name = "y6"})
 
 // MatMul [b, s, 16] x W[16, 8]: rows (d0, d1), n = d2, k = d3.

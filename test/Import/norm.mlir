@@ -12,7 +12,7 @@
 // CHECK-DAG: #[[AX1:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %[[X:.*]]: tensor<?x6x8xf32> {qf.name = "x"}
+// CHECK-SAME: %[[X:.*]]: tensor<?x6x8xf32> {qf.dim_names = ["n", "", ""], qf.name = "x"}
 // CHECK-SAME: -> (tensor<6xf32> {qf.name = "y"}, tensor<?x1x1xf32> {qf.name = "mean"}, tensor<?x1x1xf32> {qf.name = "inv"})
 // CHECK: %[[N:.*]] = arith.constant 4.800000e+01 : f32
 // mean = sum / 48

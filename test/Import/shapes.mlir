@@ -11,7 +11,7 @@
 // CHECK-DAG: #[[IDX:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
 
 // CHECK-LABEL: func.func @main(
-// CHECK-SAME: %[[X:.*]]: tensor<?x?x8xf32> {qf.name = "x"}, %[[U:.*]]: tensor<1x3x1xf32> {qf.name = "u"}
+// CHECK-SAME: %[[X:.*]]: tensor<?x?x8xf32> {qf.dim_names = ["b", "s", ""], qf.name = "x"}, %[[U:.*]]: tensor<1x3x1xf32> {qf.name = "u"}
 // CHECK-SAME: -> (tensor<?x2x?x4xf32> {qf.name = "t"}, tensor<3x1xf32> {qf.name = "us"}, tensor<?x?xf32> {qf.name = "f"}, tensor<?x?x6xf32> {qf.name = "c0"}, tensor<?x?x2x2xi32> {qf.name = "ci"})
 
 // Reshape [0, 0, 2, 4]: only the last dim is expanded.

@@ -18,6 +18,8 @@
 #include "qforge/Calibration/Fingerprint.h"
 #include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/Runner.h"
+#include "qforge/Calibration/Collector.h"
+#include "qforge/Calibration/Samples.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
@@ -193,246 +195,9 @@ LogicalResult insertObservers(ModuleOp module, bool outputs) {
   return pm.run(module);
 }
 
-bool hasNonFinite(const NpyArray &a, size_t begin, size_t count,
-                  size_t &where, std::string &what) {
-  auto scan = [&](auto tag) {
-    using T = decltype(tag);
-    for (size_t i = 0; i < count; ++i) {
-      T v;
-      std::memcpy(&v, a.data.data() + (begin + i) * sizeof(T), sizeof(T));
-      if (!std::isfinite(v)) {
-        where = i;
-        what = std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-        return true;
-      }
-    }
-    return false;
-  };
-  if (a.kind != 'f')
-    return false;
-  if (a.itemSize == 4)
-    return scan(float());
-  if (a.itemSize == 8)
-    return scan(double());
-  if (a.itemSize == 2) {
-    for (size_t i = 0; i < count; ++i) {
-      uint16_t h;
-      std::memcpy(&h, a.data.data() + (begin + i) * 2, 2);
-      if ((h & 0x7C00) == 0x7C00) {
-        where = i;
-        what = (h & 0x3FF) ? "NaN" : ((h & 0x8000) ? "-Inf" : "+Inf");
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-/// The samples, checked against the entry function: one array per argument
-/// named argI, shape [N, <argument shape>], the argument's dtype, the same
-/// N everywhere, finite values.
-struct Samples {
-  std::vector<NpyArray> arrays; ///< by argument index
-  size_t count = 0;
-
-  /// Sample `i` of every argument.
-  std::vector<NpyArray> sample(size_t i) const {
-    std::vector<NpyArray> out;
-    for (const NpyArray &a : arrays) {
-      NpyArray s;
-      s.name = a.name;
-      s.kind = a.kind;
-      s.itemSize = a.itemSize;
-      s.shape.assign(a.shape.begin() + 1, a.shape.end());
-      size_t bytes = size_t(s.numElements()) * a.itemSize;
-      s.data.assign(a.data.begin() + i * bytes, a.data.begin() + (i + 1) * bytes);
-      out.push_back(std::move(s));
-    }
-    return out;
-  }
-};
-
-llvm::Expected<Samples> loadSamples(llvm::StringRef path,
-                                    const CompiledModel &model) {
-  auto fail = [&](const llvm::Twine &message) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   (path + ": " + message).str());
-  };
-  llvm::Expected<std::vector<NpyArray>> arrays = readNpyOrNpz(path);
-  if (!arrays)
-    return arrays.takeError();
-  const auto &inputs = model.inputs();
-  std::string fn = "@" + model.entryName().str();
-  std::map<std::string, NpyArray *> byName;
-  for (NpyArray &a : *arrays)
-    byName[a.name] = &a;
-  auto available = [&] {
-    std::vector<std::string> names;
-    for (auto &[n, a] : byName)
-      names.push_back(n);
-    return names.empty() ? std::string("none") : llvm::join(names, ", ");
-  };
-  Samples samples;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    std::string name = "arg" + std::to_string(i);
-    auto it = byName.find(name);
-    if (it == byName.end())
-      return fail(llvm::formatv("no array '{0}' for argument {1} of {2} ({3}); "
-                                "{2} takes {4} argument(s), the file has: {5}",
-                                name, i, fn, inputs[i].type, inputs.size(),
-                                available()));
-    samples.arrays.push_back(*it->second);
-  }
-  for (auto &[name, a] : byName) {
-    bool known = false;
-    for (size_t i = 0; i < inputs.size(); ++i)
-      known |= name == "arg" + std::to_string(i);
-    if (!known) {
-      std::vector<std::string> expected;
-      for (size_t i = 0; i < inputs.size(); ++i)
-        expected.push_back("arg" + std::to_string(i));
-      return fail(llvm::formatv("array '{0}' is not an argument of {1}, which "
-                                "takes {2} argument(s): {3}",
-                                name, fn, inputs.size(),
-                                expected.empty() ? std::string("none")
-                                                 : llvm::join(expected, ", ")));
-    }
-  }
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const NpyArray &a = samples.arrays[i];
-    const TensorSignature &sig = inputs[i];
-    NpyArray expected;
-    expected.kind = sig.kind;
-    expected.itemSize = sig.itemSize;
-    if (a.kind != sig.kind || a.itemSize != sig.itemSize)
-      return fail(llvm::formatv("array '{0}' is {1} but argument {2} of {3} is "
-                                "{4} ({5})",
-                                a.name, a.dtypeName(), i, fn, sig.type,
-                                expected.dtypeName()));
-    std::vector<int64_t> sampleShape;
-    if (!a.shape.empty())
-      sampleShape.assign(a.shape.begin() + 1, a.shape.end());
-    bool ok = !a.shape.empty() && sampleShape.size() == sig.shape.size();
-    for (size_t d = 0; ok && d < sig.shape.size(); ++d)
-      ok = sig.shape[d] < 0 || sig.shape[d] == sampleShape[d];
-    if (!ok)
-      return fail(llvm::formatv(
-          "array '{0}' has shape {1}, i.e. samples of shape {2}, but argument "
-          "{3} of {4} is {5} (shape {6}); the array needs shape [N, {7}]",
-          a.name, shapeStr(a.shape),
-          a.shape.empty() ? std::string("(none: no sample dimension)")
-                          : shapeStr(sampleShape),
-          i, fn, sig.type, shapeStr(sig.shape),
-          shapeStr(sig.shape).substr(1, shapeStr(sig.shape).size() - 2)));
-    size_t n = size_t(a.shape[0]);
-    if (i == 0)
-      samples.count = n;
-    else if (n != samples.count)
-      return fail(llvm::formatv("array '{0}' has {1} samples but '{2}' has {3}",
-                                a.name, n, samples.arrays[0].name, samples.count));
-  }
-  if (inputs.empty())
-    return fail(fn + " takes no arguments; nothing to calibrate on samples");
-  if (samples.count == 0)
-    return fail("the arrays hold no samples (leading dimension 0)");
-  if (maxSamples && samples.count > maxSamples)
-    samples.count = maxSamples;
-  for (const NpyArray &a : samples.arrays) {
-    size_t perSample = size_t(a.numElements() / a.shape[0]);
-    for (size_t s = 0; s < samples.count; ++s) {
-      size_t where;
-      std::string what;
-      if (hasNonFinite(a, s * perSample, perSample, where, what))
-        return fail(llvm::formatv("array '{0}': sample {1} contains {2} (at "
-                                  "flat index {3} of the sample)",
-                                  a.name, s, what, where));
-    }
-  }
-  return samples;
-}
-
 //===----------------------------------------------------------------------===//
 // Sinks
 //===----------------------------------------------------------------------===//
-
-/// Feeds observers' values into statistics (and optionally keeps copies).
-class Collector : public ObserveSink {
-public:
-  Collector(const std::vector<std::string> &ids,
-            std::optional<ObserverOptions> stats, bool capture)
-      : ids(ids), captured(ids.size()) {
-    if (stats)
-      for (const std::string &id : ids)
-        observers.emplace_back(*stats, llvm::StringRef(id).ends_with(".input"));
-    this->capture = capture;
-  }
-
-  llvm::Error observe(unsigned index, const float *data, int64_t rows,
-                      int64_t channels, llvm::ArrayRef<int64_t> shape) override {
-    if (!observers.empty())
-      if (llvm::Error err = observers[index].addBatch(data, rows, channels))
-        return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                       "observer '" + ids[index] + "': " +
-                                           llvm::toString(std::move(err)));
-    if (capture)
-      captured[index].insert(captured[index].end(), data,
-                             data + size_t(rows) * size_t(channels));
-    return llvm::Error::success();
-  }
-
-  void clearCaptured() {
-    for (auto &c : captured)
-      c.clear();
-  }
-
-  const std::vector<std::string> &ids;
-  std::vector<ValueObserver> observers;
-  std::vector<std::vector<float>> captured;
-  bool capture = false;
-};
-
-std::vector<double> toDoubles(const NpyArray &a) {
-  std::vector<double> out(size_t(a.numElements()));
-  for (size_t i = 0; i < out.size(); ++i) {
-    const char *p = a.data.data() + i * a.itemSize;
-    auto get = [&](auto tag) {
-      decltype(tag) v;
-      std::memcpy(&v, p, sizeof v);
-      return double(v);
-    };
-    if (a.kind == 'f')
-      out[i] = a.itemSize == 4 ? get(float()) : a.itemSize == 8 ? get(double()) : 0.0;
-    else if (a.kind == 'u')
-      out[i] = a.itemSize == 1 ? get(uint8_t()) : a.itemSize == 2 ? get(uint16_t())
-             : a.itemSize == 4 ? get(uint32_t()) : get(uint64_t());
-    else if (a.kind == 'b')
-      out[i] = get(uint8_t());
-    else
-      out[i] = a.itemSize == 1 ? get(int8_t()) : a.itemSize == 2 ? get(int16_t())
-             : a.itemSize == 4 ? get(int32_t()) : get(int64_t());
-  }
-  return out;
-}
-
-struct ErrorAccumulator {
-  double err = 0.0, ref = 0.0;
-  void add(const double *y, const double *q, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      double d = y[i] - q[i];
-      err += d * d;
-      ref += y[i] * y[i];
-    }
-  }
-  void add(const float *y, const float *q, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      double d = double(y[i]) - double(q[i]);
-      err += d * d;
-      ref += double(y[i]) * double(y[i]);
-    }
-  }
-  double relError() const { return std::sqrt(err / ref); }
-  double sqnrDb() const { return 10.0 * std::log10(ref / err); }
-};
 
 llvm::json::Value jsonNumber(double v) {
   if (std::isfinite(v))
@@ -503,7 +268,9 @@ int calibrate(MLIRContext &context) {
   auto model = CompiledModel::compile(*module, entryName, modelPath);
   if (!model)
     return error(model.takeError());
-  llvm::Expected<Samples> samples = loadSamples(inputsPath, **model);
+  llvm::Expected<Samples> samples = loadSamples(inputsPath, **model,
+                                              positionalNames((*model)->inputs().size()),
+                                              maxSamples);
   if (!samples)
     return error(samples.takeError());
 
@@ -633,7 +400,9 @@ int compare(MLIRContext &context) {
                                  i, ro[i].type, modelPath, qo[i].type, comparePath)
                        .str());
 
-  llvm::Expected<Samples> samples = loadSamples(inputsPath, **refModel);
+  llvm::Expected<Samples> samples = loadSamples(
+      inputsPath, **refModel, positionalNames((*refModel)->inputs().size()),
+      maxSamples);
   if (!samples)
     return error(samples.takeError());
 

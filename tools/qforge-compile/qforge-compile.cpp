@@ -1,7 +1,9 @@
 //===- qforge-compile.cpp - Model to deployable artifact -----------------===//
 //
-//   qforge-compile MODEL.mlir|MODEL.onnx [--scheme S | --scheme-file F] [--algorithm A]
-//                  [--target T] [--emit=mlir|llvm|obj] -o OUTDIR
+//   qforge-compile MODEL.mlir|MODEL.onnx [--calib SAMPLES.npz | --stats F]
+//                  [--scheme S | --scheme-file F] [--algorithm A]
+//                  [--shape NAME=D0xD1...]... [--target T]
+//                  [--lowering=cpu|reference] [--emit=mlir|llvm|obj] -o OUTDIR
 //
 // Writes OUTDIR/<name>.so (the compiled model), <name>.h (its C entry point
 // and signature) and report.json, and prints the per-layer report.
@@ -44,6 +46,19 @@ static cl::opt<std::string>
                cl::desc("File of 'GLOB SCHEME' lines choosing a scheme per "
                         "layer"),
                cl::cat(category));
+static cl::opt<std::string> calib(
+    "calib",
+    cl::desc("Calibration samples: a .npz whose arrays are named after the "
+             "model's inputs (ONNX input names; arg0, arg1, ... for MLIR "
+             "functions), each with a leading sample dimension. Calibrates "
+             "in-process, quantizes with the statistics and reports each "
+             "layer's error on the samples"),
+    cl::value_desc("SAMPLES.npz"), cl::cat(category));
+static cl::list<std::string>
+    shapes("shape",
+           cl::desc("Specialise an input to a static shape, e.g. x=4x128 "
+                    "(repeatable)"),
+           cl::value_desc("NAME=D0xD1x..."), cl::cat(category));
 static cl::opt<std::string> algorithm("algorithm",
                                       cl::desc("Weight quantization algorithm"),
                                       cl::init("rtn"), cl::cat(category));
@@ -67,11 +82,26 @@ static cl::opt<qforge::EmitKind> emit(
                clEnumValN(qforge::EmitKind::Object, "obj",
                           "an object file (<name>.o)")),
     cl::init(qforge::EmitKind::Artifact), cl::cat(category));
+static cl::opt<qforge::Lowering> lowering(
+    "lowering", cl::desc("How qf ops are lowered"),
+    cl::values(clEnumValN(qforge::Lowering::CPU, "cpu",
+                          "fused kernels with packed weights (default)"),
+               clEnumValN(qforge::Lowering::Reference, "reference",
+                          "the scalar reference lowering (debugging)")),
+    cl::init(qforge::Lowering::CPU), cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the report"),
                            cl::cat(category));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // LLVM's own -stats (pass statistics) would clash with --stats: move it
+  // aside first, then register ours.
+  if (cl::Option *llvmStats = cl::getRegisteredOptions().lookup("stats"))
+    llvmStats->setArgStr("llvm-stats");
+  cl::opt<std::string> stats(
+      "stats",
+      cl::desc("Precomputed calibration statistics (qforge-calibrate -o)"),
+      cl::value_desc("STATS.safetensors"), cl::cat(category));
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -85,6 +115,10 @@ int main(int argc, char **argv) {
 
   llvm::SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  // Progress on a terminal only; logs and pipes stay clean.
+  bool progress = !quiet && llvm::sys::Process::StandardErrIsDisplayed();
+  if (progress)
+    llvm::errs() << "qforge-compile: import...\n";
   mlir::OwningOpRef<mlir::ModuleOp> module;
   if (llvm::StringRef(input).ends_with(".onnx")) {
     // ONNX: the importer names inputs/outputs (qf.name) and layers (locs).
@@ -103,6 +137,17 @@ int main(int argc, char **argv) {
     return 1; // the parser or importer reported where
 
   qforge::CompileOptions options;
+  for (const std::string &text : shapes) {
+    llvm::Expected<qforge::InputShape> shape = qforge::parseInputShape(text);
+    if (!shape) {
+      llvm::WithColor::error(llvm::errs(), "qforge-compile")
+          << llvm::toString(shape.takeError()) << "\n";
+      return 1;
+    }
+    options.shapes.push_back(*shape);
+  }
+  options.calib = calib;
+  options.stats = stats;
   options.scheme = scheme;
   options.schemeFile = schemeFile;
   options.algorithm = algorithm;
@@ -111,11 +156,17 @@ int main(int argc, char **argv) {
   options.name = name;
   options.entry = entry;
   options.emit = emit;
-  // Progress on a terminal only; logs and pipes stay clean.
-  if (!quiet && llvm::sys::Process::StandardErrIsDisplayed())
+  options.lowering = lowering;
+  if (progress) {
     options.onStage = [](llvm::StringRef stage) {
       llvm::errs() << "qforge-compile: " << stage << "...\n";
     };
+    options.onProgress = [](llvm::StringRef stage, size_t done, size_t total) {
+      llvm::errs() << "\rqforge-compile: " << stage << " " << done << "/"
+                   << total << " samples" << (done == total ? "\n" : "");
+      llvm::errs().flush();
+    };
+  }
   llvm::Expected<qforge::CompileReport> report =
       qforge::compileModule(*module, options);
   if (!report) {

@@ -19,37 +19,81 @@ namespace qforge {
 
 enum class EmitKind { Artifact, MLIR, LLVM, Object };
 
+/// How qf ops become code: the fused CPU kernels for the target (packed
+/// weights; the default), or the scalar reference lowering (for debugging:
+/// slow, one sub-byte code per byte).
+enum class Lowering { CPU, Reference };
+
+/// --shape NAME=D0xD1x...: a static shape for input NAME.
+struct InputShape {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+/// Parses "NAME=D0xD1x..." (e.g. "x=4x128").
+llvm::Expected<InputShape> parseInputShape(llvm::StringRef text);
+
 struct CompileOptions {
   std::string scheme;     ///< empty: keep float unless schemeFile is set
   std::string schemeFile;
   std::string algorithm = "rtn";
   std::string stats;      ///< calibration statistics file, if any
+  /// Calibration samples (.npz, arrays named after the inputs, leading
+  /// sample dimension): calibrate in-process, quantize with the statistics
+  /// and report each layer's error on them.
+  std::string calib;
+  std::vector<InputShape> shapes; ///< inputs specialised to static shapes
   std::string target = "host";
   std::string outDir;
   std::string name;       ///< artifact base name; default: the entry's name
   std::string entry;      ///< function to export; default: the only public one
   EmitKind emit = EmitKind::Artifact;
-  /// Called at the start of each stage ("quantize", "lower", "codegen",
-  /// "link"), e.g. to show progress on a terminal.
+  Lowering lowering = Lowering::CPU;
+  /// Called at the start of each stage ("calibration", "quantization",
+  /// "lowering", "codegen") and with progress inside long ones (e.g.
+  /// "calibration 3/16"), e.g. to show progress on a terminal.
   std::function<void(llvm::StringRef stage)> onStage;
+  /// Called as samples are run in "calibration" and "evaluation".
+  std::function<void(llvm::StringRef stage, size_t done, size_t total)>
+      onProgress;
 };
 
 /// One argument or result of the exported function.
 struct TensorSignature {
   std::string name;
   std::string dtype; ///< f32, f16, bf16, i8, u8, i32, i64
-  std::vector<int64_t> shape;
+  std::vector<int64_t> shape; ///< -1 for a dynamic dimension
+  /// Per dimension: "" when static, else the dynamic dimension's name (an
+  /// output's names are those of the input dimensions it equals).
+  std::vector<std::string> dimNames;
+
+  bool isDynamic() const;
+};
+
+/// Error of a quantized value against float on the calibration samples.
+struct ErrorReport {
+  bool measured = false;
+  double relError = 0.0; ///< ||float - quantized|| / ||float||
+  double sqnrDb = 0.0;
 };
 
 struct LayerReport {
   std::string name, scheme, algorithm;
+  /// Before: the float weight. After: what the artifact stores for the
+  /// layer (the packed global of the CPU kernels: codes, scales, zero
+  /// terms; or codes one per byte plus scales and zero points).
   int64_t weightBytesBefore = 0, weightBytesAfter = 0;
+  /// The layer's output in the quantized model against the float model
+  /// (errors of earlier layers included), with --calib.
+  ErrorReport error;
 };
 
 struct CompileReport {
   std::string name, target;
   std::vector<TensorSignature> inputs, outputs;
   std::vector<LayerReport> layers;
+  int64_t calibrationSamples = 0;     ///< 0 without --calib
+  std::vector<ErrorReport> outputErrors; ///< per output, with --calib
   std::vector<std::string> files; ///< what was written, in OUTDIR
 };
 

@@ -20,12 +20,25 @@ struct ReferencePipelineOptions {
 void buildReferenceToLLVMPipeline(mlir::OpPassManager &pm,
                                   const ReferencePipelineOptions &options = {});
 
+struct CPUPipelineOptions {
+  /// The code generation target, a #qf.target text ("host", "x86-64-v3",
+  /// "aarch64+neon+dotprod", ...).
+  std::string target = "host";
+  /// As in ReferencePipelineOptions.
+  bool resultsToOutParams = false;
+};
+
 /// qf code down to the LLVM dialect through the fused CPU kernels
-/// (--qf-pack-weights, --qf-lower-to-cpu) for `target` (a #qf.target text;
-/// "host" by default); runnable with mlir-runner and mlir::ExecutionEngine.
-/// Defined in lib/Pipelines/CPUToLLVM.cpp.
+/// (--qf-pack-weights, --qf-lower-to-cpu) for the target; runnable with
+/// mlir-runner and mlir::ExecutionEngine. Defined in lib/Pipelines/CPUToLLVM.cpp.
 void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
-                            const std::string &target = "host");
+                            const CPUPipelineOptions &options);
+inline void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
+                                   const std::string &target = "host") {
+  CPUPipelineOptions options;
+  options.target = target;
+  buildCPUToLLVMPipeline(pm, options);
+}
 
 /// Registers every named pipeline (`--qf-reference-to-llvm`, ...).
 void registerPipelines();

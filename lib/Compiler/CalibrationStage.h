@@ -1,0 +1,52 @@
+//===- CalibrationStage.h - --calib inside qforge-compile -------*- C++ -*-===//
+//
+// In-process calibration with lib/Calibration: the float model runs (JIT,
+// reference lowering) on the samples with observers on every matmul's input
+// and output; the statistics go to --qf-quantize; after quantization both
+// models run on the same samples and each layer's output (and each model
+// output) is compared, giving the report's per-layer error.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_LIB_COMPILER_CALIBRATIONSTAGE_H
+#define QFORGE_LIB_COMPILER_CALIBRATIONSTAGE_H
+
+#include "qforge/Calibration/Runner.h"
+#include "qforge/Calibration/Samples.h"
+#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Compiler/Compile.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+
+namespace qforge {
+
+class CalibrationStage {
+public:
+  /// Calibrates a clone of the float `module` on `options.calib`, whose
+  /// arrays are named `names` (one per input of `entry`).
+  static llvm::Expected<std::unique_ptr<CalibrationStage>>
+  run(mlir::ModuleOp module, llvm::StringRef entry,
+      const std::vector<std::string> &names, const CompileOptions &options);
+
+  const calib::StatsFile &stats() const { return stats_; }
+  size_t numSamples() const { return samples_.count; }
+
+  /// Runs a clone of the quantized module next to the float one and fills
+  /// the per-layer and per-output errors of `report`.
+  llvm::Error measureErrors(mlir::ModuleOp quantized,
+                            const CompileOptions &options,
+                            CompileReport &report);
+
+private:
+  CalibrationStage() = default;
+  std::string entry_;
+  mlir::OwningOpRef<mlir::ModuleOp> floatClone_;
+  std::unique_ptr<calib::CompiledModel> float_;
+  calib::Samples samples_;
+  calib::StatsFile stats_;
+};
+
+} // namespace qforge
+
+#endif
