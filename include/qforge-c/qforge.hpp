@@ -102,6 +102,16 @@ struct TensorInfo {
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
 
+  /// -1 for a dynamic dimension, named in `dims`.
+  std::vector<std::string> dims;
+
+  bool isDynamic() const {
+    for (int64_t d : shape)
+      if (d < 0)
+        return true;
+    return false;
+  }
+  /// Only meaningful for static shapes.
   int64_t numElements() const {
     int64_t n = 1;
     for (int64_t d : shape)
@@ -111,25 +121,43 @@ struct TensorInfo {
   size_t byteSize() const { return size_t(numElements()) * dtypeSize(dtype); }
 };
 
-/// A read-only run of elements (a span): what an input is made from.
+inline int64_t product(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// A read-only run of elements (a span): what an input is made from. Its
+/// shape is the signature's unless given; a model with dynamic dimensions
+/// needs it given.
 class View {
 public:
   View(const void *data, DType dtype, size_t numElements)
       : data_(data), dtype_(dtype), count_(numElements) {}
+  View(const void *data, DType dtype, std::vector<int64_t> shape)
+      : data_(data), dtype_(dtype), count_(size_t(product(shape))),
+        shape_(std::move(shape)) {}
   template <typename T>
   View(const T *data, size_t numElements)
       : View(data, DTypeOf<std::remove_cv_t<T>>::value, numElements) {}
+  template <typename T>
+  View(const T *data, std::vector<int64_t> shape)
+      : View(data, DTypeOf<std::remove_cv_t<T>>::value, std::move(shape)) {}
   template <typename T, typename A>
   View(const std::vector<T, A> &v) : View(v.data(), v.size()) {}
 
   const void *data() const { return data_; }
   DType dtype() const { return dtype_; }
   size_t size() const { return count_; }
+  /// Empty when not given.
+  const std::vector<int64_t> &shape() const { return shape_; }
 
 private:
   const void *data_;
   DType dtype_;
   size_t count_;
+  std::vector<int64_t> shape_;
 };
 
 /// A writable run of elements: a caller-owned output buffer.
@@ -233,32 +261,42 @@ public:
   void setThreads(int32_t threads) { qforge_set_threads(handle(), threads); }
 
   /// Runs on caller-owned buffers; each must hold exactly its tensor's
-  /// element count of its dtype. Nothing runs on a mismatch.
+  /// element count of its dtype (inputs of a model with dynamic dimensions
+  /// give their shapes; outputs get theirs from the inputs). Nothing runs on
+  /// a mismatch.
   void run(const std::vector<View> &inputs,
            const std::vector<MutableView> &outputs) {
     checkCount(inputs.size(), inputs_.size(), "input");
     checkCount(outputs.size(), outputs_.size(), "output");
-    std::vector<qforge_tensor> in, out;
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      checkView(inputs[i].dtype(), inputs[i].size(), inputs_[i], "input", i);
-      in.push_back(cTensor(const_cast<void *>(inputs[i].data()), inputs_[i]));
-    }
+    std::vector<std::vector<int64_t>> inShapes = inputShapes(inputs);
+    std::vector<qforge_tensor> in = cInputs(inputs, inShapes);
+    std::vector<std::vector<int64_t>> outShapes;
+    std::vector<qforge_tensor> out;
+    for (size_t i = 0; i < outputs.size(); ++i)
+      outShapes.push_back(outputShape(in, i));
     for (size_t i = 0; i < outputs.size(); ++i) {
-      checkView(outputs[i].dtype(), outputs[i].size(), outputs_[i], "output",
-                i);
-      out.push_back(cTensor(outputs[i].data(), outputs_[i]));
+      checkView(outputs[i].dtype(), outputs[i].size(), outputs_[i],
+                outShapes[i], "output", i);
+      out.push_back({outputs[i].data(),
+                     static_cast<qforge_dtype>(outputs_[i].dtype),
+                     int32_t(outShapes[i].size()), outShapes[i].data()});
     }
     if (qforge_run(handle(), in.data(), int32_t(in.size()), out.data(),
                    int32_t(out.size())))
       throw Error(qforge_last_error());
   }
 
-  /// Runs and returns freshly allocated outputs.
+  /// Runs and returns freshly allocated outputs (shaped for these inputs).
   std::vector<Tensor> run(const std::vector<View> &inputs) {
+    checkCount(inputs.size(), inputs_.size(), "input");
+    std::vector<std::vector<int64_t>> inShapes = inputShapes(inputs);
+    std::vector<qforge_tensor> in = cInputs(inputs, inShapes);
     std::vector<Tensor> results;
     std::vector<MutableView> views;
     results.reserve(outputs_.size());
-    for (const TensorInfo &info : outputs_) {
+    for (size_t i = 0; i < outputs_.size(); ++i) {
+      TensorInfo info = outputs_[i];
+      info.shape = outputShape(in, i);
       results.emplace_back(info);
       views.emplace_back(results.back().raw(), info.dtype,
                          results.back().size());
@@ -290,6 +328,12 @@ private:
                        : qforge_output_name(model_, i);
       t.dtype = static_cast<DType>(dtype);
       t.shape.assign(shape, shape + rank);
+      for (int32_t d = 0; d < rank; ++d) {
+        const char *dim = shape[d] >= 0 ? nullptr
+                          : isInput     ? qforge_input_dim_name(model_, i, d)
+                                        : qforge_output_dim_name(model_, i, d);
+        t.dims.push_back(dim ? dim : "");
+      }
       into.push_back(std::move(t));
     }
   }
@@ -310,22 +354,77 @@ private:
                   std::to_string(given));
   }
 
-  static void checkView(DType dtype, size_t count, const TensorInfo &want,
-                        const char *kind, size_t i) {
-    std::string what = std::string(kind) + " " + std::to_string(i) + " ('" +
-                       want.name + "')";
-    if (dtype != want.dtype)
-      throw Error(what + " must be " + dtypeName(want.dtype) + " " +
-                  shapeString(want.shape) + ", got " + dtypeName(dtype));
-    if (count != size_t(want.numElements()))
-      throw Error(what + " must have shape " + shapeString(want.shape) + " (" +
-                  std::to_string(want.numElements()) + " elements), got " +
-                  std::to_string(count) + " elements");
+  static std::string describe(const char *kind, size_t i,
+                              const TensorInfo &t) {
+    return std::string(kind) + " " + std::to_string(i) + " ('" + t.name + "')";
   }
 
-  static qforge_tensor cTensor(void *data, const TensorInfo &info) {
-    return {data, static_cast<qforge_dtype>(info.dtype),
-            int32_t(info.shape.size()), info.shape.data()};
+  static std::string shapeWithNames(const TensorInfo &t) {
+    std::string s = "[";
+    for (size_t d = 0; d < t.shape.size(); ++d)
+      s += (d ? ", " : "") + (t.shape[d] < 0 ? t.dims[d]
+                                             : std::to_string(t.shape[d]));
+    return s + "]";
+  }
+
+  /// Each input's shape: the view's, checked against the signature's static
+  /// dimensions, or the signature's when static.
+  std::vector<std::vector<int64_t>>
+  inputShapes(const std::vector<View> &inputs) const {
+    std::vector<std::vector<int64_t>> shapes;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const TensorInfo &want = inputs_[i];
+      std::vector<int64_t> shape = inputs[i].shape();
+      if (shape.empty() && !want.isDynamic())
+        shape = want.shape;
+      if (shape.empty())
+        throw Error(describe("input", i, want) + " has dynamic dimensions " +
+                    shapeWithNames(want) + ": give its shape with the View");
+      bool ok = shape.size() == want.shape.size();
+      for (size_t d = 0; ok && d < shape.size(); ++d)
+        ok = want.shape[d] < 0 || want.shape[d] == shape[d];
+      if (!ok)
+        throw Error(describe("input", i, want) + " must have shape " +
+                    shapeWithNames(want) + ", got " + shapeString(shape));
+      checkView(inputs[i].dtype(), inputs[i].size(), want, shape, "input", i);
+      shapes.push_back(std::move(shape));
+    }
+    return shapes;
+  }
+
+  std::vector<qforge_tensor>
+  cInputs(const std::vector<View> &inputs,
+          const std::vector<std::vector<int64_t>> &shapes) const {
+    std::vector<qforge_tensor> in;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      in.push_back({const_cast<void *>(inputs[i].data()),
+                    static_cast<qforge_dtype>(inputs_[i].dtype),
+                    int32_t(shapes[i].size()), shapes[i].data()});
+    return in;
+  }
+
+  /// Output i's shape for these inputs (the runtime binds the dynamic
+  /// dimensions and names an input whose sizes disagree).
+  std::vector<int64_t> outputShape(const std::vector<qforge_tensor> &in,
+                                   size_t i) const {
+    std::vector<int64_t> shape(outputs_[i].shape.size());
+    if (qforge_output_shape(handle(), in.data(), int32_t(in.size()),
+                            int32_t(i), shape.data()))
+      throw Error(qforge_last_error());
+    return shape;
+  }
+
+  static void checkView(DType dtype, size_t count, const TensorInfo &want,
+                        const std::vector<int64_t> &shape, const char *kind,
+                        size_t i) {
+    std::string what = describe(kind, i, want);
+    if (dtype != want.dtype)
+      throw Error(what + " must be " + dtypeName(want.dtype) + " " +
+                  shapeString(shape) + ", got " + dtypeName(dtype));
+    if (count != size_t(product(shape)))
+      throw Error(what + " must have shape " + shapeString(shape) + " (" +
+                  std::to_string(product(shape)) + " elements), got " +
+                  std::to_string(count) + " elements");
   }
 
   qforge_model *model_;

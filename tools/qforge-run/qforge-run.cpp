@@ -88,7 +88,8 @@ namespace {
 struct TensorInfo {
   std::string name;
   qforge_dtype dtype;
-  std::vector<int64_t> shape;
+  std::vector<int64_t> shape;   ///< -1: dynamic
+  std::vector<std::string> dims; ///< names of the dynamic dimensions
 
   int64_t numElements() const {
     int64_t n = 1;
@@ -130,10 +131,13 @@ std::string npyName(qforge_dtype dtype) {
   return "bfloat16";
 }
 
-std::string shapeText(const std::vector<int64_t> &shape) {
+std::string shapeText(const std::vector<int64_t> &shape,
+                      const std::vector<std::string> &dims = {}) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
+    s += (i ? ", " : "") + (shape[i] < 0 && i < dims.size()
+                                ? dims[i]
+                                : std::to_string(shape[i]));
   return s + "]";
 }
 
@@ -161,6 +165,12 @@ std::vector<TensorInfo> signature(const qforge_model *model, bool inputs) {
                                                           &rank, &shape))
       fail(qforge_last_error());
     t.shape.assign(shape, shape + rank);
+    for (int32_t d = 0; d < rank; ++d) {
+      const char *dim = shape[d] >= 0 ? nullptr
+                        : inputs      ? qforge_input_dim_name(model, i, d)
+                                      : qforge_output_dim_name(model, i, d);
+      t.dims.push_back(dim ? dim : "?");
+    }
     out.push_back(std::move(t));
   }
   return out;
@@ -190,16 +200,23 @@ std::vector<NpyArray> readArrays(llvm::StringRef path) {
 void checkInput(const NpyArray &array, llvm::StringRef file, size_t index,
                 const TensorInfo &want) {
   std::string what = describe("input", index, want);
-  std::string expected = npyName(want.dtype) + " " + shapeText(want.shape);
+  std::string expected =
+      npyName(want.dtype) + " " + shapeText(want.shape, want.dims);
   auto type = npyType(want.dtype);
   if (!type)
     fail(what + " is bfloat16, which .npy files cannot hold");
   if (array.kind != type->first || array.itemSize != type->second)
     fail(llvm::formatv("{0}: {1} must be {2}, got {3} {4}", file, what,
                        expected, array.dtypeName(), shapeText(array.shape)));
-  if (array.shape != want.shape)
+  // Dynamic dimensions take any size here; the runtime checks that those
+  // sharing a name agree.
+  bool matches = array.shape.size() == want.shape.size();
+  for (size_t d = 0; matches && d < want.shape.size(); ++d)
+    matches = want.shape[d] < 0 || want.shape[d] == array.shape[d];
+  if (!matches)
     fail(llvm::formatv("{0}: {1} must have shape {2}, got {3}", file, what,
-                       shapeText(want.shape), shapeText(array.shape)));
+                       shapeText(want.shape, want.dims),
+                       shapeText(array.shape)));
 }
 
 /// Reads the inputs named by --input, in signature order.
@@ -239,7 +256,7 @@ std::vector<NpyArray> readInputs(const std::vector<TensorInfo> &inputs) {
                              file, inputs[i].name,
                              describe("input", i, inputs[i]),
                              npyName(inputs[i].dtype),
-                             shapeText(inputs[i].shape),
+                             shapeText(inputs[i].shape, inputs[i].dims),
                              have.empty() ? std::string("no arrays")
                                           : llvm::join(have, ", ")));
         place(i, std::move(*it), file);
@@ -276,7 +293,7 @@ std::vector<NpyArray> readInputs(const std::vector<TensorInfo> &inputs) {
       missing.push_back(llvm::formatv("{0}: {1} {2}",
                                       describe("input", i, inputs[i]),
                                       npyName(inputs[i].dtype),
-                                      shapeText(inputs[i].shape)));
+                                      shapeText(inputs[i].shape, inputs[i].dims)));
       continue;
     }
     out.push_back(std::move(*slots[i]));
@@ -333,7 +350,7 @@ OutputPlan planOutputs(const std::vector<TensorInfo> &outputs) {
   return plan;
 }
 
-NpyArray makeArray(const TensorInfo &t) {
+NpyArray makeArray(const TensorInfo &t, const std::vector<int64_t> &shape) {
   NpyArray a;
   a.name = t.name;
   auto type = npyType(t.dtype);
@@ -342,8 +359,8 @@ NpyArray makeArray(const TensorInfo &t) {
                                     "hold");
   a.kind = type->first;
   a.itemSize = type->second;
-  a.shape = t.shape;
-  a.data.assign(size_t(t.numElements()) * a.itemSize, 0);
+  a.shape = shape;
+  a.data.assign(size_t(a.numElements()) * a.itemSize, 0);
   return a;
 }
 
@@ -398,28 +415,35 @@ int run() {
     for (size_t i = 0; i < inputs.size(); ++i)
       llvm::outs() << "  " << describe("input", i, inputs[i]) << ": "
                    << npyName(inputs[i].dtype) << " "
-                   << shapeText(inputs[i].shape) << "\n";
+                   << shapeText(inputs[i].shape, inputs[i].dims) << "\n";
     for (size_t i = 0; i < outputs.size(); ++i)
       llvm::outs() << "  " << describe("output", i, outputs[i]) << ": "
                    << npyName(outputs[i].dtype) << " "
-                   << shapeText(outputs[i].shape) << "\n";
+                   << shapeText(outputs[i].shape, outputs[i].dims) << "\n";
     return 0;
   }
 
   // Everything is checked before the model runs or a file is written.
   std::vector<NpyArray> inArrays = readInputs(inputs);
   OutputPlan plan = planOutputs(outputs);
-  std::vector<NpyArray> outArrays;
-  for (const TensorInfo &t : outputs)
-    outArrays.push_back(makeArray(t));
-
   std::vector<qforge_tensor> in, out;
   for (size_t i = 0; i < inputs.size(); ++i)
     in.push_back({inArrays[i].data.data(), inputs[i].dtype,
-                  int32_t(inputs[i].shape.size()), inputs[i].shape.data()});
+                  int32_t(inArrays[i].shape.size()), inArrays[i].shape.data()});
+  // Output shapes for these inputs (dynamic dimensions bound by them; the
+  // runtime names an input whose dynamic sizes disagree).
+  std::vector<NpyArray> outArrays;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    std::vector<int64_t> shape(outputs[i].shape.size());
+    if (qforge_output_shape(model.get(), in.data(), int32_t(in.size()),
+                            int32_t(i), shape.data()))
+      fail(qforge_last_error());
+    outArrays.push_back(makeArray(outputs[i], shape));
+  }
   for (size_t i = 0; i < outputs.size(); ++i)
     out.push_back({outArrays[i].data.data(), outputs[i].dtype,
-                   int32_t(outputs[i].shape.size()), outputs[i].shape.data()});
+                   int32_t(outArrays[i].shape.size()),
+                   outArrays[i].shape.data()});
   auto once = [&] {
     if (qforge_run(model.get(), in.data(), int32_t(in.size()), out.data(),
                    int32_t(out.size())))
@@ -455,9 +479,10 @@ int run() {
                                       inputs[0].dtype == QFORGE_I64);
     double items = 1;
     if (!inputs.empty())
-      items = tokens ? double(inputs[0].numElements())
-                     : (inputs[0].shape.empty() ? 1.0
-                                                : double(inputs[0].shape[0]));
+      items = tokens ? double(inArrays[0].numElements())
+                     : (inArrays[0].shape.empty()
+                            ? 1.0
+                            : double(inArrays[0].shape[0]));
     llvm::outs() << llvm::formatv(
         "bench: {0} runs after {1} warm-up, threads {2}: median {3:f3} ms "
         "(min {4:f3}, max {5:f3}), {6:f1} {7}/s\n",

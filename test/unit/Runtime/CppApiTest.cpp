@@ -148,6 +148,72 @@ TEST_F(CppApi, BadCallsThrowErrorsNamingTheTensor) {
             std::string::npos);
 }
 
+// A dynamic batch: the dimension is named and bound per call from the
+// view's shape; owned outputs take the bound shape.
+TEST(CppApiDynamic, DimensionsBindPerCall) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qforge-cpp-dyn", dir));
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qforge::qf::QFDialect>();
+  mlir::MLIRContext context(registry);
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+func.func @double(%x: tensor<?x3xf32> {qf.name = "x", qf.dim_names = ["batch", ""]})
+    -> (tensor<?x3xf32> {qf.name = "y"}) {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x3xf32>
+  %e = tensor.empty(%n) : tensor<?x3xf32>
+  %y = linalg.add ins(%x, %x : tensor<?x3xf32>, tensor<?x3xf32>) outs(%e : tensor<?x3xf32>) -> tensor<?x3xf32>
+  return %y : tensor<?x3xf32>
+}
+)mlir",
+                                                        &context);
+  ASSERT_TRUE(module);
+  qforge::CompileOptions options;
+  options.outDir = dir.str().str();
+  llvm::Expected<qforge::CompileReport> report =
+      qforge::compileModule(*module, options);
+  ASSERT_TRUE(bool(report)) << llvm::toString(report.takeError());
+  llvm::SmallString<128> so(dir);
+  llvm::sys::path::append(so, "double.so");
+  {
+    qforge::Model model(so.str().str());
+    EXPECT_TRUE(model.input(0).isDynamic());
+    EXPECT_EQ(model.input(0).dims[0], "batch");
+    for (int64_t rows : {1, 4}) {
+      std::vector<float> x(rows * 3);
+      for (size_t i = 0; i < x.size(); ++i)
+        x[i] = float(i) - 2.5f;
+      std::vector<qforge::Tensor> y =
+          model.run({qforge::View(x.data(), std::vector<int64_t>{rows, 3})});
+      ASSERT_EQ(y[0].shape(), (std::vector<int64_t>{rows, 3}));
+      for (size_t i = 0; i < x.size(); ++i)
+        EXPECT_EQ(y[0].data<float>()[i], 2 * x[i]);
+      std::vector<float> out(rows * 3);
+      model.run({qforge::View(x.data(), std::vector<int64_t>{rows, 3})},
+                {out});
+      EXPECT_EQ(out.back(), 2 * x.back());
+    }
+    std::vector<float> x(6);
+    EXPECT_EQ(errorOf([&] { model.run({x}); }),
+              "input 0 ('x') has dynamic dimensions [batch, 3]: give its "
+              "shape with the View");
+    EXPECT_EQ(errorOf([&] {
+                model.run({qforge::View(x.data(), std::vector<int64_t>{3, 2})});
+              }),
+              "input 0 ('x') must have shape [batch, 3], got [3, 2]");
+    std::vector<float> small(3);
+    EXPECT_EQ(errorOf([&] {
+                model.run({qforge::View(x.data(), std::vector<int64_t>{2, 3})},
+                          {small});
+              }),
+              "output 0 ('y') must have shape [2, 3] (6 elements), got 3 "
+              "elements");
+  }
+  llvm::sys::fs::remove_directories(dir);
+}
+
 TEST_F(CppApi, ModelsMoveAndUnloadOnce) {
   qforge::Model first(path);
   qforge::Model second = std::move(first);
