@@ -4,8 +4,8 @@ compile-and-measure loop shared by the README's main job
 
 Training needs torch and scikit-learn (Debian's python3-torch,
 python3-sklearn); evaluating a model needs only numpy and QForge's tools:
-qforge-compile / qforge-import / qforge-calibrate / qforge-opt to build an
-artifact per scheme, qforge-run to run it.
+qforge-compile (with --calib for calibrated schemes) to build an artifact
+per scheme, qforge-run to run it.
 """
 from __future__ import annotations
 
@@ -177,31 +177,19 @@ class Tools:
         return proc.stdout
 
     def compile(self, onnx_path: str, scheme: Scheme, out_dir: str,
-                calib_npy: str | None = None) -> dict:
+                calib_npz: str | None = None) -> dict:
         """Compiles `onnx_path` to `out_dir`; returns the report (plus the
-        library's path). Calibrated schemes go through qforge-import,
-        qforge-calibrate and qforge-opt first, then compile the quantized
-        MLIR (what `qforge-compile --calib` will do in one step)."""
+        library's path). Calibrated schemes calibrate in-process on
+        `calib_npz` (qforge-compile --calib)."""
         os.makedirs(out_dir, exist_ok=True)
-        if scheme.scheme is None:
-            self("qforge-compile", onnx_path, "-o", out_dir, "--quiet")
-        elif not scheme.needs_stats:
-            self("qforge-compile", onnx_path, "--scheme", scheme.scheme,
-                 "--algorithm", scheme.algorithm, "-o", out_dir, "--quiet")
-        else:
-            if calib_npy is None:
+        args = [onnx_path, "-o", out_dir, "--quiet"]
+        if scheme.scheme is not None:
+            args += ["--scheme", scheme.scheme, "--algorithm", scheme.algorithm]
+        if scheme.needs_stats:
+            if calib_npz is None:
                 raise ValueError(f"{scheme.label} needs calibration samples")
-            mlir = os.path.join(out_dir, "float.mlir")
-            stats = os.path.join(out_dir, "stats.safetensors")
-            quantized = os.path.join(out_dir, "quantized.mlir")
-            self("qforge-import", onnx_path, "-o", mlir)
-            self("qforge-calibrate", mlir, "--inputs", calib_npy, "-o", stats)
-            options = f"scheme={scheme.scheme} stats={stats}"
-            if scheme.algorithm != "rtn":
-                options += f" algorithm={scheme.algorithm}"
-            self("qforge-opt", mlir, f"--qf-quantize={options}",
-                 "-mlir-print-debuginfo", "-o", quantized)
-            self("qforge-compile", quantized, "-o", out_dir, "--quiet")
+            args += ["--calib", calib_npz]
+        self("qforge-compile", *args)
         with open(os.path.join(out_dir, "report.json")) as f:
             report = json.load(f)
         report["library"] = os.path.join(out_dir, report["name"] + ".so")
@@ -246,30 +234,17 @@ def evaluate(tools: Tools, onnx_path: str, test_x, test_y, schemes, work_dir,
              output_name: str = "logits"):
     """Compiles `onnx_path` at every scheme and runs the test set through
     each artifact: one Row per scheme (accuracy in percent)."""
-    calib_npy = None
+    calib_npz = None
     if calib is not None:
-        calib_npy = os.path.join(work_dir, "calib.npy")
+        # Arrays named after the model's inputs, a leading sample dimension.
+        calib_npz = os.path.join(work_dir, "calib.npz")
         os.makedirs(work_dir, exist_ok=True)
-        np.save(calib_npy, calib)
+        np.savez(calib_npz, **{input_name: calib})
     rows = []
-    rtn_bytes = {}  # weight bytes of each scheme compiled with RTN
     for text in schemes:
         scheme = parse_scheme(text)
         out_dir = os.path.join(work_dir, text.replace(":", "-"))
-        report = tools.compile(onnx_path, scheme, out_dir, calib_npy)
-        if not scheme.needs_stats:
-            rtn_bytes[scheme.scheme] = report["weight_bytes_after"]
-        else:
-            # qforge-compile reports the layers it quantizes itself; these
-            # came quantized. Their codes and scales take the bytes of the
-            # same scheme with round-to-nearest (static activation scales
-            # add a few bytes per layer).
-            base = scheme.scheme.removesuffix("-static")
-            if base not in rtn_bytes:
-                probe = tools.compile(onnx_path, Scheme(base, base),
-                                      os.path.join(out_dir, "size-probe"))
-                rtn_bytes[base] = probe["weight_bytes_after"]
-            report["weight_bytes_after"] = rtn_bytes[base]
+        report = tools.compile(onnx_path, scheme, out_dir, calib_npz)
         outputs, seconds = tools.run(report["library"], {input_name: test_x},
                                      out_dir, bench)
         logits = outputs[output_name]

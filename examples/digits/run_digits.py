@@ -51,8 +51,7 @@ def main():
         rows, f"digits MLP, {len(test_y)} test images in one batch "
               f"(examples/digits; artifacts in {args.work})"))
     print("weights: bytes of the quantized codes (packed), scales and zero "
-          "points (report.json;\n  calibrated rows: those of the same scheme "
-          "with RTN); library: the .so's size;\n  latency: median of "
+          "points (report.json); library: the .so's size;\n  latency: median of "
           f"{args.bench} runs of the whole batch (qforge-run --bench), speed "
           "against float.")
     return 0

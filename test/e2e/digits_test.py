@@ -1,8 +1,8 @@
 """Real models, end to end: an MLP or a CNN trained here on scikit-learn's
 digits (fixed seeds, a few seconds on the CPU), exported with
 torch.onnx.export (opset 17, static batch of the whole test split),
-compiled with qforge-compile at every main scheme (calibrated ones through
-qforge-calibrate + qforge-opt), run with qforge-run. Checks:
+compiled with qforge-compile at every main scheme (calibrated ones with
+--calib), run with qforge-run. Checks:
 
 - the float artifact's logits equal onnxruntime's on the same inputs (tight
   tolerance) and torch's accuracy;
