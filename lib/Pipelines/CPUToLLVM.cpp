@@ -34,6 +34,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
   cpu::QFLowerToCPUOptions lower;
   lower.target = target;
   pm.addPass(cpu::createQFLowerToCPU(lower));
+  // Threads: the kernels' parallel loops become functions over a range...
+  pm.addPass(cpu::createQFOutlineParallel());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
@@ -73,6 +75,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const std::string &target) {
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // ...called through the runtime's thread-pool hook (serial when unbound).
+  pm.addPass(cpu::createQFParallelToLLVM());
 }
 
 namespace {

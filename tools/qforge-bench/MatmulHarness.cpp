@@ -508,6 +508,21 @@ compile(ModuleOp module, const std::function<void(OpPassManager &)> &pipeline,
   return std::move(*engine);
 }
 
+bool bindPool(ExecutionEngine &engine, qforge_pool *pool) {
+  auto forGlobal = engine.lookup(QFORGE_PARALLEL_FOR_SYMBOL);
+  if (!forGlobal) {
+    llvm::consumeError(forGlobal.takeError());
+    return false;
+  }
+  auto poolGlobal = engine.lookup(QFORGE_PARALLEL_POOL_SYMBOL);
+  if (!poolGlobal) {
+    llvm::consumeError(poolGlobal.takeError());
+    return false;
+  }
+  qforge_pool_bind(pool, *forGlobal, *poolGlobal);
+  return true;
+}
+
 namespace {
 
 std::vector<int64_t> descriptor(const void *data,

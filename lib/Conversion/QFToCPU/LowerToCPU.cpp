@@ -3,7 +3,8 @@
 // Each qf.matmul becomes a loop nest over the vector dialect (docs/KERNELS.md):
 //
 //   xsum[m][g] = sum of x[m] over group g        (zero-term schemes only)
-//   for each tile of NR output channels n0..n0+NR:
+//   parallel for each tile of NR output channels n0..n0+NR
+//              x each block of 64 activation rows:   (scf.parallel: threads)
 //     for each block of MR activation rows:
 //       per group along K: vector accumulators acc_g[r][i] += x[i] * code[r]
 //         (codes decoded to f32 in registers, straight from the weight bytes)
@@ -20,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "Parallel.h"
 #include "WeightSource.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
@@ -227,6 +229,42 @@ loopWithAccs(KB &k, int64_t count, ValueRange inits,
   return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
 }
 
+/// Rows per M block of the kernels' parallel loop. Even, so that the MR = 2
+/// row pairs (and the odd last row) are the ones an unsplit loop makes.
+constexpr int64_t kRowsPerBlock = 64;
+
+/// Weight elements of work (NR rows x K, per lhs row) one task of the
+/// parallel loop should cover at least, so that a tiny kernel is not split
+/// into tasks cheaper than handing them out.
+constexpr int64_t kMinTaskWork = 1 << 15;
+
+/// The kernels' outer loop: every (N tile, block of kRowsPerBlock rows) pair,
+/// tile-major (a task's tiles are adjacent in the packed stream), as an
+/// `scf.parallel` marked `qf.cpu.parallel_grain` for
+/// --qf-cpu-outline-parallel. Each output element is computed by exactly one
+/// iteration with the same code as a serial loop, so the results do not
+/// depend on how the iterations are split across threads.
+void forTilesParallel(
+    KB &k, int64_t numTiles, Value numRows, int64_t k0, int64_t nr,
+    function_ref<void(KB &, Value nt, Value mLo, Value mHi)> body) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Value blocks = arith::CeilDivUIOp::create(b, loc, numRows, k.idx(kRowsPerBlock));
+  Value count = arith::MulIOp::create(b, loc, k.idx(numTiles), blocks);
+  auto loop = scf::ParallelOp::create(
+      b, loc, ValueRange{k.idx(0)}, ValueRange{count}, ValueRange{k.idx(1)},
+      [&](OpBuilder &pb, Location, ValueRange ivs) {
+        KB pk{pb, loc};
+        Value nt = arith::DivUIOp::create(pb, loc, ivs[0], blocks);
+        Value mb = arith::RemUIOp::create(pb, loc, ivs[0], blocks);
+        Value mLo = pk.mul(mb, pk.idx(kRowsPerBlock));
+        Value mHi = pk.minIdx(pk.add(mLo, pk.idx(kRowsPerBlock)), numRows);
+        body(pk, nt, mLo, mHi);
+      });
+  int64_t grain = std::max<int64_t>(1, kMinTaskWork / std::max<int64_t>(1, nr * k0));
+  loop->setAttr(kParallelGrainAttr, b.getI64IntegerAttr(grain));
+}
+
 //===----------------------------------------------------------------------===//
 // Float kernel (weight-only schemes and f32)
 //===----------------------------------------------------------------------===//
@@ -361,7 +399,6 @@ struct FloatKernel {
   }
 
   void emit(KB &k, Value numRows) {
-    OpBuilder &b = k.b;
     Location loc = k.loc;
     int64_t nr = cfg.nr;
     int64_t numTiles = (io.n + nr - 1) / nr;
@@ -370,13 +407,12 @@ struct FloatKernel {
     bool zeroTerm = ws.hasZeroTerm();
     if (zeroTerm)
       computeXSums(k, numRows, gsize);
-    scf::ForOp::create(
-        b, loc, k.idx(0), k.idx(numTiles), k.idx(1), ValueRange{},
-        [&](OpBuilder &tb, Location, Value nt, ValueRange) {
-          KB tk{tb, loc};
+    forTilesParallel(
+        k, numTiles, numRows, io.k, nr,
+        [&](KB &tk, Value nt, Value mLo, Value mHi) {
           ws.beginTile(tk, nt);
           Value n0 = tk.mul(nt, tk.idx(nr));
-          forRowBlocks(tk, tk.idx(0), numRows, cfg.mr,
+          forRowBlocks(tk, mLo, mHi, cfg.mr,
                        [&](OpBuilder &rb, Value m0, int64_t mr) {
             KB rk{rb, loc};
             SmallVector<Value> state;
@@ -410,7 +446,6 @@ struct FloatKernel {
               emitEpilogue(rk, io, rk.add(m0, rk.idx(i)), n0, y);
             }
           });
-          scf::YieldOp::create(tb, loc);
         });
   }
 };
@@ -556,14 +591,13 @@ struct IntKernel {
     bool tail = io.k % ki != 0;
     Type i32 = b.getI32Type();
     VectorType v8i32 = k.vec(8, i32);
-    scf::ForOp::create(
-        b, loc, k.idx(0), k.idx(numTiles), k.idx(1), ValueRange{},
-        [&](OpBuilder &tb, Location, Value nt, ValueRange) {
-          KB tk{tb, loc};
+    forTilesParallel(
+        k, numTiles, numRows, io.k, nr,
+        [&](KB &tk, Value nt, Value mLo, Value mHi) {
           ws.beginTile(tk, nt);
           Value n0 = tk.mul(nt, tk.idx(nr));
           Value wScales = ws.rowScales(tk); // vector<NR x f32>
-          forRowBlocks(tk, tk.idx(0), numRows, cfg.mr,
+          forRowBlocks(tk, mLo, mHi, cfg.mr,
                        [&](OpBuilder &rb, Value m0, int64_t mr) {
             KB rk{rb, loc};
             SmallVector<Value> inits;
@@ -611,7 +645,6 @@ struct IntKernel {
               emitEpilogue(rk, io, m, n0, y);
             }
           });
-          scf::YieldOp::create(tb, loc);
         });
     // The temporaries are freed by the buffer deallocation pipeline.
   }
