@@ -32,6 +32,8 @@ KernelConfig getKernelConfig(const Target &target) {
     c.vl = target.hasFeature("avx512") ? 16 : c.x86Avx2 ? 8 : 4;
   } else {
     c.vl = 4; // NEON and anything else: 128-bit vectors.
+    c.armDotprod = target.arch == Target::Arch::AArch64 &&
+                   target.hasFeature("dotprod");
   }
   return c;
 }

@@ -24,6 +24,7 @@ struct KernelConfig {
   int64_t mr = 2;  ///< Activation rows per tile (M > 1).
   int64_t ki = 32; ///< int8 elements per K step of the integer kernel.
   bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
+  bool armDotprod = false; ///< AArch64 with dotprod: int8 dots are sdot.
 };
 
 KernelConfig getKernelConfig(const Target &target);

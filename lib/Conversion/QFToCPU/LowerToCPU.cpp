@@ -28,6 +28,7 @@
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -454,14 +455,33 @@ struct FloatKernel {
 // Integer kernel (a8w8): int8 x int8 -> i32, exact
 //===----------------------------------------------------------------------===//
 
-/// acc (vector<8xi32>) += the products x * w (vector<KI x i8> each), summed
-/// in adjacent pairs and then folded to 8 lanes. Plain arith/vector ops,
-/// exact in i32; on x86 with AVX2, LLVM selects vpmovsxbw + vpmaddwd for the
-/// pair sums (test/Conversion/QFToCPU/a8w8-vpmaddwd.mlir checks the assembly).
-Value dotI8(KB &k, Value x, Value w, Value acc) {
+/// acc (vector<8xi32>) += the products x * w (vector<KI x i8> each), in
+/// any lane (the lanes are summed exactly at the end). With AArch64 dotprod:
+/// one `sdot` per 16 bytes (4-product sums into 4 lanes), alternating between
+/// the two halves of acc (test/Conversion/QFToCPU/aarch64-objdump.mlir).
+/// Otherwise summed in adjacent pairs and then folded to 8 lanes with plain
+/// arith/vector ops, exact in i32; on x86 with AVX2, LLVM selects vpmovsxbw +
+/// vpmaddwd for the pair sums (a8w8-vpmaddwd.mlir checks the assembly).
+Value dotI8(KB &k, Value x, Value w, Value acc, bool armDotprod) {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   int64_t n = cast<VectorType>(x.getType()).getNumElements();
+  if (armDotprod && n % 16 == 0) {
+    VectorType v4i32 = k.vec(4, b.getI32Type());
+    Value halves[2] = {
+        vector::ExtractStridedSliceOp::create(b, loc, acc, {0}, {4}, {1}),
+        vector::ExtractStridedSliceOp::create(b, loc, acc, {4}, {4}, {1})};
+    for (int64_t p = 0; p < n / 16; ++p) {
+      Value xs = vector::ExtractStridedSliceOp::create(b, loc, x, {p * 16},
+                                                       {16}, {1});
+      Value ws = vector::ExtractStridedSliceOp::create(b, loc, w, {p * 16},
+                                                       {16}, {1});
+      Value &h = halves[p % 2];
+      h = arm_neon::SdotOp::create(b, loc, v4i32, h, xs, ws);
+    }
+    return vector::ShuffleOp::create(b, loc, halves[0], halves[1],
+                                     ArrayRef<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
+  }
   VectorType wide = k.vec(n, b.getI32Type());
   Value p = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, wide, x),
                                   arith::ExtSIOp::create(b, loc, wide, w));
@@ -613,7 +633,8 @@ struct IntKernel {
                     ValueRange{sk.add(m0, sk.idx(i)), kk}, sk.zero(sk.b.getI8Type()),
                     ArrayRef<bool>{true});
                 for (int64_t r = 0; r < nr; ++r)
-                  next[r * mr + i] = dotI8(sk, xv, w[r], next[r * mr + i]);
+                  next[r * mr + i] = dotI8(sk, xv, w[r], next[r * mr + i],
+                                           cfg.armDotprod);
               }
               return next;
             };

@@ -42,6 +42,7 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::arm_neon::ArmNeonDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
