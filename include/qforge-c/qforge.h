@@ -87,8 +87,11 @@ int32_t qforge_output_shape(const qforge_model *model,
                             const qforge_tensor *inputs, int32_t num_inputs,
                             int32_t i, int64_t *shape);
 
-/* Threads for the model's kernels; 0 means all cores. The reference
- * lowering is single-threaded, so this only records the value for now. */
+/* Threads for the model's kernels; 0 (the default) means all cores. Kernels
+ * compiled by --qf-cpu-to-llvm split their work over a thread pool created at
+ * qforge_load and reused by every call (models loaded from the same file
+ * share it); results do not depend on the thread count. Code without
+ * parallel kernels (the reference lowering) ignores it. */
 void qforge_set_threads(qforge_model *model, int32_t threads);
 
 /* Runs the model. Counts, dtypes, ranks and static dimensions must match

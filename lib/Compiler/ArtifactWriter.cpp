@@ -6,6 +6,7 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/OperationSupport.h"
+#include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -206,6 +207,8 @@ llvm::Error ArtifactWriter::writeCode(ModuleOp module, const std::string &entry,
   (void)initialized;
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
+  // The a8w8 kernels' sdot on AArch64 targets with dotprod.
+  registerArmNeonDialectTranslation(*module.getContext());
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

@@ -35,6 +35,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   cpu::QFLowerToCPUOptions lower;
   lower.target = target;
   pm.addPass(cpu::createQFLowerToCPU(lower));
+  // Threads: the kernels' parallel loops become functions over a range...
+  pm.addPass(cpu::createQFOutlineParallel());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
@@ -65,6 +67,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   }
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   detail::addLLVMConversionStages(pm);
+  // ...called through the runtime's thread-pool hook (serial when unbound).
+  pm.addPass(cpu::createQFParallelToLLVM());
 }
 
 namespace {

@@ -6,6 +6,8 @@
 
 #include "qforge-c/qforge.h"
 
+#include "ArtifactPool.h"
+
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -70,6 +72,7 @@ struct qforge_model {
   std::string name;
   std::vector<TensorInfo> inputs, outputs;
   int32_t threads = 0;
+  bool pool = false; ///< attached to the library's kernel pool
 };
 
 namespace {
@@ -287,12 +290,21 @@ qforge_model *qforge_load(const char *path) {
     fail(std::string("'") + path + "': " + error);
     return nullptr;
   }
+  const char *poolError = nullptr;
+  if (!qforge::runtime::attachPool(handle, &poolError)) {
+    qforge_free(model);
+    fail(std::string("'") + path + "': " + poolError);
+    return nullptr;
+  }
+  model->pool = true;
   return model;
 }
 
 void qforge_free(qforge_model *model) {
   if (!model)
     return;
+  if (model->pool)
+    qforge::runtime::detachPool(model->handle);
   if (model->handle)
     dlclose(model->handle);
   delete model;
@@ -376,8 +388,11 @@ int32_t qforge_output_shape(const qforge_model *m, const qforge_tensor *inputs,
 }
 
 void qforge_set_threads(qforge_model *m, int32_t threads) {
-  if (m)
-    m->threads = threads;
+  if (!m)
+    return;
+  m->threads = threads;
+  if (m->pool)
+    qforge::runtime::setPoolThreads(m->handle, threads);
 }
 
 int32_t qforge_run(qforge_model *m, const qforge_tensor *inputs,

@@ -13,6 +13,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Target/LLVMIR/Dialect/ArmNeon/ArmNeonToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ADT/BitVector.h"
@@ -405,6 +406,7 @@ void initialize(MLIRContext &context) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registry.insert<qf::QFDialect>();
+  registerArmNeonDialectTranslation(registry); // sdot on AArch64 hosts
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   context.appendDialectRegistry(registry);
@@ -506,6 +508,21 @@ compile(ModuleOp module, const std::function<void(OpPassManager &)> &pipeline,
     return nullptr;
   }
   return std::move(*engine);
+}
+
+bool bindPool(ExecutionEngine &engine, qforge_pool *pool) {
+  auto forGlobal = engine.lookup(QFORGE_PARALLEL_FOR_SYMBOL);
+  if (!forGlobal) {
+    llvm::consumeError(forGlobal.takeError());
+    return false;
+  }
+  auto poolGlobal = engine.lookup(QFORGE_PARALLEL_POOL_SYMBOL);
+  if (!poolGlobal) {
+    llvm::consumeError(poolGlobal.takeError());
+    return false;
+  }
+  qforge_pool_bind(pool, *forGlobal, *poolGlobal);
+  return true;
 }
 
 namespace {

@@ -12,6 +12,8 @@
 #include "qforge/Quant/QuantizeTensor.h"
 #include "qforge/Quant/Scheme.h"
 
+#include "qforge-c/qforge_parallel.h"
+
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -103,6 +105,11 @@ std::unique_ptr<mlir::ExecutionEngine>
 compile(mlir::ModuleOp module,
         const std::function<void(mlir::OpPassManager &)> &pipeline,
         std::string &error, unsigned optLevel = 3);
+
+/// Binds the parallel-loop hooks of a module compiled with the CPU pipeline
+/// (include/qforge-c/qforge_parallel.h) to `pool`; nullptr unbinds them (the
+/// kernels then run serially). False when the module has no such hooks.
+bool bindPool(mlir::ExecutionEngine &engine, qforge_pool *pool);
 
 /// Calls @name of a compiled module on `data`, writing the [rows, N] output
 /// (f32 as floats; i8/ui8 results widened to float) to `out`.

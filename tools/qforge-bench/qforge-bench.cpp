@@ -14,9 +14,10 @@
 // number of threads), and OpenBLAS (sgemv for M = 1, sgemm otherwise) on the f32
 // weights, in the same run.
 //
-// Threads: the harness splits N across T threads (slices of whole 4-row
-// tiles, each compiled as its own function) run on an llvm::StdThreadPool;
-// the generated code itself is single-threaded.
+// Threads: the kernels' own parallel loops (N tiles x M blocks) run on one
+// runtime thread pool (include/qforge-c/qforge_parallel.h) of T threads,
+// created once and bound to every compiled module; OpenBLAS and the bandwidth
+// probe use the same T.
 //
 // --check compares every case with the reference lowering
 // (qforge::buildReferenceToLLVMPipeline) and exits non-zero naming the case.
@@ -31,8 +32,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include "qforge-c/qforge_parallel.h"
 
 #include <cblas.h>
 
@@ -59,7 +61,7 @@ namespace {
 struct Options {
   std::vector<std::string> schemes;
   std::vector<int64_t> ms, ns, ks;
-  unsigned threads = 1, reps = 20;
+  unsigned threads = 0, reps = 20; // threads 0: all cores
   bool json = false, check = false;
   std::string suite;
 } opts;
@@ -68,7 +70,8 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
                     [--json] [--check] [--suite llama]
   --scheme S     scheme(s), comma separated (w4g128,nf4g64,w8,a8w8,f32,...)
   --m/--n/--k    sizes, comma separated lists (all combinations are run)
-  --threads T    threads; N is split across them (default 1)
+  --threads T    threads of the kernels' pool, OpenBLAS and the bandwidth
+                 probe (default: all cores)
   --reps R       timed repetitions, median reported (default 20)
   --json         one JSON object per case instead of the table
   --check        compare each case with the reference lowering; exit 1 on a
@@ -336,7 +339,8 @@ int64_t streamedBytes(mlir::ModuleOp module, const std::string &prefix) {
   return total;
 }
 
-bool runCase(const Case &c, Result &res, std::string &error) {
+bool runCase(const Case &c, qforge_pool *pool, Result &res,
+             std::string &error) {
   unsigned threads = opts.threads;
   MatmulSpec spec;
   spec.scheme = c.scheme;
@@ -351,14 +355,6 @@ bool runCase(const Case &c, Result &res, std::string &error) {
   if (!error.empty())
     return false;
 
-  // N slices of whole tiles, one per thread.
-  const int64_t tile = 4;
-  int64_t per = (c.n + threads - 1) / threads;
-  per = (per + tile - 1) / tile * tile;
-  std::vector<std::pair<int64_t, int64_t>> slices;
-  for (int64_t n0 = 0; n0 < c.n; n0 += per)
-    slices.push_back({n0, std::min(c.n, n0 + per)});
-
   // Copies of the weights, together at least four times the last-level
   // cache (at most 16).
   int64_t approxBytes = c.n * c.k * (data.scheme.isFloat() ? 4 : 1) *
@@ -372,27 +368,17 @@ bool runCase(const Case &c, Result &res, std::string &error) {
 
   std::string text;
   std::vector<std::string> names;
-  std::vector<MatmulSpec> specs;
   std::vector<MatmulData> datas;
-  specs.reserve(copies * slices.size());
-  datas.reserve(copies * slices.size());
-  for (int cp = 0; cp < copies; ++cp)
-    for (size_t t = 0; t < slices.size(); ++t) {
-      MatmulSpec s = spec;
-      s.n = slices[t].second - slices[t].first;
-      datas.push_back(
-          selectRows(spec, data, slices[t].first, slices[t].second, cp));
-      specs.push_back(s);
-      names.push_back("kernel_c" + std::to_string(cp) + "_t" +
-                      std::to_string(t));
-      text += functionText(names.back(), s, datas.back());
-    }
-  std::vector<const MatmulSpec *> specPtrs;
-  std::vector<const MatmulData *> dataPtrs;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    specPtrs.push_back(&specs[i]);
-    dataPtrs.push_back(&datas[i]);
+  datas.reserve(copies);
+  for (int cp = 0; cp < copies; ++cp) {
+    datas.push_back(selectRows(spec, data, 0, c.n, cp));
+    names.push_back("kernel_c" + std::to_string(cp));
+    text += functionText(names.back(), spec, datas.back());
   }
+  std::vector<const MatmulSpec *> specPtrs(copies, &spec);
+  std::vector<const MatmulData *> dataPtrs;
+  for (const MatmulData &d : datas)
+    dataPtrs.push_back(&d);
 
   mlir::MLIRContext context;
   initialize(context);
@@ -410,7 +396,7 @@ bool runCase(const Case &c, Result &res, std::string &error) {
       error = "qf-pack-weights failed";
       return false;
     }
-    res.weightBytes = streamedBytes(*module, "kernel_c0_");
+    res.weightBytes = streamedBytes(*module, "kernel_c0");
   }
   std::unique_ptr<mlir::ExecutionEngine> engine = compile(
       *module,
@@ -420,38 +406,25 @@ bool runCase(const Case &c, Result &res, std::string &error) {
       error, 3);
   if (!engine)
     return false;
+  bindPool(*engine, pool);
 
-  // Prepared calls: [copy][slice].
-  std::vector<std::vector<PreparedCall>> calls(copies,
-                                               std::vector<PreparedCall>(slices.size()));
+  std::vector<PreparedCall> calls(copies);
   for (int cp = 0; cp < copies; ++cp)
-    for (size_t t = 0; t < slices.size(); ++t) {
-      size_t i = cp * slices.size() + t;
-      if (!prepare(*engine, names[i], specs[i], datas[i], calls[cp][t], error))
-        return false;
-    }
-  llvm::StdThreadPool pool(llvm::hardware_concurrency(
-      std::max<unsigned>(1, unsigned(slices.size()) - 1)));
-  auto runCopy = [&](int cp) {
-    for (size_t t = 1; t < slices.size(); ++t)
-      pool.async([&, cp, t] { calls[cp][t].invoke(); });
-    calls[cp][0].invoke();
-    if (slices.size() > 1)
-      pool.wait();
-  };
+    if (!prepare(*engine, names[cp], spec, datas[cp], calls[cp], error))
+      return false;
   unsigned reps = opts.reps;
   for (int w = 0; w < std::max(2, copies); ++w)
-    runCopy(w % copies);
+    calls[w % copies].invoke();
   std::vector<double> times;
   for (unsigned r = 0; r < reps; ++r) {
     auto t0 = Clock::now();
-    runCopy(int(r % copies));
+    calls[r % copies].invoke();
     times.push_back(seconds(t0, Clock::now()));
   }
   res.secondsMedian = median(times);
-  res.bandwidth = readBandwidth(unsigned(slices.size()));
+  res.bandwidth = readBandwidth(threads);
 
-  // OpenBLAS on the f32 weights, same rotation.
+  // OpenBLAS on the f32 weights, same rotation, same threads.
   {
     int64_t wBytes = c.n * c.k * 4;
     int bcopies = int(std::clamp<int64_t>((target + wBytes - 1) / wBytes, 1, 16));
@@ -481,21 +454,8 @@ bool runCase(const Case &c, Result &res, std::string &error) {
 
   if (opts.check) {
     res.checked = true;
-    // Copy 0's slices, assembled, against the reference on the full layer.
-    std::vector<uint8_t> got;
-    size_t elt = spec.outType == "f32" ? 4 : 1;
-    std::vector<std::vector<uint8_t>> parts;
-    for (size_t t = 0; t < slices.size(); ++t) {
-      calls[0][t].invoke();
-      parts.push_back(calls[0][t].outBytes);
-    }
-    got.resize(c.m * c.n * elt);
-    for (size_t t = 0; t < slices.size(); ++t) {
-      int64_t w = slices[t].second - slices[t].first;
-      for (int64_t row = 0; row < c.m; ++row)
-        std::memcpy(&got[(row * c.n + slices[t].first) * elt],
-                    &parts[t][row * w * elt], w * elt);
-    }
+    // Copy 0 (the unrotated weights), on all threads, against the reference.
+    calls[0].invoke();
     mlir::MLIRContext refContext;
     initialize(refContext);
     refContext.disableMultithreading();
@@ -516,7 +476,8 @@ bool runCase(const Case &c, Result &res, std::string &error) {
       return false;
     refCall.invoke();
     std::string report;
-    int bad = compareOutputs(spec, data, refCall.outBytes, got, report, 3);
+    int bad = compareOutputs(spec, data, refCall.outBytes, calls[0].outBytes,
+                             report, 3);
     if (bad)
       res.checkError = std::to_string(bad) + " mismatches: " + report;
   }
@@ -581,7 +542,17 @@ int main(int argc, char **argv) {
     }
   }
 
+  if (opts.threads == 0)
+    opts.threads = unsigned(qforge_hardware_threads());
   unsigned threads = opts.threads;
+  // One pool for the whole run, bound to every case's compiled module.
+  std::unique_ptr<qforge_pool, void (*)(qforge_pool *)> pool(
+      qforge_pool_create(int32_t(threads)), qforge_pool_destroy);
+  if (!pool) {
+    llvm::errs() << "qforge-bench: cannot create a pool of " << threads
+                 << " threads\n";
+    return 1;
+  }
   if (!opts.json) {
     std::printf("machine: %s, %u hardware threads, LLC %lld MiB; read "
                 "bandwidth %.1f GB/s with %u thread(s) (bw_GB/s: again per "
@@ -601,7 +572,7 @@ int main(int argc, char **argv) {
         Case c{s, m, n, k};
         Result r;
         std::string error;
-        if (!runCase(c, r, error)) {
+        if (!runCase(c, pool.get(), r, error)) {
           llvm::errs() << "qforge-bench: " << caseName(c) << ": " << error
                        << "\n";
           ++failures;

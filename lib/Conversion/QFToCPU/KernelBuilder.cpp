@@ -34,6 +34,8 @@ KernelConfig getKernelConfig(const Target &target) {
   } else {
     c.vl = 4; // NEON and anything else: 128-bit vectors.
     c.f16Convert = target.arch == Target::Arch::AArch64;
+    c.armDotprod = target.arch == Target::Arch::AArch64 &&
+                   target.hasFeature("dotprod");
   }
   return c;
 }

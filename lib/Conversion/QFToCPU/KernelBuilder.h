@@ -26,6 +26,7 @@ struct KernelConfig {
   bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
   /// f16 -> f32 vector conversion in hardware (x86 F16C, AArch64).
   bool f16Convert = false;
+  bool armDotprod = false; ///< AArch64 with dotprod: int8 dots are sdot.
 };
 
 KernelConfig getKernelConfig(const Target &target);

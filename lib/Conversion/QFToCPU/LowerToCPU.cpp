@@ -3,7 +3,8 @@
 // Each qf.matmul becomes a loop nest over the vector dialect (docs/KERNELS.md):
 //
 //   xsum[m][g] = sum of x[m] over group g        (zero-term schemes only)
-//   for each tile of NR output channels n0..n0+NR:
+//   parallel for each tile of NR output channels n0..n0+NR
+//              x each block of 64 activation rows:   (scf.parallel: threads)
 //     for each block of MR activation rows:
 //       per group along K: vector accumulators acc_g[r][i] += x[i] * code[r]
 //         (codes decoded to f32 in registers, straight from the weight bytes)
@@ -20,12 +21,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "Parallel.h"
 #include "WeightSource.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -227,6 +230,42 @@ loopWithAccs(KB &k, int64_t count, ValueRange inits,
   return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
 }
 
+/// Rows per M block of the kernels' parallel loop. Even, so that the MR = 2
+/// row pairs (and the odd last row) are the ones an unsplit loop makes.
+constexpr int64_t kRowsPerBlock = 64;
+
+/// Weight elements of work (NR rows x K, per lhs row) one task of the
+/// parallel loop should cover at least, so that a tiny kernel is not split
+/// into tasks cheaper than handing them out.
+constexpr int64_t kMinTaskWork = 1 << 15;
+
+/// The kernels' outer loop: every (N tile, block of kRowsPerBlock rows) pair,
+/// tile-major (a task's tiles are adjacent in the packed stream), as an
+/// `scf.parallel` marked `qf.cpu.parallel_grain` for
+/// --qf-cpu-outline-parallel. Each output element is computed by exactly one
+/// iteration with the same code as a serial loop, so the results do not
+/// depend on how the iterations are split across threads.
+void forTilesParallel(
+    KB &k, int64_t numTiles, Value numRows, int64_t k0, int64_t nr,
+    function_ref<void(KB &, Value nt, Value mLo, Value mHi)> body) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  Value blocks = arith::CeilDivUIOp::create(b, loc, numRows, k.idx(kRowsPerBlock));
+  Value count = arith::MulIOp::create(b, loc, k.idx(numTiles), blocks);
+  auto loop = scf::ParallelOp::create(
+      b, loc, ValueRange{k.idx(0)}, ValueRange{count}, ValueRange{k.idx(1)},
+      [&](OpBuilder &pb, Location, ValueRange ivs) {
+        KB pk{pb, loc};
+        Value nt = arith::DivUIOp::create(pb, loc, ivs[0], blocks);
+        Value mb = arith::RemUIOp::create(pb, loc, ivs[0], blocks);
+        Value mLo = pk.mul(mb, pk.idx(kRowsPerBlock));
+        Value mHi = pk.minIdx(pk.add(mLo, pk.idx(kRowsPerBlock)), numRows);
+        body(pk, nt, mLo, mHi);
+      });
+  int64_t grain = std::max<int64_t>(1, kMinTaskWork / std::max<int64_t>(1, nr * k0));
+  loop->setAttr(kParallelGrainAttr, b.getI64IntegerAttr(grain));
+}
+
 //===----------------------------------------------------------------------===//
 // Float kernel (weight-only schemes and f32)
 //===----------------------------------------------------------------------===//
@@ -361,7 +400,6 @@ struct FloatKernel {
   }
 
   void emit(KB &k, Value numRows) {
-    OpBuilder &b = k.b;
     Location loc = k.loc;
     int64_t nr = cfg.nr;
     int64_t numTiles = (io.n + nr - 1) / nr;
@@ -370,13 +408,12 @@ struct FloatKernel {
     bool zeroTerm = ws.hasZeroTerm();
     if (zeroTerm)
       computeXSums(k, numRows, gsize);
-    scf::ForOp::create(
-        b, loc, k.idx(0), k.idx(numTiles), k.idx(1), ValueRange{},
-        [&](OpBuilder &tb, Location, Value nt, ValueRange) {
-          KB tk{tb, loc};
+    forTilesParallel(
+        k, numTiles, numRows, io.k, nr,
+        [&](KB &tk, Value nt, Value mLo, Value mHi) {
           ws.beginTile(tk, nt);
           Value n0 = tk.mul(nt, tk.idx(nr));
-          forRowBlocks(tk, tk.idx(0), numRows, cfg.mr,
+          forRowBlocks(tk, mLo, mHi, cfg.mr,
                        [&](OpBuilder &rb, Value m0, int64_t mr) {
             KB rk{rb, loc};
             SmallVector<Value> state;
@@ -410,7 +447,6 @@ struct FloatKernel {
               emitEpilogue(rk, io, rk.add(m0, rk.idx(i)), n0, y);
             }
           });
-          scf::YieldOp::create(tb, loc);
         });
   }
 };
@@ -419,14 +455,33 @@ struct FloatKernel {
 // Integer kernel (a8w8): int8 x int8 -> i32, exact
 //===----------------------------------------------------------------------===//
 
-/// acc (vector<8xi32>) += the products x * w (vector<KI x i8> each), summed
-/// in adjacent pairs and then folded to 8 lanes. Plain arith/vector ops,
-/// exact in i32; on x86 with AVX2, LLVM selects vpmovsxbw + vpmaddwd for the
-/// pair sums (test/Conversion/QFToCPU/a8w8-vpmaddwd.mlir checks the assembly).
-Value dotI8(KB &k, Value x, Value w, Value acc) {
+/// acc (vector<8xi32>) += the products x * w (vector<KI x i8> each), in
+/// any lane (the lanes are summed exactly at the end). With AArch64 dotprod:
+/// one `sdot` per 16 bytes (4-product sums into 4 lanes), alternating between
+/// the two halves of acc (test/Conversion/QFToCPU/aarch64-objdump.mlir).
+/// Otherwise summed in adjacent pairs and then folded to 8 lanes with plain
+/// arith/vector ops, exact in i32; on x86 with AVX2, LLVM selects vpmovsxbw +
+/// vpmaddwd for the pair sums (a8w8-vpmaddwd.mlir checks the assembly).
+Value dotI8(KB &k, Value x, Value w, Value acc, bool armDotprod) {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   int64_t n = cast<VectorType>(x.getType()).getNumElements();
+  if (armDotprod && n % 16 == 0) {
+    VectorType v4i32 = k.vec(4, b.getI32Type());
+    Value halves[2] = {
+        vector::ExtractStridedSliceOp::create(b, loc, acc, {0}, {4}, {1}),
+        vector::ExtractStridedSliceOp::create(b, loc, acc, {4}, {4}, {1})};
+    for (int64_t p = 0; p < n / 16; ++p) {
+      Value xs = vector::ExtractStridedSliceOp::create(b, loc, x, {p * 16},
+                                                       {16}, {1});
+      Value ws = vector::ExtractStridedSliceOp::create(b, loc, w, {p * 16},
+                                                       {16}, {1});
+      Value &h = halves[p % 2];
+      h = arm_neon::SdotOp::create(b, loc, v4i32, h, xs, ws);
+    }
+    return vector::ShuffleOp::create(b, loc, halves[0], halves[1],
+                                     ArrayRef<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
+  }
   VectorType wide = k.vec(n, b.getI32Type());
   Value p = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, wide, x),
                                   arith::ExtSIOp::create(b, loc, wide, w));
@@ -556,14 +611,13 @@ struct IntKernel {
     bool tail = io.k % ki != 0;
     Type i32 = b.getI32Type();
     VectorType v8i32 = k.vec(8, i32);
-    scf::ForOp::create(
-        b, loc, k.idx(0), k.idx(numTiles), k.idx(1), ValueRange{},
-        [&](OpBuilder &tb, Location, Value nt, ValueRange) {
-          KB tk{tb, loc};
+    forTilesParallel(
+        k, numTiles, numRows, io.k, nr,
+        [&](KB &tk, Value nt, Value mLo, Value mHi) {
           ws.beginTile(tk, nt);
           Value n0 = tk.mul(nt, tk.idx(nr));
           Value wScales = ws.rowScales(tk); // vector<NR x f32>
-          forRowBlocks(tk, tk.idx(0), numRows, cfg.mr,
+          forRowBlocks(tk, mLo, mHi, cfg.mr,
                        [&](OpBuilder &rb, Value m0, int64_t mr) {
             KB rk{rb, loc};
             SmallVector<Value> inits;
@@ -579,7 +633,8 @@ struct IntKernel {
                     ValueRange{sk.add(m0, sk.idx(i)), kk}, sk.zero(sk.b.getI8Type()),
                     ArrayRef<bool>{true});
                 for (int64_t r = 0; r < nr; ++r)
-                  next[r * mr + i] = dotI8(sk, xv, w[r], next[r * mr + i]);
+                  next[r * mr + i] = dotI8(sk, xv, w[r], next[r * mr + i],
+                                           cfg.armDotprod);
               }
               return next;
             };
@@ -611,7 +666,6 @@ struct IntKernel {
               emitEpilogue(rk, io, m, n0, y);
             }
           });
-          scf::YieldOp::create(tb, loc);
         });
     // The temporaries are freed by the buffer deallocation pipeline.
   }

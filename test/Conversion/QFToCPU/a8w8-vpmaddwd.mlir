@@ -6,7 +6,8 @@
 // RUN: | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver3 \
 // RUN: | FileCheck %s
 
-// CHECK-LABEL: a8w8:
+// The kernel's loop is the function outlined for the thread pool.
+// CHECK-LABEL: a8w8_parallel0:
 // CHECK: vpmaddwd
 // CHECK-NOT: vpmulld
 // CHECK: .cfi_endproc

@@ -9,20 +9,21 @@
 // Without AVX2 the gathers stay (portable, slower).
 // RUN: qforge-opt %s --qf-cpu-to-llvm=target=x86_64 | FileCheck %s --check-prefix=SSE
 
-// CHECK-LABEL: llvm.func @packed
+// The kernels' loops live in the functions outlined for the thread pool.
+// CHECK-LABEL: llvm.func internal @packed_parallel0(
 // CHECK: llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"
 // CHECK-NOT: llvm.intr.masked.gather
-// CHECK-LABEL: llvm.func @unpacked
+// CHECK-LABEL: llvm.func internal @unpacked_parallel0(
 // CHECK: llvm.call_intrinsic "llvm.x86.avx2.permps"
 // CHECK-NOT: llvm.intr.masked.gather
 // CHECK: llvm.return
-// ASM-LABEL: packed:
+// ASM-LABEL: packed_parallel0:
 // ASM: vpshufb
 // ASM: vpunpcklbw
 // ASM: vpunpcklwd
 // ASM: vfmadd
 // ASM-NOT: vgatherdps
-// ASM-LABEL: unpacked:
+// ASM-LABEL: unpacked_parallel0:
 // ASM: vperm{{d|ps}}
 // ASM: vblendvps
 // ASM-NOT: vgatherdps

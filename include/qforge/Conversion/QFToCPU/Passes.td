@@ -23,6 +23,11 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     Weights packed by `--qf-pack-weights` (a `qf.cpu.packed` attribute on the
     op) are read from the packed global instead of the weight operand.
 
+    The outer loop over (N tile, block of 64 lhs rows) pairs is an
+    `scf.parallel` marked `qf.cpu.parallel_grain` (the fewest iterations worth
+    one thread-pool task); `--qf-cpu-outline-parallel` and
+    `--qf-cpu-parallel-to-llvm` run it on the runtime's thread pool.
+
     Any other qf op (quantize, dequantize, dynamic_quantize, observe) takes the
     reference lowering (`--qf-lower-to-reference`), which also makes unsigned
     integer types signless module-wide. Operands are bridged with
@@ -37,6 +42,7 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::arm_neon::ArmNeonDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::LLVM::LLVMDialect",
@@ -97,6 +103,48 @@ def QFLowerCPULookups : Pass<"qf-lower-cpu-lookups", "mlir::func::FuncOp"> {
     "::mlir::arith::ArithDialect",
     "::mlir::LLVM::LLVMDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
+def QFOutlineParallel : Pass<"qf-cpu-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Outline the CPU kernels' parallel loops into functions over "
+                "an iteration range";
+  let description = [{
+    Every `scf.parallel` that `--qf-lower-to-cpu` marked with
+    `qf.cpu.parallel_grain` (the kernels' loop over N tiles and M blocks)
+    becomes a private function `@<func>_parallel<i>(%begin: index, %end:
+    index, <captured values>)` running the iterations [begin, end) in order
+    with an `scf.for`, and a `func.call` of it over the whole range. The
+    function keeps the grain attribute; `--qf-cpu-parallel-to-llvm` later
+    turns the call into a call through the runtime's parallel-for hook.
+    Constants and other operand-free pure ops are cloned into the function
+    instead of being passed. Runs on memrefs (after `--qf-lower-to-cpu`,
+    before or after bufferization).
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def QFParallelToLLVM : Pass<"qf-cpu-parallel-to-llvm", "mlir::ModuleOp"> {
+  let summary = "Call the kernels' outlined parallel loops through the "
+                "runtime's thread-pool hook";
+  let description = [{
+    Runs on the LLVM dialect, after the rest of the lowering. For each function
+    marked `qf.cpu.parallel_grain` (from `--qf-cpu-outline-parallel`), adds a
+    task `@<body>_task(ptr ctx, i64 begin, i64 end)` that unpacks the
+    captured values from `ctx` and calls the body, and rewrites each call
+    `@<body>(0, count, captured...)` into: store the captured values in a
+    stack struct, then call `qforge_parallel_for(qforge_parallel_pool, task,
+    ctx, count, grain)` through the module's two weak, null-initialized
+    globals `@qforge_parallel_for` and `@qforge_parallel_pool`. A runtime
+    (lib/Runtime, include/qforge-c/qforge_parallel.h) binds them to its pool;
+    while unbound the call runs `task(ctx, 0, count)` on the calling thread
+    (mlir-runner, any plain ExecutionEngine).
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect"
   ];
 }
 
