@@ -23,6 +23,14 @@ struct KernelConfig {
   int64_t nr = 4;  ///< Weight rows (output channels) per tile.
   int64_t mr = 2;  ///< Activation rows per tile (M > 1).
   int64_t ki = 32; ///< int8 elements per K step of the integer kernel.
+  /// Large-M (prefill) GEMM kernel (LargeMKernel.h): used from this many
+  /// lhs rows on; MR x (2 * VL) register tile; K blocks of kcFloat / kcInt
+  /// elements (a decoded weight tile of kc x 2VL f32 or kc/2 x 2VL i32 stays
+  /// in L1).
+  int64_t largeM = 32;
+  int64_t mrLarge = 6;
+  int64_t kcFloat = 256;
+  int64_t kcInt = 512;
   bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
 };
 
