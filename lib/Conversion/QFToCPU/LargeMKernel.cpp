@@ -138,6 +138,32 @@ void microkernel(KB &k, Value c, VectorType accType, Value m0, int64_t mr,
                               at(k, i, h));
 }
 
+/// The lhs rows of one K block, packed for the microkernel:
+/// packed[m / MR][kk][m % MR] = x[m][k0 + kk] (as `elt`, through `load`), so
+/// that the MR broadcasts of one k are adjacent and each row block streams
+/// one contiguous buffer (row-major x would put the MR rows K elements apart:
+/// with K a multiple of 1024 they all fall into one L1 set).
+void packLhs(KB &k, Value packed, int64_t mr, Value numRows, Value k0,
+             int64_t size, function_ref<Value(KB &, Value, Value)> load) {
+  forLoop(k, k.idx(0), numRows, 1, [&](KB &mk, Value m) {
+    Value blk = arith::DivUIOp::create(mk.b, mk.loc, m, mk.idx(mr));
+    Value lane = arith::RemUIOp::create(mk.b, mk.loc, m, mk.idx(mr));
+    forLoop(mk, mk.idx(0), mk.idx(size), 1, [&](KB &kk, Value j) {
+      memref::StoreOp::create(kk.b, kk.loc, load(kk, m, kk.add(k0, j)), packed,
+                              ValueRange{blk, j, lane});
+    });
+  });
+}
+
+/// A [ceil(M / mr), kc, mr] buffer for packLhs.
+Value allocPackedLhs(KB &k, Type elt, int64_t mr, int64_t kc, Value numRows) {
+  Value blocks = arith::DivUIOp::create(
+      k.b, k.loc, k.add(numRows, k.idx(mr - 1)), k.idx(mr));
+  return memref::AllocOp::create(
+      k.b, k.loc, MemRefType::get({ShapedType::kDynamic, kc, mr}, elt),
+      ValueRange{blocks}, k.b.getI64IntegerAttr(64));
+}
+
 /// vector<2VL x i16> a, b -> vector<VL x i32> of a[2j]*b[2j] + a[2j+1]*b[2j+1]:
 /// plain ops LLVM selects as vpmaddwd (exact: |pair sum| <= 2^15 here).
 Value maddPairs(KB &k, Value a, Value b) {
@@ -186,7 +212,8 @@ void emitLargeMFloat(KB &k, const KernelConfig &cfg, const KernelIO &io,
   Value cols = k.mul(arith::SubIOp::create(b, k.loc, panelEnd, panelBegin),
                      k.idx(width));
   Value c = allocAccumulators(k, f32, vl, numRows, cols);
-  Type xElt = cast<MemRefType>(io.x.getType()).getElementType();
+  int64_t mrL = cfg.mrLarge;
+  Value xPacked = allocPackedLhs(k, f32, mrL, kc, numRows);
 
   /// Decodes one step (valid elements at global K index kStep) of weight
   /// tile `st` into tile rows kLocal.., column st * NR + r, scale folded.
@@ -225,6 +252,11 @@ void emitLargeMFloat(KB &k, const KernelConfig &cfg, const KernelIO &io,
   };
 
   forKBlocks(k, io.k, kc, [&](KB &bk, Value k0, int64_t size, bool) {
+    packLhs(bk, xPacked, mrL, numRows, k0, size,
+            [&](KB &lk, Value m, Value kx) {
+              return lk.toF32(memref::LoadOp::create(lk.b, lk.loc, io.x,
+                                                     ValueRange{m, kx}));
+            });
     forPanels(bk, cfg, io.n, panelBegin, panelEnd,
               [&](KB &pk, Value p, int64_t tiles) {
       if (tiles * nr < width) {
@@ -253,18 +285,20 @@ void emitLargeMFloat(KB &k, const KernelConfig &cfg, const KernelIO &io,
       // Every row block against the tile.
       Value cOff = pk.mul(arith::SubIOp::create(pk.b, pk.loc, p, panelBegin),
                           pk.idx(width));
-      forRowBlocks(pk, numRows, cfg.mrLarge, [&](KB &rk, Value m0, int64_t mr) {
+      forRowBlocks(pk, numRows, mrL, [&](KB &rk, Value m0, int64_t mr) {
+        Value blk = arith::DivUIOp::create(rk.b, rk.loc, m0, rk.idx(mrL));
+        Value lane = arith::RemUIOp::create(rk.b, rk.loc, m0, rk.idx(mrL));
         microkernel(rk, c, vt, m0, mr, cOff, size,
                     [&](KB &ik, Value kk, SmallVectorImpl<Value> &accs) {
           Value bv[2];
           for (int64_t h = 0; h < 2; ++h)
             bv[h] = vector::LoadOp::create(ik.b, ik.loc, vt, tile,
                                            ValueRange{kk, ik.idx(h * vl)});
-          Value kx = ik.add(k0, kk);
           for (int64_t i = 0; i < mr; ++i) {
             Value x = memref::LoadOp::create(
-                ik.b, ik.loc, io.x, ValueRange{ik.add(m0, ik.idx(i)), kx});
-            Value xv = ik.splat(vt, ik.toF32(x));
+                ik.b, ik.loc, xPacked,
+                ValueRange{blk, kk, ik.add(lane, ik.idx(i))});
+            Value xv = ik.splat(vt, x);
             for (int64_t h = 0; h < 2; ++h)
               accs[i * 2 + h] =
                   vector::FMAOp::create(ik.b, ik.loc, xv, bv[h], accs[i * 2 + h]);
@@ -273,7 +307,6 @@ void emitLargeMFloat(KB &k, const KernelConfig &cfg, const KernelIO &io,
       });
     });
   });
-  (void)xElt;
 
   // Epilogue per panel and row.
   VectorType rowType = k.vec(width, f32);
@@ -327,6 +360,8 @@ void emitLargeMInt(KB &k, const KernelConfig &cfg, const KernelIO &io,
   Value cols = k.mul(arith::SubIOp::create(b, loc, panelEnd, panelBegin),
                      k.idx(width));
   Value c = allocAccumulators(k, i32, vl, numRows, cols);
+  int64_t mrL = cfg.mrLarge;
+  Value xPacked = allocPackedLhs(k, i32, mrL, kc / 2, numRows);
 
   /// Step kIdx of weight tile st -> tile rows pLocal.. (pairs), column
   /// st * NR + r.
@@ -348,6 +383,10 @@ void emitLargeMInt(KB &k, const KernelConfig &cfg, const KernelIO &io,
 
   forKBlocks(k, kq, kc, [&](KB &bk, Value k0, int64_t size, bool isLast) {
     Value p0 = arith::DivUIOp::create(bk.b, loc, k0, bk.idx(2));
+    packLhs(bk, xPacked, mrL, numRows, p0, size / 2,
+            [&](KB &lk, Value m, Value j) {
+              return memref::LoadOp::create(lk.b, loc, xp, ValueRange{m, j});
+            });
     forPanels(bk, cfg, io.n, panelBegin, panelEnd,
               [&](KB &pk, Value p, int64_t tiles) {
       if (tiles * nr < width) {
@@ -374,7 +413,9 @@ void emitLargeMInt(KB &k, const KernelConfig &cfg, const KernelIO &io,
       });
       Value cOff = pk.mul(arith::SubIOp::create(pk.b, loc, p, panelBegin),
                           pk.idx(width));
-      forRowBlocks(pk, numRows, cfg.mrLarge, [&](KB &rk, Value m0, int64_t mr) {
+      forRowBlocks(pk, numRows, mrL, [&](KB &rk, Value m0, int64_t mr) {
+        Value blk = arith::DivUIOp::create(rk.b, loc, m0, rk.idx(mrL));
+        Value lane = arith::RemUIOp::create(rk.b, loc, m0, rk.idx(mrL));
         microkernel(rk, c, vi, m0, mr, cOff, size / 2,
                     [&](KB &ik, Value kk, SmallVectorImpl<Value> &accs) {
           Value bv[2];
@@ -383,10 +424,9 @@ void emitLargeMInt(KB &k, const KernelConfig &cfg, const KernelIO &io,
                 ik.b, loc, vp,
                 vector::LoadOp::create(ik.b, loc, vi, tile,
                                        ValueRange{kk, ik.idx(h * vl)}));
-          Value pk2 = ik.add(p0, kk);
           for (int64_t i = 0; i < mr; ++i) {
             Value x = memref::LoadOp::create(
-                ik.b, loc, xp, ValueRange{ik.add(m0, ik.idx(i)), pk2});
+                ik.b, loc, xPacked, ValueRange{blk, kk, ik.add(lane, ik.idx(i))});
             Value xv = vector::BitCastOp::create(ik.b, loc, vp, ik.splat(vi, x));
             for (int64_t h = 0; h < 2; ++h)
               accs[i * 2 + h] = arith::AddIOp::create(

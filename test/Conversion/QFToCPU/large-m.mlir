@@ -1,18 +1,18 @@
 // The large-M (prefill) GEMM kernel (LargeMKernel.cpp): from 32 lhs rows on,
-// each K block of 256 x 16 weights is decoded once into a tile (scale and
+// each K block of 512 x 16 weights is decoded once into a tile (scale and
 // zero point folded in) and a 6 x 16 register-blocked microkernel runs every
 // row block against it. Static M chooses at compile time, dynamic M at run
 // time.
 // RUN: qforge-opt %s -split-input-file --qf-lower-to-cpu=target=x86_64:znver3+avx2+fma --canonicalize --cse | FileCheck %s
 
 // Static M = 64, w4g128 asymmetric weights as arguments: only the large-M
-// kernel; the tile is a 256 x 16 f32 buffer (never one of the weight's
+// kernel; the tile is a 512 x 16 f32 buffer (never one of the weight's
 // size), the accumulators 64 rows x 3 panels of 16; the decoded codes get the scale and -scale*zp in one FMA; the
 // microkernel's loop carries 12 accumulators (6 rows x 2 vectors).
 // CHECK-LABEL: func @w4_static_large
 // CHECK-NOT: scf.if
 // CHECK-NOT: memref<64x300xf32>
-// CHECK-DAG: %[[TILE:.*]] = memref.alloc() {alignment = 64 : i64} : memref<256x16xf32>
+// CHECK-DAG: %[[TILE:.*]] = memref.alloc() {alignment = 64 : i64} : memref<512x16xf32>
 // CHECK-DAG: %[[C:.*]] = memref.alloc() {alignment = 64 : i64} : memref<64x48xf32>
 // CHECK: arith.negf
 // CHECK: vector.fma
@@ -35,7 +35,7 @@ func.func @w4_static_large(%x: tensor<64x300xf32>, %w: tensor<37x300xui4>, %s: t
 // Static M = 8: the small-M kernel only.
 // CHECK-LABEL: func @w4_static_small
 // CHECK-NOT: scf.if
-// CHECK-NOT: memref<256x16xf32>
+// CHECK-NOT: memref<512x16xf32>
 // CHECK: return
 func.func @w4_static_small(%x: tensor<8x300xf32>, %w: tensor<37x300xi4>, %s: tensor<37x3xf32>) -> tensor<8x37xf32> {
   %y = qf.matmul #qf.scheme<"w4g128"> %x, %w scale(%s) : (tensor<8x300xf32>, tensor<37x300xi4>, tensor<37x3xf32>) -> tensor<8x37xf32>
@@ -49,10 +49,10 @@ func.func @w4_static_small(%x: tensor<8x300xf32>, %w: tensor<37x300xi4>, %s: ten
 // CHECK: %[[M:.*]] = tensor.dim
 // CHECK: %[[LARGE:.*]] = arith.cmpi sge, %[[M]], %c32
 // CHECK: scf.if %[[LARGE]]
-// CHECK: memref.alloc() {alignment = 64 : i64} : memref<256x16xf32>
+// CHECK: memref.alloc() {alignment = 64 : i64} : memref<512x16xf32>
 // CHECK: memref.alloc(%[[M]]) {alignment = 64 : i64} : memref<?x48xf32>
 // CHECK: } else {
-// CHECK-NOT: memref<256x16xf32>
+// CHECK-NOT: memref<512x16xf32>
 // CHECK: vector.reduction <add>
 func.func @w8_dynamic(%x: tensor<?x300xf32>, %w: tensor<37x300xi8>, %s: tensor<37xf32>) -> tensor<?x37xf32> {
   %y = qf.matmul #qf.scheme<"w8"> %x, %w scale(%s) : (tensor<?x300xf32>, tensor<37x300xi8>, tensor<37xf32>) -> tensor<?x37xf32>
