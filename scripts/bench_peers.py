@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """onnxruntime peers for qforge-bench: the same GEMV/GEMM shapes through
 ONNX MatMul (f32), com.microsoft MatMulNBits (4-bit, blocks of 128 along K,
-like w4g128) and com.microsoft DynamicQuantizeMatMul (int8 activations chosen
+like w4g128; accuracy_level=4, i.e. int8 compute, its fastest CPU path) and com.microsoft DynamicQuantizeMatMul (int8 activations chosen
 at run time x int8 weights per channel, like a8w8).
 
 Timing follows qforge-bench: several sessions holding distinct copies of the
 weights (together >= 4x the last-level cache, at most 16) are run in turn,
 warm-up first, and the median of --reps runs is reported, with the bytes of
-weights streamed per call.
+weights streamed per call. The models' M (rows of x) is symbolic.
 
 usage: scripts/bench-peers.sh [--m 1] [--threads 1] [--reps 20] [--suite llama | --n N --k K]
 """
@@ -36,10 +36,13 @@ def model_matmul(m, n, k, rng):
     w = rng.standard_normal((k, n), dtype=np.float32)
     graph = helper.make_graph(
         [helper.make_node("MatMul", ["x", "w"], ["y"])], "matmul",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["M", k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["M", n])],
         [numpy_helper.from_array(w, "w")])
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), w.nbytes
+
+
+NBITS_ACCURACY_LEVEL = 4  # int8 compute: MatMulNBits' fastest CPU path (issue 4)
 
 
 def model_nbits(m, n, k, rng, block=128):
@@ -47,11 +50,12 @@ def model_nbits(m, n, k, rng, block=128):
     packed = rng.integers(0, 256, size=(n, blocks, block // 2), dtype=np.uint8)
     scales = (rng.random(n * blocks, dtype=np.float32) * 0.02 + 0.001).astype(np.float32)
     node = helper.make_node("MatMulNBits", ["x", "w", "s"], ["y"], domain="com.microsoft",
-                            K=k, N=n, bits=4, block_size=block)
+                            K=k, N=n, bits=4, block_size=block,
+                            accuracy_level=NBITS_ACCURACY_LEVEL)
     graph = helper.make_graph(
         [node], "nbits",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["M", k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["M", n])],
         [numpy_helper.from_array(packed, "w"), numpy_helper.from_array(scales, "s")])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
                                                     helper.make_opsetid("com.microsoft", 1)])
@@ -66,8 +70,8 @@ def model_dqmm(m, n, k, rng):
                             domain="com.microsoft")
     graph = helper.make_graph(
         [node], "dqmm",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["M", k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["M", n])],
         [numpy_helper.from_array(w, "w"), numpy_helper.from_array(scale, "s"),
          numpy_helper.from_array(zp, "z")])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),

@@ -23,6 +23,16 @@ struct KernelConfig {
   int64_t nr = 4;  ///< Weight rows (output channels) per tile.
   int64_t mr = 2;  ///< Activation rows per tile (M > 1).
   int64_t ki = 32; ///< int8 elements per K step of the integer kernel.
+  /// Large-M (prefill) GEMM kernel (LargeMKernel.h): used from this many
+  /// lhs rows on (measured on Zen 3: at M = 16 the small-M kernels are as
+  /// fast or faster, from 32 on slower); MR x (2 * VL) register tile; K
+  /// blocks of kcFloat / kcInt elements (decoded tiles of 512 x 16 f32 =
+  /// 32 KiB and 256 x 16 int16 pairs = 16 KiB on AVX2; 512 beat 128 and 256
+  /// for f32, fewer passes over the accumulators).
+  int64_t largeM = 32;
+  int64_t mrLarge = 6;
+  int64_t kcFloat = 512;
+  int64_t kcInt = 512;
   bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
   /// f16 -> f32 vector conversion in hardware (x86 F16C, AArch64).
   bool f16Convert = false;

@@ -20,8 +20,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Epilogue.h"
 #include "KernelBuilder.h"
 #include "Parallel.h"
+#include "LargeMKernel.h"
 #include "WeightSource.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
@@ -80,109 +82,6 @@ Value collapseLeading(OpBuilder &b, Location loc, Value memref, bool keepLast) {
   if (keepLast)
     groups.push_back({rank - 1});
   return memref::CollapseShapeOp::create(b, loc, memref, groups);
-}
-
-/// Everything a kernel reads and writes, as buffers with M folded.
-struct KernelIO {
-  Value x;              ///< [M, K] lhs (f32/f16/bf16 or i8)
-  Value lhsScale;       ///< rank 0 or [M]; null when none
-  Value bias;           ///< [N] or null
-  Value residual;       ///< [M, N] or null
-  Value outScale;       ///< rank 0 or null
-  Value outZp;          ///< rank 0 or null
-  bool outZpUnsigned = false;
-  Value out;            ///< [M, N]
-  Type resultElt;       ///< original (maybe unsigned) result element type
-  Activation act = Activation::none;
-  int64_t n = 0, k = 0;
-};
-
-//===----------------------------------------------------------------------===//
-// Epilogue
-//===----------------------------------------------------------------------===//
-
-Value applyActivation(KB &k, Value x, Activation act) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  auto type = cast<VectorType>(x.getType());
-  auto c = [&](float v) { return k.splat(type, k.f32(v)); };
-  switch (act) {
-  case Activation::none:
-    return x;
-  case Activation::relu:
-    return arith::MaximumFOp::create(b, loc, x, c(0.0f));
-  case Activation::gelu: {
-    // Exactly the reference's op sequence (erf form).
-    Value t = arith::MulFOp::create(b, loc, x, c(0.70710678118654752f));
-    Value e = math::ErfOp::create(b, loc, t);
-    Value onePlus = arith::AddFOp::create(b, loc, e, c(1.0f));
-    Value half = arith::MulFOp::create(b, loc, x, c(0.5f));
-    return arith::MulFOp::create(b, loc, half, onePlus);
-  }
-  case Activation::silu: {
-    Value neg = arith::NegFOp::create(b, loc, x);
-    Value den = arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, neg),
-                                      c(1.0f));
-    return arith::DivFOp::create(b, loc, x, den);
-  }
-  }
-  return x;
-}
-
-/// saturate(roundeven(x / scale) + zp) into [qmin, qmax], NaN -> zp, as i32;
-/// the reference's op sequence on vectors (bit-exact).
-Value quantizeVec(KB &k, Value x, Value scale, Value zp, int64_t qmin,
-                  int64_t qmax) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  auto type = cast<VectorType>(x.getType());
-  Value q = arith::DivFOp::create(b, loc, x, scale);
-  q = math::RoundEvenOp::create(b, loc, q);
-  q = arith::AddFOp::create(b, loc, q, zp);
-  q = arith::MaximumFOp::create(b, loc, q, k.splat(type, k.f32(float(qmin))));
-  q = arith::MinimumFOp::create(b, loc, q, k.splat(type, k.f32(float(qmax))));
-  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, q, q);
-  q = arith::SelectOp::create(b, loc, isNan, zp, q);
-  return arith::FPToSIOp::create(b, loc, type.clone(b.getI32Type()), q);
-}
-
-/// y: vector<NR x f32> for output row m, columns n0 .. n0+NR (lanes >= N are
-/// dropped by the masked store).
-void emitEpilogue(KB &k, const KernelIO &io, Value m, Value n0, Value y) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  auto type = cast<VectorType>(y.getType());
-  int64_t nr = type.getNumElements();
-  auto readRow = [&](Value buf, ValueRange indices) {
-    Type elt = cast<MemRefType>(buf.getType()).getElementType();
-    Value v = k.read(k.vec(nr, elt), buf, indices, k.zero(elt), nr,
-                     /*inBounds=*/false);
-    return k.toF32(v);
-  };
-  if (io.bias)
-    y = arith::AddFOp::create(b, loc, y, readRow(io.bias, {n0}));
-  y = applyActivation(k, y, io.act);
-  if (io.residual)
-    y = arith::AddFOp::create(b, loc, y, readRow(io.residual, {m, n0}));
-  Value result = y;
-  Type elt = io.resultElt;
-  if (io.outScale) {
-    auto intType = cast<IntegerType>(elt);
-    bool isUnsigned = intType.isUnsigned();
-    int64_t qmin = isUnsigned ? 0 : -128, qmax = isUnsigned ? 255 : 127;
-    Value s = k.toF32(memref::LoadOp::create(b, loc, io.outScale, ValueRange{}));
-    Value zp = k.f32(0.0f);
-    if (io.outZp)
-      zp = k.intToF32(memref::LoadOp::create(b, loc, io.outZp, ValueRange{}),
-                      io.outZpUnsigned);
-    Value q = quantizeVec(k, y, k.splat(type, s), k.splat(type, zp), qmin, qmax);
-    result = arith::TruncIOp::create(b, loc, type.clone(elt), q);
-  } else if (!elt.isF32()) {
-    result = arith::TruncFOp::create(b, loc, type.clone(elt), y);
-  }
-  SmallVector<bool> inBounds = {false};
-  vector::TransferWriteOp::create(b, loc, result, io.out, ValueRange{m, n0},
-                                  inBounds);
 }
 
 //===----------------------------------------------------------------------===//
@@ -264,6 +163,28 @@ void forTilesParallel(
       });
   int64_t grain = std::max<int64_t>(1, kMinTaskWork / std::max<int64_t>(1, nr * k0));
   loop->setAttr(kParallelGrainAttr, b.getI64IntegerAttr(grain));
+}
+
+/// Panel ranges of the large-M kernel as an `scf.parallel` (one iteration per
+/// range). Each range repacks the activations once, so there are only a few
+/// of them: enough to balance 16 threads, not one per 16-column panel.
+constexpr int64_t kLargeMRanges = 16;
+
+void forPanelRangesParallel(
+    KB &k, int64_t numPanels,
+    function_ref<void(KB &, Value panelBegin, Value panelEnd)> body) {
+  int64_t perRange = (numPanels + kLargeMRanges - 1) / kLargeMRanges;
+  int64_t ranges = (numPanels + perRange - 1) / perRange;
+  auto loop = scf::ParallelOp::create(
+      k.b, k.loc, ValueRange{k.idx(0)}, ValueRange{k.idx(ranges)},
+      ValueRange{k.idx(1)}, [&](OpBuilder &pb, Location loc, ValueRange ivs) {
+        KB pk{pb, loc};
+        Value begin = pk.mul(ivs[0], pk.idx(perRange));
+        Value end = pk.minIdx(pk.add(begin, pk.idx(perRange)),
+                              pk.idx(numPanels));
+        body(pk, begin, end);
+      });
+  loop->setAttr(kParallelGrainAttr, k.b.getI64IntegerAttr(1));
 }
 
 //===----------------------------------------------------------------------===//
@@ -601,10 +522,10 @@ struct IntKernel {
         });
   }
 
-  void emit(KB &k, Value numRows, quant::ActivationMode mode) {
+  /// The tile loops (after prologue()).
+  void emitTiles(KB &k, Value numRows) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
-    prologue(k, numRows, mode);
     int64_t nr = cfg.nr, ki = cfg.ki;
     int64_t numTiles = (io.n + nr - 1) / nr;
     int64_t fullSteps = io.k / ki;
@@ -675,6 +596,32 @@ struct IntKernel {
 // One matmul
 //===----------------------------------------------------------------------===//
 
+/// The large-M kernel from cfg.largeM rows on, the small-M one below: chosen
+/// at compile time for a static M, at run time (scf.if) for a dynamic one.
+void dispatchOnRows(KB &k, const KernelIO &io, const KernelConfig &cfg,
+                    Value numRows, function_ref<void(KB &)> large,
+                    function_ref<void(KB &)> small) {
+  int64_t staticM = cast<MemRefType>(io.x.getType()).getDimSize(0);
+  if (!ShapedType::isDynamic(staticM)) {
+    (staticM >= cfg.largeM ? large : small)(k);
+    return;
+  }
+  Value isLarge = arith::CmpIOp::create(k.b, k.loc, arith::CmpIPredicate::sge,
+                                        numRows, k.idx(cfg.largeM));
+  scf::IfOp::create(
+      k.b, k.loc, isLarge,
+      [&](OpBuilder &nb, Location loc) {
+        KB lk{nb, loc};
+        large(lk);
+        scf::YieldOp::create(nb, loc);
+      },
+      [&](OpBuilder &nb, Location loc) {
+        KB sk{nb, loc};
+        small(sk);
+        scf::YieldOp::create(nb, loc);
+      });
+}
+
 LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
   Location loc = op.getLoc();
   KB k{b, loc};
@@ -731,13 +678,40 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
     if (!intSource)
       return failure();
     IntKernel kernel{cfg, io, *intSource, {}, {}, {}};
-    kernel.emit(k, numRows, scheme.activation);
+    kernel.prologue(k, numRows, scheme.activation);
+    dispatchOnRows(
+        k, io, cfg, numRows,
+        [&](KB &lk) {
+          forPanelRangesParallel(
+              lk, largeMNumPanels(cfg, n),
+              [&](KB &pk, Value begin, Value end) {
+                emitLargeMInt(pk, cfg, io, *intSource, numRows, kernel.xq,
+                              kernel.xsRow, kernel.xsScalar, begin, end);
+              });
+        },
+        [&](KB &sk) { kernel.emitTiles(sk, numRows); });
   } else {
     floatSource = makeFloatWeightSource(b, loc, op, cfg);
     if (!floatSource)
       return failure();
-    FloatKernel kernel{cfg, io, *floatSource, {}};
-    kernel.emit(k, numRows);
+    auto small = [&](KB &sk) {
+      FloatKernel kernel{cfg, io, *floatSource, {}};
+      kernel.emit(sk, numRows);
+    };
+    if (largeMSupportsFloat(cfg, io, *floatSource))
+      dispatchOnRows(
+          k, io, cfg, numRows,
+          [&](KB &lk) {
+            forPanelRangesParallel(
+                lk, largeMNumPanels(cfg, n),
+                [&](KB &pk, Value begin, Value end) {
+                  emitLargeMFloat(pk, cfg, io, *floatSource, numRows, begin,
+                                  end);
+                });
+          },
+          small);
+    else
+      small(k);
   }
 
   Value result = bufferization::ToTensorOp::create(

@@ -177,6 +177,88 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 //===----------------------------------------------------------------------===//
+// Large M (the GEMM kernel of LargeMKernel.cpp, from 32 rows on)
+//===----------------------------------------------------------------------===//
+
+class LargeMShapes : public ::testing::TestWithParam<RaggedCase> {};
+
+// Ragged for the large-M kernel: N in {5, 37} (below one panel of 16, and
+// two panels + a partial one), K in {70, 300, 600} (one partial K block,
+// blocks of 256 floats / 512 int8 plus a tail, and not multiples of the
+// group size), a dynamic M called with M = 31 (small-M kernel), 32 (the
+// threshold: 5 blocks of 6 rows + 2), 45 (+ 2 + 1) and 100 (+ 4), the same
+// function each time.
+TEST_P(LargeMShapes, MatchesReference) {
+  const RaggedCase &c = GetParam();
+  const int64_t ns[] = {5, 37}, ks[] = {70, 300, 600};
+  const int64_t ms[] = {31, 32, 45, 100};
+  std::mt19937 rng(4242);
+  std::vector<MatmulSpec> specs;
+  std::vector<MatmulData> datas;
+  std::vector<std::string> names;
+  std::string text;
+  for (int64_t n : ns)
+    for (int64_t k : ks) {
+      MatmulSpec spec;
+      spec.scheme = c.scheme;
+      spec.n = n;
+      spec.k = k;
+      spec.m = 100;
+      spec.constWeights = c.constWeights;
+      MatmulData data;
+      ASSERT_EQ(makeData(spec, rng, data), "");
+      names.push_back("mm_n" + std::to_string(n) + "_k" + std::to_string(k));
+      text += functionText(names.back(), spec, data);
+      specs.push_back(spec);
+      datas.push_back(std::move(data));
+    }
+  std::vector<const MatmulSpec *> specPtrs;
+  std::vector<const MatmulData *> dataPtrs;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    specPtrs.push_back(&specs[i]);
+    dataPtrs.push_back(&datas[i]);
+  }
+  Compiled ref, cpu;
+  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "host",
+                          kSweepOptLevel));
+  for (size_t i = 0; i < specs.size(); ++i)
+    for (int64_t m : ms) {
+      MatmulSpec spec = specs[i];
+      spec.m = m;
+      MatmulData data = sliceRows(spec, datas[i], m);
+      std::string label = std::string(c.scheme) + " M=" + std::to_string(m) +
+                          " N=" + std::to_string(spec.n) +
+                          " K=" + std::to_string(spec.k);
+      PreparedCall refCall, cpuCall;
+      std::string error;
+      ASSERT_TRUE(prepare(*ref.engine, names[i], spec, data, refCall, error))
+          << error;
+      ASSERT_TRUE(prepare(*cpu.engine, names[i], spec, data, cpuCall, error))
+          << error;
+      refCall.invoke();
+      cpuCall.invoke();
+      ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Schemes, LargeMShapes,
+    ::testing::Values(QF_RAGGED("f32", "f32"), QF_RAGGED("w8", "w8"),
+                      QF_RAGGED("w8asym", "w8asym"),
+                      QF_RAGGED("w4g32", "w4g32"),
+                      QF_RAGGED("w4g64asym", "w4g64asym"),
+                      QF_RAGGED("w4g128", "w4g128"),
+                      QF_RAGGED("w2g64asym", "w2g64asym"),
+                      QF_RAGGED("nf4g64", "nf4g64"),
+                      QF_RAGGED("fp4g32", "fp4g32"), QF_RAGGED("fp8", "fp8"),
+                      QF_RAGGED("a8w8", "a8w8"),
+                      QF_RAGGED("a8w8_static", "a8w8-static"),
+                      QF_RAGGED("a8w8_tensor", "a8w8-tensor")),
+    [](const ::testing::TestParamInfo<RaggedCase> &info) {
+      return std::string(info.param.name);
+    });
+
+//===----------------------------------------------------------------------===//
 // Epilogues, batch dims, lhs types
 //===----------------------------------------------------------------------===//
 
@@ -199,6 +281,46 @@ MatmulSpec make(const char *scheme, int64_t m, int64_t n, int64_t k,
 
 std::vector<EpilogueCase> epilogueCases() {
   return {
+      // Large M (>= 32 rows: LargeMKernel.cpp), static and dynamic.
+      {"largeM_w4g32_bias_gelu_residual", make("w4g32", 45, 37, 300, [](MatmulSpec &s) {
+         s.bias = true;
+         s.activation = "gelu";
+         s.residual = true;
+       })},
+      {"largeM_w8_requant_i8_staticM", make("w8", 40, 19, 64, [](MatmulSpec &s) {
+         s.bias = true;
+         s.outType = "i8";
+         s.dynamicM = false;
+       })},
+      {"largeM_nf4g64_f16_lhs_silu", make("nf4g64", 33, 20, 128, [](MatmulSpec &s) {
+         s.lhsType = "f16";
+         s.activation = "silu";
+       })},
+      {"largeM_w4g64asym_batch", make("w4g64asym", 20, 9, 200, [](MatmulSpec &s) {
+         s.batch = {2};
+         s.bias = true;
+         s.residual = true;
+       })},
+      {"largeM_a8w8_bias_gelu_residual", make("a8w8", 50, 21, 77, [](MatmulSpec &s) {
+         s.bias = true;
+         s.activation = "gelu";
+         s.residual = true;
+       })},
+      {"largeM_a8w8_requant_ui8", make("a8w8", 38, 30, 600, [](MatmulSpec &s) {
+         s.bias = true;
+         s.activation = "relu";
+         s.outType = "ui8";
+       })},
+      {"largeM_a8w8static_requant_i8_staticM", make("a8w8-static", 36, 17, 50, [](MatmulSpec &s) {
+         s.activation = "silu";
+         s.outType = "i8";
+         s.dynamicM = false;
+       })},
+      {"largeM_a8w8_i8_lhs_per_row", make("a8w8", 41, 10, 45, [](MatmulSpec &s) {
+         s.lhsType = "i8";
+         s.perRowLhsScale = true;
+         s.bias = true;
+       })},
       {"w8_bias_relu", make("w8", 5, 37, 70, [](MatmulSpec &s) {
          s.bias = true;
          s.activation = "relu";
@@ -291,10 +413,12 @@ TEST_F(Epilogues, MatchReference) {
 // integer dot product: still exact / within the bound.
 TEST(Targets, PortableX86WithoutAVX2) {
   std::vector<MatmulSpec> specs = {make("w4g32", 3, 9, 70),
-                                   make("a8w8", 3, 9, 70)};
+                                   make("a8w8", 3, 9, 70),
+                                   make("w4g32", 40, 19, 300),
+                                   make("a8w8", 40, 19, 600)};
   std::mt19937 rng(5);
   std::vector<MatmulData> datas(specs.size());
-  std::vector<std::string> names = {"w4", "a8"};
+  std::vector<std::string> names = {"w4", "a8", "w4_largeM", "a8_largeM"};
   std::string text;
   std::vector<const MatmulSpec *> specPtrs;
   std::vector<const MatmulData *> dataPtrs;
