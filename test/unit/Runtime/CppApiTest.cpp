@@ -35,25 +35,32 @@ func.func @pair(%a: tensor<2x3xf32> {qf.name = "a"}, %b: tensor<2x3xf32> {qf.nam
 }
 )mlir";
 
+/// Compiles `text` with qforge-compile's library into `dir`; sets `so` to
+/// the artifact's path.
+void compileArtifact(const char *text, const llvm::SmallString<128> &dir,
+                     std::string &so) {
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qforge::qf::QFDialect>();
+  mlir::MLIRContext context(registry);
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(text, &context);
+  ASSERT_TRUE(module);
+  qforge::CompileOptions options;
+  options.outDir = dir.str().str();
+  llvm::Expected<qforge::CompileReport> report =
+      qforge::compileModule(*module, options);
+  ASSERT_TRUE(bool(report)) << llvm::toString(report.takeError());
+  llvm::SmallString<128> path(dir);
+  llvm::sys::path::append(path, report->name + ".so");
+  so = path.str().str();
+}
+
 class CppApi : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
     ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qforge-cpp-api", dir));
-    mlir::DialectRegistry registry;
-    mlir::registerAllDialects(registry);
-    mlir::registerAllExtensions(registry);
-    registry.insert<qforge::qf::QFDialect>();
-    mlir::MLIRContext context(registry);
-    auto module = mlir::parseSourceString<mlir::ModuleOp>(kModule, &context);
-    ASSERT_TRUE(module);
-    qforge::CompileOptions options;
-    options.outDir = dir.str().str();
-    llvm::Expected<qforge::CompileReport> report =
-        qforge::compileModule(*module, options);
-    ASSERT_TRUE(bool(report)) << llvm::toString(report.takeError());
-    llvm::SmallString<128> so(dir);
-    llvm::sys::path::append(so, "pair.so");
-    path = so.str().str();
+    compileArtifact(kModule, dir, path);
   }
   static void TearDownTestSuite() { llvm::sys::fs::remove_directories(dir); }
 
@@ -151,14 +158,7 @@ TEST_F(CppApi, BadCallsThrowErrorsNamingTheTensor) {
 // A dynamic batch: the dimension is named and bound per call from the
 // view's shape; owned outputs take the bound shape.
 TEST(CppApiDynamic, DimensionsBindPerCall) {
-  llvm::SmallString<128> dir;
-  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qforge-cpp-dyn", dir));
-  mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  registry.insert<qforge::qf::QFDialect>();
-  mlir::MLIRContext context(registry);
-  auto module = mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+  constexpr const char *kDynamic = R"mlir(
 func.func @double(%x: tensor<?x3xf32> {qf.name = "x", qf.dim_names = ["batch", ""]})
     -> (tensor<?x3xf32> {qf.name = "y"}) {
   %c0 = arith.constant 0 : index
@@ -167,18 +167,14 @@ func.func @double(%x: tensor<?x3xf32> {qf.name = "x", qf.dim_names = ["batch", "
   %y = linalg.add ins(%x, %x : tensor<?x3xf32>, tensor<?x3xf32>) outs(%e : tensor<?x3xf32>) -> tensor<?x3xf32>
   return %y : tensor<?x3xf32>
 }
-)mlir",
-                                                        &context);
-  ASSERT_TRUE(module);
-  qforge::CompileOptions options;
-  options.outDir = dir.str().str();
-  llvm::Expected<qforge::CompileReport> report =
-      qforge::compileModule(*module, options);
-  ASSERT_TRUE(bool(report)) << llvm::toString(report.takeError());
-  llvm::SmallString<128> so(dir);
-  llvm::sys::path::append(so, "double.so");
+)mlir";
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qforge-cpp-dyn", dir));
+  std::string so;
+  compileArtifact(kDynamic, dir, so);
+  ASSERT_FALSE(so.empty());
   {
-    qforge::Model model(so.str().str());
+    qforge::Model model(so);
     EXPECT_TRUE(model.input(0).isDynamic());
     EXPECT_EQ(model.input(0).dims[0], "batch");
     for (int64_t rows : {1, 4}) {
