@@ -19,10 +19,9 @@ out=$("$WORK/build/consumer-opt" "$HERE/consumer/input.mlir" \
 # Quantized (i8 weights), then lowered (no qf op left).
 grep -q 'tensor<3x4xi8>' <<< "$out" || { echo "no int8 weights in:"; echo "$out"; exit 1; }
 if grep -q 'qf\.' <<< "$out"; then echo "qf ops left in:"; echo "$out"; exit 1; fi
-# An artifact (from the build tree's compiler: the installed tools have no
-# run path to libMLIR) that the consumer's C++ runtime program and the
-# installed qforge-run run.
-"$BUILD_DIR/bin/qforge-compile" "$HERE/consumer/input.mlir" -o "$WORK/art" --quiet
+# An artifact from the installed compiler (its run path finds libMLIR) that
+# the consumer's C++ runtime program and the installed qforge-run run.
+"$WORK/prefix/bin/qforge-compile" "$HERE/consumer/input.mlir" -o "$WORK/art" --quiet
 out=$("$WORK/build/consumer-run" "$WORK/art/f.so")
 [ "$out" = "result0: 3.9 -3 12.5 -2.05 -3.25 3.25" ] || { echo "consumer-run printed: $out"; exit 1; }
 "$WORK/prefix/bin/qforge-run" "$WORK/art/f.so" --signature | grep -q "output 0 ('result0'): float32 \[2, 3\]" ||
