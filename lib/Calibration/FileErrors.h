@@ -11,22 +11,13 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
 namespace qforge::calib::detail {
 
 inline llvm::Error fail(llvm::StringRef what, const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  (what + ": " + message).str());
-}
-
-inline std::string shapeStr(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
 }
 
 } // namespace qforge::calib::detail

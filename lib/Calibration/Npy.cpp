@@ -401,4 +401,12 @@ llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays) 
   });
 }
 
+std::string shapeString(llvm::ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") +
+         (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
+  return s + "]";
+}
+
 } // namespace qforge::calib

@@ -46,14 +46,6 @@ std::string typeStr(Type type) {
   return s;
 }
 
-std::string shapeStr(llvm::ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") +
-         (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
-  return s + "]";
-}
-
 std::optional<TensorSignature> signatureOf(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
@@ -393,9 +385,9 @@ llvm::Error checkArgument(const TensorSignature &sig, const NpyArray &array,
   for (size_t d = 0; ok && d < sig.shape.size(); ++d)
     ok = sig.shape[d] < 0 || sig.shape[d] == array.shape[d];
   if (!ok)
-    return fail(name + ": a sample has shape " + shapeStr(array.shape) +
+    return fail(name + ": a sample has shape " + shapeString(array.shape) +
                 " but the function expects " + sig.type + " (shape " +
-                shapeStr(sig.shape) + ")");
+                shapeString(sig.shape) + ")");
   return llvm::Error::success();
 }
 

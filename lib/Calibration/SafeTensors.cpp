@@ -1,6 +1,7 @@
 //===- SafeTensors.cpp - Minimal safetensors reader/writer ---------------===//
 
 #include "FileErrors.h"
+#include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/SafeTensors.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -20,7 +21,6 @@ namespace qforge::calib {
 namespace {
 
 using detail::fail;
-using detail::shapeStr;
 
 } // namespace
 
@@ -213,7 +213,7 @@ llvm::Expected<SafeTensorsFile> parseSafeTensors(llvm::StringRef buffer,
     if (uint64_t(end - begin) != numel * elemSize)
       return fail(what, llvm::formatv("tensor '{0}': {1} {2} needs {3} bytes "
                                       "but data_offsets span {4}",
-                                      name, t.dtype, shapeStr(t.shape),
+                                      name, t.dtype, shapeString(t.shape),
                                       numel * elemSize, end - begin));
     t.data.assign(data.data() + begin, data.data() + end);
     order.emplace_back(uint64_t(begin), name);

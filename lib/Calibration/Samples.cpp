@@ -13,14 +13,6 @@
 namespace qforge::calib {
 namespace {
 
-std::string shapeStr(llvm::ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") +
-         (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
-  return s + "]";
-}
-
 bool hasNonFinite(const NpyArray &a, size_t begin, size_t count,
                   size_t &where, std::string &what) {
   auto scan = [&](auto tag) {
@@ -145,11 +137,11 @@ llvm::Expected<Samples> loadSamples(llvm::StringRef path,
       return fail(llvm::formatv(
           "array '{0}' has shape {1}, i.e. samples of shape {2}, but argument "
           "{3} of {4} is {5} (shape {6}); the array needs shape [N, {7}]",
-          a.name, shapeStr(a.shape),
+          a.name, shapeString(a.shape),
           a.shape.empty() ? std::string("(none: no sample dimension)")
-                          : shapeStr(sampleShape),
-          i, fn, sig.type, shapeStr(sig.shape),
-          shapeStr(sig.shape).substr(1, shapeStr(sig.shape).size() - 2)));
+                          : shapeString(sampleShape),
+          i, fn, sig.type, shapeString(sig.shape),
+          shapeString(sig.shape).substr(1, shapeString(sig.shape).size() - 2)));
     size_t n = size_t(a.shape[0]);
     if (i == 0)
       samples.count = n;

@@ -1,6 +1,7 @@
 //===- StatsFile.cpp - Calibration statistics file -----------------------===//
 
 #include "FileErrors.h"
+#include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Calibration/SafeTensors.h"
 
@@ -15,7 +16,6 @@ namespace qforge::calib {
 namespace {
 
 using detail::fail;
-using detail::shapeStr;
 
 /// Shortest text that reads back as the same double.
 std::string doubleStr(double v) {
@@ -149,8 +149,8 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
                               ", expected " + dtype);
       if (shape && t->shape != *shape)
         return fail(what, "tensor '" + name + "' has shape " +
-                              shapeStr(t->shape) + ", expected " +
-                              shapeStr(*shape));
+                              shapeString(t->shape) + ", expected " +
+                              shapeString(*shape));
       return t;
     };
     TensorStats s;
@@ -167,7 +167,7 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
       return absMax.takeError();
     if ((*absMax)->shape.size() != 1)
       return fail(what, "tensor '" + id + ".absmax' has shape " +
-                            shapeStr((*absMax)->shape) + ", expected [K]");
+                            shapeString((*absMax)->shape) + ", expected [K]");
     s.channels = (*absMax)->shape[0];
     int64_t k = s.channels;
     s.absMax = (*absMax)->toFloats();
@@ -185,7 +185,7 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
       return hist.takeError();
     if ((*hist)->shape.size() != 1)
       return fail(what, "tensor '" + id + ".hist' has shape " +
-                            shapeStr((*hist)->shape) + ", expected [bins]");
+                            shapeString((*hist)->shape) + ", expected [bins]");
     s.hist = (*hist)->toFloats();
     auto histRange = get("hist_range", "F32", std::vector<int64_t>{2});
     if (!histRange)

@@ -117,14 +117,6 @@ int error(const llvm::Twine &message) {
 
 int error(llvm::Error err) { return error(llvm::toString(std::move(err))); }
 
-std::string shapeStr(llvm::ArrayRef<int64_t> shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") +
-         (shape[i] < 0 ? std::string("?") : std::to_string(shape[i]));
-  return s + "]";
-}
-
 //===----------------------------------------------------------------------===//
 // Progress
 //===----------------------------------------------------------------------===//
@@ -463,8 +455,8 @@ int compare(MLIRContext &context) {
         progress.finish();
         return error(llvm::formatv("sample {0}: output {1} has shape {2} in "
                                    "'{3}' but {4} in '{5}'",
-                                   i, o, shapeStr(refResults[o].shape), modelPath,
-                                   shapeStr(quantResults[o].shape), comparePath)
+                                   i, o, shapeString(refResults[o].shape), modelPath,
+                                   shapeString(quantResults[o].shape), comparePath)
                          .str());
       }
       std::vector<double> y = toDoubles(refResults[o]);

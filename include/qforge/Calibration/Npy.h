@@ -35,6 +35,9 @@ struct NpyArray {
   std::string dtypeName() const;
 };
 
+/// "[2, 3]" for messages; a negative (dynamic) dimension prints as "?".
+std::string shapeString(llvm::ArrayRef<int64_t> shape);
+
 /// Parses one .npy file held in `buffer`; `what` names it in errors.
 llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what);
 
