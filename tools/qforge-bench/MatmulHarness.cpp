@@ -281,6 +281,35 @@ std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
   return "";
 }
 
+std::vector<const MatmulSpec *> MatmulSet::specPtrs() const {
+  std::vector<const MatmulSpec *> out;
+  for (const MatmulSpec &s : specs)
+    out.push_back(&s);
+  return out;
+}
+
+std::vector<const MatmulData *> MatmulSet::dataPtrs() const {
+  std::vector<const MatmulData *> out;
+  for (const MatmulData &d : datas)
+    out.push_back(&d);
+  return out;
+}
+
+std::string makeSet(const std::vector<MatmulSpec> &specs, std::mt19937 &rng,
+                    MatmulSet &set) {
+  for (const MatmulSpec &spec : specs) {
+    MatmulData data;
+    if (std::string error = makeData(spec, rng, data); !error.empty())
+      return error;
+    set.names.push_back("mm_n" + std::to_string(spec.n) + "_k" +
+                        std::to_string(spec.k));
+    set.text += functionText(set.names.back(), spec, data);
+    set.specs.push_back(spec);
+    set.datas.push_back(std::move(data));
+  }
+  return "";
+}
+
 MatmulData sliceRows(const MatmulSpec &spec, const MatmulData &data,
                      int64_t m) {
   MatmulData d = data;

@@ -70,6 +70,22 @@ struct MatmulData {
 std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
                      MatmulData &data);
 
+/// Several matmuls compiled in one module: a function "mm_n<N>_k<K>" each.
+struct MatmulSet {
+  std::vector<MatmulSpec> specs;
+  std::vector<MatmulData> datas;
+  std::vector<std::string> names;
+  std::string text; ///< the module's functions
+
+  std::vector<const MatmulSpec *> specPtrs() const;
+  std::vector<const MatmulData *> dataPtrs() const;
+};
+
+/// makeData for each spec in order (so `rng` is drawn as by one loop over
+/// them) and the functions' text; an error text on a bad scheme.
+std::string makeSet(const std::vector<MatmulSpec> &specs, std::mt19937 &rng,
+                    MatmulSet &set);
+
 /// The first `m` rows (of a spec without batch dims) of data made for more
 /// rows: same weights, fewer activations.
 MatmulData sliceRows(const MatmulSpec &spec, const MatmulData &data, int64_t m);

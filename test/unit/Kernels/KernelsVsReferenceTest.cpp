@@ -101,10 +101,7 @@ TEST_P(RaggedShapes, MatchesReference) {
   const int64_t ns[] = {1, 7, 64, 129}, ks[] = {5, 64, 130, 257};
   const int64_t ms[] = {1, 3, 17};
   std::mt19937 rng(20240611);
-  std::vector<MatmulSpec> specs;
-  std::vector<MatmulData> datas;
-  std::vector<std::string> names;
-  std::string text;
+  std::vector<MatmulSpec> grid;
   for (int64_t n : ns)
     for (int64_t k : ks) {
       MatmulSpec spec;
@@ -113,20 +110,16 @@ TEST_P(RaggedShapes, MatchesReference) {
       spec.k = k;
       spec.m = 17;
       spec.constWeights = c.constWeights;
-      MatmulData data;
-      std::string error = makeData(spec, rng, data);
-      ASSERT_EQ(error, "");
-      names.push_back("mm_n" + std::to_string(n) + "_k" + std::to_string(k));
-      text += functionText(names.back(), spec, data);
-      specs.push_back(spec);
-      datas.push_back(std::move(data));
+      grid.push_back(spec);
     }
-  std::vector<const MatmulSpec *> specPtrs;
-  std::vector<const MatmulData *> dataPtrs;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    specPtrs.push_back(&specs[i]);
-    dataPtrs.push_back(&datas[i]);
-  }
+  MatmulSet set;
+  ASSERT_EQ(makeSet(grid, rng, set), "");
+  const std::vector<MatmulSpec> &specs = set.specs;
+  const std::vector<MatmulData> &datas = set.datas;
+  const std::vector<std::string> &names = set.names;
+  const std::string &text = set.text;
+  std::vector<const MatmulSpec *> specPtrs = set.specPtrs();
+  std::vector<const MatmulData *> dataPtrs = set.dataPtrs();
   Compiled ref, cpu;
   ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "host",
                           kSweepOptLevel));
@@ -193,10 +186,7 @@ TEST_P(LargeMShapes, MatchesReference) {
   const int64_t ns[] = {5, 37}, ks[] = {70, 300, 600};
   const int64_t ms[] = {31, 32, 45, 100};
   std::mt19937 rng(4242);
-  std::vector<MatmulSpec> specs;
-  std::vector<MatmulData> datas;
-  std::vector<std::string> names;
-  std::string text;
+  std::vector<MatmulSpec> grid;
   for (int64_t n : ns)
     for (int64_t k : ks) {
       MatmulSpec spec;
@@ -205,19 +195,16 @@ TEST_P(LargeMShapes, MatchesReference) {
       spec.k = k;
       spec.m = 100;
       spec.constWeights = c.constWeights;
-      MatmulData data;
-      ASSERT_EQ(makeData(spec, rng, data), "");
-      names.push_back("mm_n" + std::to_string(n) + "_k" + std::to_string(k));
-      text += functionText(names.back(), spec, data);
-      specs.push_back(spec);
-      datas.push_back(std::move(data));
+      grid.push_back(spec);
     }
-  std::vector<const MatmulSpec *> specPtrs;
-  std::vector<const MatmulData *> dataPtrs;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    specPtrs.push_back(&specs[i]);
-    dataPtrs.push_back(&datas[i]);
-  }
+  MatmulSet set;
+  ASSERT_EQ(makeSet(grid, rng, set), "");
+  const std::vector<MatmulSpec> &specs = set.specs;
+  const std::vector<MatmulData> &datas = set.datas;
+  const std::vector<std::string> &names = set.names;
+  const std::string &text = set.text;
+  std::vector<const MatmulSpec *> specPtrs = set.specPtrs();
+  std::vector<const MatmulData *> dataPtrs = set.dataPtrs();
   Compiled ref, cpu;
   ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "host",
                           kSweepOptLevel));

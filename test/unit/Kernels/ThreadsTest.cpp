@@ -213,10 +213,7 @@ TEST_P(KernelThreads, BitIdenticalForAnyThreadCount) {
   const std::pair<int64_t, int64_t> shapes[] = {{129, 257}, {7, 130}, {64, 64}};
   const int64_t ms[] = {1, 3, 17, 130};
   std::mt19937 rng(777);
-  std::vector<MatmulSpec> specs;
-  std::vector<MatmulData> datas;
-  std::vector<std::string> names;
-  std::string text;
+  std::vector<MatmulSpec> grid;
   for (auto [n, k] : shapes) {
     MatmulSpec spec;
     spec.scheme = c.scheme;
@@ -226,19 +223,16 @@ TEST_P(KernelThreads, BitIdenticalForAnyThreadCount) {
     spec.bias = true;
     spec.outType = c.outType;
     spec.constWeights = c.constWeights;
-    MatmulData data;
-    ASSERT_EQ(makeData(spec, rng, data), "");
-    names.push_back("mm_n" + std::to_string(n) + "_k" + std::to_string(k));
-    text += functionText(names.back(), spec, data);
-    specs.push_back(spec);
-    datas.push_back(std::move(data));
+    grid.push_back(spec);
   }
-  std::vector<const MatmulSpec *> specPtrs;
-  std::vector<const MatmulData *> dataPtrs;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    specPtrs.push_back(&specs[i]);
-    dataPtrs.push_back(&datas[i]);
-  }
+  MatmulSet set;
+  ASSERT_EQ(makeSet(grid, rng, set), "");
+  const std::vector<MatmulSpec> &specs = set.specs;
+  const std::vector<MatmulData> &datas = set.datas;
+  const std::vector<std::string> &names = set.names;
+  const std::string &text = set.text;
+  std::vector<const MatmulSpec *> specPtrs = set.specPtrs();
+  std::vector<const MatmulData *> dataPtrs = set.dataPtrs();
   mlir::MLIRContext context;
   initialize(context);
   context.disableMultithreading();
