@@ -9,10 +9,14 @@ weights (together >= 4x the last-level cache, at most 16) are run in turn,
 warm-up first, and the median of --reps runs is reported, with the bytes of
 weights streamed per call. The models' M (rows of x) is symbolic.
 
-usage: scripts/bench-peers.sh [--m 1] [--threads 1] [--reps 20] [--suite llama | --n N --k K]
+usage: scripts/bench-peers.sh [--m 1,8] [--threads T] [--reps 20] [--suite llama | --n N --k K]
+
+--suite llama runs the shapes and M list of `qforge-bench --suite llama`;
+--threads defaults to all cores, as qforge-bench.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -113,34 +117,44 @@ def run_case(peer, m, n, k, threads, reps, rng):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--m", type=int, default=1)
+    p.add_argument("--m", help="comma separated M list (default 1; the suite: 1,8,32,128,512)")
     p.add_argument("--n", type=int)
     p.add_argument("--k", type=int)
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--reps", type=int, default=20)
     p.add_argument("--suite", choices=["llama"])
     p.add_argument("--json", action="store_true")
     a = p.parse_args()
+    ms = [1]
     if a.suite == "llama":
-        shapes = [(4096, 4096), (11008, 4096), (4096, 11008)]
+        shapes = [(4096, 4096), (14336, 4096), (4096, 14336)]
+        ms = [1, 8, 32, 128, 512]
     elif a.n and a.k:
         shapes = [(a.n, a.k)]
     else:
         p.error("give --suite llama or --n and --k")
+    if a.m:
+        try:
+            ms = [int(v) for v in a.m.split(",") if v]
+        except ValueError:
+            p.error(f"bad --m list '{a.m}'")
+        if not ms or min(ms) <= 0:
+            p.error("--m needs positive integers")
     rng = np.random.default_rng(1234)
     if not a.json:
         print(f"onnxruntime {ort.__version__}, {a.threads} thread(s)")
         print(f"{'peer':32} {'m':>5} {'n':>6} {'k':>6} {'median_us':>11} {'GFLOP/s':>9} "
               f"{'weight_MB':>9} {'GB/s':>8}")
     for peer in PEERS:
-        for n, k in shapes:
-            r = run_case(peer, a.m, n, k, a.threads, a.reps, rng)
-            if a.json:
-                print(json.dumps(r))
-            else:
-                print(f"{peer:32} {a.m:5} {n:6} {k:6} {r['seconds_median'] * 1e6:11.1f} "
-                      f"{r['gflops']:9.2f} {r['weight_bytes'] / 1e6:9.2f} {r['gbps']:8.2f}")
-
+        for m in ms:
+            for n, k in shapes:
+                r = run_case(peer, m, n, k, a.threads, a.reps, rng)
+                if a.json:
+                    print(json.dumps(r), flush=True)
+                else:
+                    print(f"{peer:32} {m:5} {n:6} {k:6} {r['seconds_median'] * 1e6:11.1f} "
+                          f"{r['gflops']:9.2f} {r['weight_bytes'] / 1e6:9.2f} "
+                          f"{r['gbps']:8.2f}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -76,9 +76,10 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
   --json         one JSON object per case instead of the table
   --check        compare each case with the reference lowering; exit 1 on a
                  mismatch, naming the case
-  --suite llama  LLaMA-7B projections: (N, K) = (4096, 4096), (11008, 4096),
-                 (4096, 11008); schemes default to w4g128,nf4g64,w8,a8w8 and
-                 M to 1
+  --suite llama  LLaMA-style projections: (N, K) = (4096, 4096),
+                 (14336, 4096), (4096, 14336) x M = 1, 8, 32, 128, 512;
+                 --scheme and --m, when given, replace the default schemes
+                 (w4g128,nf4g64,w8,a8w8) and M list
 )";
 
 std::vector<std::string> splitList(const std::string &s) {
@@ -508,11 +509,11 @@ int main(int argc, char **argv) {
                    << "' (known: llama)\n";
       return 2;
     }
-    shapes = {{4096, 4096}, {11008, 4096}, {4096, 11008}};
+    shapes = {{4096, 4096}, {14336, 4096}, {4096, 14336}};
     if (schemes.empty())
       schemes = {"w4g128", "nf4g64", "w8", "a8w8"};
     if (ms.empty())
-      ms = {1};
+      ms = {1, 8, 32, 128, 512};
   } else {
     if (schemes.empty() || ms.empty() || opts.ns.empty() || opts.ks.empty()) {
       llvm::errs() << "qforge-bench: give --scheme, --m, --n and --k, or "
