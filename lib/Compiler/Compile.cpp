@@ -166,6 +166,8 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   if (!target)
     return fail(error);
   report.target = target->resolved().str();
+  report.int8Activations =
+      options.int8Activations && options.lowering == Lowering::CPU;
 
   llvm::Expected<func::FuncOp> entry = findEntry(module, options.entry);
   if (!entry)
@@ -242,6 +244,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     // Packing first, so that the report counts the bytes the artifact holds.
     cpu::QFPackWeightsOptions pack;
     pack.target = options.target;
+    pack.int8Activations = options.int8Activations;
     if (llvm::Error e = runPasses(
             module,
             [&](OpPassManager &pm) { pm.addPass(cpu::createQFPackWeights(pack)); },
@@ -287,6 +290,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
       CPUPipelineOptions lowering;
       lowering.target = options.target;
       lowering.resultsToOutParams = true;
+      lowering.int8Activations = options.int8Activations;
       buildCPUToLLVMPipeline(pm, lowering);
     }
     if (failed(pm.run(module)))

@@ -73,6 +73,7 @@ std::string reportToJSON(const CompileReport &report) {
   }
   llvm::json::Object root{{"name", report.name},
                           {"target", report.target},
+                          {"int8_activations", report.int8Activations},
                           {"inputs", tensors(report.inputs)},
                           {"outputs", tensors(report.outputs)},
                           {"layers", std::move(layers)},

@@ -31,9 +31,11 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   const std::string &target = options.target;
   cpu::QFPackWeightsOptions pack;
   pack.target = target;
+  pack.int8Activations = options.int8Activations;
   pm.addPass(cpu::createQFPackWeights(pack));
   cpu::QFLowerToCPUOptions lower;
   lower.target = target;
+  lower.int8Activations = options.int8Activations;
   pm.addPass(cpu::createQFLowerToCPU(lower));
   // Threads: the kernels' parallel loops become functions over a range...
   pm.addPass(cpu::createQFOutlineParallel());
@@ -78,6 +80,11 @@ struct CPUPipelineTextOptions
       *this, "target",
       llvm::cl::desc("Code generation target (#qf.target text)"),
       llvm::cl::init("host")};
+  Option<bool> int8Activations{
+      *this, "int8-activations",
+      llvm::cl::desc("4-bit integer weights: int8 activations and int8 dot "
+                     "products in the small-M kernel (see qf-lower-to-cpu)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -88,7 +95,10 @@ void registerCPUPipelines() {
       "the target, bufferize, and convert everything to the LLVM dialect "
       "(runnable with mlir-runner)",
       [](OpPassManager &pm, const CPUPipelineTextOptions &options) {
-        buildCPUToLLVMPipeline(pm, options.target);
+        CPUPipelineOptions cpu;
+        cpu.target = options.target;
+        cpu.int8Activations = options.int8Activations;
+        buildCPUToLLVMPipeline(pm, cpu);
       });
 }
 

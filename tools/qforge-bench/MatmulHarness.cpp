@@ -686,6 +686,58 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
   g.outBytes = kernel;
   std::vector<float> ref = outputAsFloats(r), got = outputAsFloats(g);
   std::vector<double> mag = magnitudes(spec, data);
+  // int8 activations: per output, sum_k |W| * s/2 (how far the rounding of
+  // x can move the result) and sum_k (|W| + |zero term|) * s/2 (how much
+  // it can add to the magnitude of the float terms).
+  std::vector<double> actRounding, actRoundingMag;
+  // Without an epilogue, also the kernel's exact arithmetic, emulated: x
+  // rounded as the kernel rounds it (f32 scale amax / 127, reciprocal,
+  // round half to even), products summed in double; the kernel's f32 steps
+  // (per-group scaling and zero terms) must stay within the f32 bound.
+  std::vector<double> emulated, emulatedMag;
+  bool emulate = !spec.bias && !spec.residual && spec.activation == "none" &&
+                 spec.outType == "f32";
+  if (int64_t group = int8ActivationGroup(spec, data.scheme)) {
+    int64_t n = spec.n, k = spec.k;
+    actRounding.assign(data.rows * n, 0.0);
+    actRoundingMag.assign(data.rows * n, 0.0);
+    for (int64_t row = 0; row < data.rows; ++row)
+      for (int64_t g0 = 0; g0 < k; g0 += group) {
+        int64_t g1 = std::min(k, g0 + group);
+        double amax = 0;
+        for (int64_t kk = g0; kk < g1; ++kk)
+          amax = std::max(amax, std::fabs(double(data.xF32[row * k + kk])));
+        // s / 2, with room for the f32 reciprocal the kernel multiplies by.
+        double half = amax / 127.0 * 0.5 * (1 + 1e-5);
+        if (emulate) {
+          emulated.resize(data.rows * n, 0.0);
+          emulatedMag.resize(data.rows * n, 0.0);
+          float scale = float(amax) / 127.0f;
+          if (scale == 0.0f)
+            scale = 1.0f;
+          float inv = 1.0f / scale;
+          for (int64_t kk = g0; kk < g1; ++kk) {
+            float q = std::nearbyint(data.xF32[row * k + kk] * inv);
+            double xr = double(std::clamp(q, -127.0f, 127.0f)) * scale;
+            for (int64_t j = 0; j < n; ++j) {
+              emulated[row * n + j] += double(data.wDequant[j * k + kk]) * xr;
+              emulatedMag[row * n + j] +=
+                  std::fabs(xr) * (std::fabs(double(data.wDequant[j * k + kk])) +
+                                   double(data.zeroTerms[j * k + kk]));
+            }
+          }
+        }
+        for (int64_t j = 0; j < n; ++j) {
+          double w = 0, z = 0;
+          for (int64_t kk = g0; kk < g1; ++kk) {
+            w += std::fabs(double(data.wDequant[j * k + kk]));
+            z += double(data.zeroTerms[j * k + kk]);
+          }
+          actRounding[row * n + j] += half * w;
+          actRoundingMag[row * n + j] += half * (w + z);
+        }
+      }
+  }
   double slack = spec.activation == "none" ? 1.0 : 1.25;
   std::ostringstream os;
   int bad = 0;
@@ -709,12 +761,29 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
         std::memcpy(&v, &data.residual.bytes[4 * i], 4);
         m += std::fabs(v);
       }
-      double tol = slack * (2.0 * spec.k + 16.0) * std::ldexp(1.0, -24) * m;
+      double rounding = 0, roundingMag = 0;
+      if (!actRounding.empty()) {
+        rounding = actRounding[i];
+        roundingMag = actRoundingMag[i];
+      }
+      double tol =
+          slack * ((2.0 * spec.k + 16.0) * std::ldexp(1.0, -24) *
+                       (m + roundingMag) +
+                   rounding);
       double err = std::fabs(double(ref[i]) - double(got[i]));
       if (!(err <= tol)) {
         std::ostringstream w;
         w << "|error| " << err << " > tolerance " << tol;
         why = w.str();
+      } else if (!emulated.empty()) {
+        double etol = (2.0 * spec.k + 16.0) * std::ldexp(1.0, -24) * emulatedMag[i];
+        double eerr = std::fabs(emulated[i] - double(got[i]));
+        if (!(eerr <= etol)) {
+          std::ostringstream w;
+          w << "int8-activation arithmetic emulated: " << emulated[i]
+            << ", |error| " << eerr << " > tolerance " << etol;
+          why = w.str();
+        }
       }
     }
     if (why.empty())
@@ -726,6 +795,15 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
   }
   report = os.str();
   return bad;
+}
+
+int64_t int8ActivationGroup(const MatmulSpec &spec, const quant::Scheme &scheme) {
+  if (!spec.int8Activations || scheme.weight != quant::WeightFormat::Int4 ||
+      scheme.activation != quant::ActivationMode::None)
+    return 0;
+  if (scheme.granularity != quant::Granularity::Group)
+    return spec.k;
+  return scheme.groupSize % 64 == 0 ? scheme.groupSize : 0;
 }
 
 std::vector<double> magnitudes(const MatmulSpec &spec, const MatmulData &data) {

@@ -42,6 +42,10 @@ struct MatmulSpec {
   std::string activation = "none"; ///< none | relu | gelu | silu
   std::string outType = "f32";     ///< f32 | i8 | ui8 (requantized)
   bool constWeights = true; ///< weights/scales/zero points as constants
+  /// Compiled with int8-activations: 4-bit integer schemes it applies to
+  /// (int8ActivationGroup) round the activations to int8 per weight group,
+  /// which compareOutputs allows for.
+  bool int8Activations = false;
 };
 
 /// A raw buffer with its MLIR element type and shape.
@@ -151,12 +155,19 @@ std::vector<float> outputAsFloats(const PreparedCall &call);
 /// Compares a kernel's raw output with the reference's: bit-exact for a8
 /// schemes, within one code for requantized float-path outputs, and within
 /// (2K + 16) * 2^-24 * magnitude (x1.25 with an activation) for f32 outputs
-/// (docs/KERNELS.md). Returns the number of mismatches; describes up to
+/// (docs/KERNELS.md); with int8 activations (int8ActivationGroup), plus
+/// sum_k |W[n,k]| * s[m,g(k)] / 2, s = max |x| of the group / 127, the most
+/// their rounding can move the result. Returns the number of mismatches; describes up to
 /// `maxReports` of them in `report`.
 int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
                    const std::vector<uint8_t> &reference,
                    const std::vector<uint8_t> &kernel, std::string &report,
                    int maxReports = 5);
+
+/// The K elements per activation scale when `spec` is compiled with
+/// int8-activations and its scheme takes that kernel (4-bit integer weights,
+/// groups of a multiple of 64 or one scale per channel: K); 0 otherwise.
+int64_t int8ActivationGroup(const MatmulSpec &spec, const quant::Scheme &scheme);
 
 /// sum_k |x[m,k]| * (|W[n,k]| + |zero term|): the magnitude of the terms a
 /// kernel adds up, for float error bounds. [rows, N].

@@ -62,12 +62,12 @@ struct Options {
   std::vector<std::string> schemes;
   std::vector<int64_t> ms, ns, ks;
   unsigned threads = 0, reps = 20; // threads 0: all cores
-  bool json = false, check = false;
+  bool json = false, check = false, int8Activations = false;
   std::string suite;
 } opts;
 
 const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--threads T] [--reps R]
-                    [--json] [--check] [--suite llama]
+                    [--json] [--check] [--suite llama] [--int8-activations]
   --scheme S     scheme(s), comma separated (w4g128,nf4g64,w8,a8w8,f32,...)
   --m/--n/--k    sizes, comma separated lists (all combinations are run)
   --threads T    threads of the kernels' pool, OpenBLAS and the bandwidth
@@ -76,6 +76,12 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
   --json         one JSON object per case instead of the table
   --check        compare each case with the reference lowering; exit 1 on a
                  mismatch, naming the case
+  --int8-activations
+                 compile with qf-lower-to-cpu's int8-activations: 4-bit
+                 integer schemes (w4gN, N a multiple of 64) quantize the
+                 activations per group and use int8 dot products below the
+                 large-M threshold, as MatMulNBits accuracy_level=4; --check
+                 then allows for the activation rounding
   --suite llama  LLaMA-style projections: (N, K) = (4096, 4096),
                  (14336, 4096), (4096, 14336) x M = 1, 8, 32, 128, 512;
                  --scheme and --m, when given, replace the default schemes
@@ -125,6 +131,8 @@ bool parseArgs(int argc, char **argv, std::string &error) {
       opts.json = true;
     } else if (arg == "--check") {
       opts.check = true;
+    } else if (arg == "--int8-activations") {
+      opts.int8Activations = true;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
@@ -350,6 +358,7 @@ bool runCase(const Case &c, qforge_pool *pool, Result &res,
   spec.k = c.k;
   spec.dynamicM = false;
   spec.constWeights = true;
+  spec.int8Activations = opts.int8Activations;
   std::mt19937 rng(1234);
   MatmulData data;
   error = makeData(spec, rng, data);
@@ -392,7 +401,9 @@ bool runCase(const Case &c, qforge_pool *pool, Result &res,
     // Pack first to count the bytes one call streams; the full pipeline
     // below packs again only what is not packed yet (nothing).
     mlir::PassManager pm(&context);
-    pm.addPass(qforge::cpu::createQFPackWeights());
+    qforge::cpu::QFPackWeightsOptions pack;
+    pack.int8Activations = opts.int8Activations;
+    pm.addPass(qforge::cpu::createQFPackWeights(pack));
     if (mlir::failed(pm.run(*module))) {
       error = "qf-pack-weights failed";
       return false;
@@ -402,7 +413,9 @@ bool runCase(const Case &c, qforge_pool *pool, Result &res,
   std::unique_ptr<mlir::ExecutionEngine> engine = compile(
       *module,
       [&](mlir::OpPassManager &pm) {
-        qforge::buildCPUToLLVMPipeline(pm, "host");
+        qforge::CPUPipelineOptions cpu;
+        cpu.int8Activations = opts.int8Activations;
+        qforge::buildCPUToLLVMPipeline(pm, cpu);
       },
       error, 3);
   if (!engine)

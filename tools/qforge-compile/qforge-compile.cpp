@@ -89,6 +89,14 @@ static cl::opt<qforge::Lowering> lowering(
                clEnumValN(qforge::Lowering::Reference, "reference",
                           "the scalar reference lowering (debugging)")),
     cl::init(qforge::Lowering::CPU), cl::cat(category));
+static cl::opt<bool> int8Activations(
+    "int8-activations",
+    cl::desc("CPU lowering: 4-bit integer weights (w4gN, N a multiple of 64) "
+             "multiply int8 activations quantized per group at run time with "
+             "int8 dot products for M < 32, as ONNX Runtime's MatMulNBits "
+             "accuracy_level=4 (faster; results within the activations' "
+             "rounding of the f32 ones)"),
+    cl::cat(category));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the report"),
                            cl::cat(category));
 
@@ -157,6 +165,7 @@ int main(int argc, char **argv) {
   options.entry = entry;
   options.emit = emit;
   options.lowering = lowering;
+  options.int8Activations = int8Activations;
   if (progress) {
     options.onStage = [](llvm::StringRef stage) {
       llvm::errs() << "qforge-compile: " << stage << "...\n";

@@ -49,6 +49,11 @@ struct CompileOptions {
   std::string entry;      ///< function to export; default: the only public one
   EmitKind emit = EmitKind::Artifact;
   Lowering lowering = Lowering::CPU;
+  /// CPU lowering: 4-bit integer weights multiply int8 activations
+  /// (quantized per group at run time) with int8 dot products below the
+  /// large-M threshold (qf-lower-to-cpu's int8-activations): faster, within
+  /// the activation rounding of the f32 result.
+  bool int8Activations = false;
   /// Called at the start of each stage ("calibration", "quantization",
   /// "lowering", "codegen") and with progress inside long ones (e.g.
   /// "calibration 3/16"), e.g. to show progress on a terminal.
@@ -90,6 +95,7 @@ struct LayerReport {
 
 struct CompileReport {
   std::string name, target;
+  bool int8Activations = false; ///< CompileOptions::int8Activations
   std::vector<TensorSignature> inputs, outputs;
   std::vector<LayerReport> layers;
   int64_t calibrationSamples = 0;     ///< 0 without --calib

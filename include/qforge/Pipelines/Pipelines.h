@@ -26,6 +26,9 @@ struct CPUPipelineOptions {
   std::string target = "host";
   /// As in ReferencePipelineOptions.
   bool resultsToOutParams = false;
+  /// 4-bit integer weights take the int8-activation kernel
+  /// (--qf-lower-to-cpu's `int8-activations`).
+  bool int8Activations = false;
 };
 
 /// qf code down to the LLVM dialect through the fused CPU kernels

@@ -37,6 +37,9 @@ struct KernelConfig {
   /// f16 -> f32 vector conversion in hardware (x86 F16C, AArch64).
   bool f16Convert = false;
   bool armDotprod = false; ///< AArch64 with dotprod: int8 dots are sdot.
+  /// Pass option `int8-activations` (not a target property): 4-bit integer
+  /// weights take the int8-activation kernel (Int8ActivationKernel.h).
+  bool int8Activations = false;
 };
 
 KernelConfig getKernelConfig(const Target &target);

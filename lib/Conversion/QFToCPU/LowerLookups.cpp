@@ -6,9 +6,13 @@
 //   result = idx > 7 ? hi : lo
 // vpermps reads only the low 3 bits of each index.
 //
+// Also the kernels' tagged adjacent-pair sums (KernelLoops.h) become
+// vpmaddubsw / vpmaddwd.
+//
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "KernelLoops.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
 
@@ -107,6 +111,50 @@ bool lowerByteLookup(vector::GatherOp op) {
   return true;
 }
 
+/// The operand of the even-lane shuffle feeding a tagged pair sum.
+Value pairSumSource(arith::AddIOp op) {
+  auto even = op.getLhs().getDefiningOp<vector::ShuffleOp>();
+  return even ? even.getV1() : Value();
+}
+
+/// A kMaddUbsAttr / kPairSumAttr sum (KernelLoops.h) as its AVX2
+/// multiply-add; false (IR unchanged) when it is not of the tagged form.
+bool lowerTaggedPairSum(arith::AddIOp op) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  KB k{b, loc};
+  Value src = pairSumSource(op);
+  if (!src)
+    return false;
+  Value result;
+  if (op->hasAttr(kMaddUbsAttr)) {
+    auto mul = src.getDefiningOp<arith::MulIOp>();
+    auto u = mul ? mul.getLhs().getDefiningOp<arith::ExtUIOp>() : nullptr;
+    auto s = mul ? mul.getRhs().getDefiningOp<arith::ExtSIOp>() : nullptr;
+    if (!u || !s || cast<VectorType>(u.getIn().getType()).getNumElements() != 32)
+      return false;
+    result = LLVM::CallIntrinsicOp::create(
+                 b, loc, op.getType(), b.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
+                 ValueRange{u.getIn(), s.getIn()})
+                 .getResult(0);
+  } else {
+    auto ext = src.getDefiningOp<arith::ExtSIOp>();
+    if (!ext)
+      return false;
+    auto inType = cast<VectorType>(ext.getIn().getType());
+    if (inType.getNumElements() != 16 || !inType.getElementType().isInteger(16))
+      return false;
+    Value ones = k.splat(inType, k.intConst(b.getI16Type(), 1));
+    result = LLVM::CallIntrinsicOp::create(
+                 b, loc, op.getType(), b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+                 ValueRange{ext.getIn(), ones})
+                 .getResult(0);
+  }
+  op.replaceAllUsesWith(result);
+  op.erase();
+  return true;
+}
+
 struct LowerCPULookupsPass
     : cpu::impl::QFLowerCPULookupsBase<LowerCPULookupsPass> {
   using Base::Base;
@@ -118,6 +166,13 @@ struct LowerCPULookupsPass
     KernelConfig cfg = getKernelConfig(parsed->resolved());
     if (!cfg.x86Avx2)
       return;
+    SmallVector<arith::AddIOp> pairSums;
+    getOperation().walk([&](arith::AddIOp op) {
+      if (op->hasAttr(kMaddUbsAttr) || op->hasAttr(kPairSumAttr))
+        pairSums.push_back(op);
+    });
+    for (arith::AddIOp op : pairSums)
+      lowerTaggedPairSum(op);
     SmallVector<vector::GatherOp> gathers;
     getOperation().walk([&](vector::GatherOp op) { gathers.push_back(op); });
     for (vector::GatherOp op : gathers) {

@@ -22,8 +22,11 @@
 
 #include "Epilogue.h"
 #include "KernelBuilder.h"
+#include "KernelLoops.h"
+#include "Int8ActivationKernel.h"
 #include "Parallel.h"
 #include "LargeMKernel.h"
+#include "Packing.h"
 #include "WeightSource.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
@@ -82,87 +85,6 @@ Value collapseLeading(OpBuilder &b, Location loc, Value memref, bool keepLast) {
   if (keepLast)
     groups.push_back({rank - 1});
   return memref::CollapseShapeOp::create(b, loc, memref, groups);
-}
-
-//===----------------------------------------------------------------------===//
-// Loops over rows
-//===----------------------------------------------------------------------===//
-
-/// for m0 in [lo, hi) step mr: body(m0, mr); then the remainder rows one by
-/// one (when mr > 1).
-void forRowBlocks(KB &k, Value lo, Value hi, int64_t mr,
-                  function_ref<void(OpBuilder &, Value, int64_t)> body) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  auto emit = [&](Value from, Value to, int64_t step) {
-    scf::ForOp::create(b, loc, from, to, k.idx(step), ValueRange{},
-                       [&](OpBuilder &nb, Location, Value iv, ValueRange) {
-                         body(nb, iv, step);
-                         scf::YieldOp::create(nb, loc);
-                       });
-  };
-  if (mr == 1) {
-    emit(lo, hi, 1);
-    return;
-  }
-  Value count = arith::SubIOp::create(b, loc, hi, lo);
-  Value rem = arith::RemUIOp::create(b, loc, count, k.idx(mr));
-  Value mainEnd = arith::SubIOp::create(b, loc, hi, rem);
-  emit(lo, mainEnd, mr);
-  emit(mainEnd, hi, 1);
-}
-
-/// A loop with vector iter_args, or the body inlined when it runs once.
-SmallVector<Value>
-loopWithAccs(KB &k, int64_t count, ValueRange inits,
-             function_ref<SmallVector<Value>(OpBuilder &, Value, ValueRange)> body) {
-  if (count == 0)
-    return llvm::to_vector(inits);
-  if (count == 1)
-    return body(k.b, k.idx(0), inits);
-  auto loop = scf::ForOp::create(
-      k.b, k.loc, k.idx(0), k.idx(count), k.idx(1), inits,
-      [&](OpBuilder &nb, Location loc, Value iv, ValueRange args) {
-        SmallVector<Value> next = body(nb, iv, args);
-        scf::YieldOp::create(nb, loc, next);
-      });
-  return SmallVector<Value>(loop.getResults().begin(), loop.getResults().end());
-}
-
-/// Rows per M block of the kernels' parallel loop. Even, so that the MR = 2
-/// row pairs (and the odd last row) are the ones an unsplit loop makes.
-constexpr int64_t kRowsPerBlock = 64;
-
-/// Weight elements of work (NR rows x K, per lhs row) one task of the
-/// parallel loop should cover at least, so that a tiny kernel is not split
-/// into tasks cheaper than handing them out.
-constexpr int64_t kMinTaskWork = 1 << 15;
-
-/// The kernels' outer loop: every (N tile, block of kRowsPerBlock rows) pair,
-/// tile-major (a task's tiles are adjacent in the packed stream), as an
-/// `scf.parallel` marked `qf.cpu.parallel_grain` for
-/// --qf-cpu-outline-parallel. Each output element is computed by exactly one
-/// iteration with the same code as a serial loop, so the results do not
-/// depend on how the iterations are split across threads.
-void forTilesParallel(
-    KB &k, int64_t numTiles, Value numRows, int64_t k0, int64_t nr,
-    function_ref<void(KB &, Value nt, Value mLo, Value mHi)> body) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  Value blocks = arith::CeilDivUIOp::create(b, loc, numRows, k.idx(kRowsPerBlock));
-  Value count = arith::MulIOp::create(b, loc, k.idx(numTiles), blocks);
-  auto loop = scf::ParallelOp::create(
-      b, loc, ValueRange{k.idx(0)}, ValueRange{count}, ValueRange{k.idx(1)},
-      [&](OpBuilder &pb, Location, ValueRange ivs) {
-        KB pk{pb, loc};
-        Value nt = arith::DivUIOp::create(pb, loc, ivs[0], blocks);
-        Value mb = arith::RemUIOp::create(pb, loc, ivs[0], blocks);
-        Value mLo = pk.mul(mb, pk.idx(kRowsPerBlock));
-        Value mHi = pk.minIdx(pk.add(mLo, pk.idx(kRowsPerBlock)), numRows);
-        body(pk, nt, mLo, mHi);
-      });
-  int64_t grain = std::max<int64_t>(1, kMinTaskWork / std::max<int64_t>(1, nr * k0));
-  loop->setAttr(kParallelGrainAttr, b.getI64IntegerAttr(grain));
 }
 
 /// Panel ranges of the large-M kernel as an `scf.parallel` (one iteration per
@@ -375,54 +297,6 @@ struct FloatKernel {
 //===----------------------------------------------------------------------===//
 // Integer kernel (a8w8): int8 x int8 -> i32, exact
 //===----------------------------------------------------------------------===//
-
-/// acc (vector<8xi32>) += the products x * w (vector<KI x i8> each), in
-/// any lane (the lanes are summed exactly at the end). With AArch64 dotprod:
-/// one `sdot` per 16 bytes (4-product sums into 4 lanes), alternating between
-/// the two halves of acc (test/Conversion/QFToCPU/aarch64-objdump.mlir).
-/// Otherwise summed in adjacent pairs and then folded to 8 lanes with plain
-/// arith/vector ops, exact in i32; on x86 with AVX2, LLVM selects vpmovsxbw +
-/// vpmaddwd for the pair sums (a8w8-vpmaddwd.mlir checks the assembly).
-Value dotI8(KB &k, Value x, Value w, Value acc, bool armDotprod) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  int64_t n = cast<VectorType>(x.getType()).getNumElements();
-  if (armDotprod && n % 16 == 0) {
-    VectorType v4i32 = k.vec(4, b.getI32Type());
-    Value halves[2] = {
-        vector::ExtractStridedSliceOp::create(b, loc, acc, {0}, {4}, {1}),
-        vector::ExtractStridedSliceOp::create(b, loc, acc, {4}, {4}, {1})};
-    for (int64_t p = 0; p < n / 16; ++p) {
-      Value xs = vector::ExtractStridedSliceOp::create(b, loc, x, {p * 16},
-                                                       {16}, {1});
-      Value ws = vector::ExtractStridedSliceOp::create(b, loc, w, {p * 16},
-                                                       {16}, {1});
-      Value &h = halves[p % 2];
-      h = arm_neon::SdotOp::create(b, loc, v4i32, h, xs, ws);
-    }
-    return vector::ShuffleOp::create(b, loc, halves[0], halves[1],
-                                     ArrayRef<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
-  }
-  VectorType wide = k.vec(n, b.getI32Type());
-  Value p = arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, wide, x),
-                                  arith::ExtSIOp::create(b, loc, wide, w));
-  SmallVector<int64_t> even, odd;
-  for (int64_t i = 0; i < n; i += 2) {
-    even.push_back(i);
-    odd.push_back(i + 1);
-  }
-  Value sum = arith::AddIOp::create(
-      b, loc, vector::ShuffleOp::create(b, loc, p, p, even),
-      vector::ShuffleOp::create(b, loc, p, p, odd));
-  for (int64_t width = n / 2; width > 8; width /= 2) {
-    Value lo = vector::ExtractStridedSliceOp::create(b, loc, sum, {0},
-                                                     {width / 2}, {1});
-    Value hi = vector::ExtractStridedSliceOp::create(b, loc, sum, {width / 2},
-                                                     {width / 2}, {1});
-    sum = arith::AddIOp::create(b, loc, lo, hi);
-  }
-  return arith::AddIOp::create(b, loc, acc, sum);
-}
 
 struct IntKernel {
   const KernelConfig &cfg;
@@ -694,7 +568,18 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
     floatSource = makeFloatWeightSource(b, loc, op, cfg);
     if (!floatSource)
       return failure();
+    // Packed 4-bit weights with int8-activations: the integer small-M kernel
+    // (the large-M one stays f32: it decodes each weight once per K block
+    // for many rows, so the decode is not its bottleneck).
+    std::optional<PackedInfo> packed = getPackedInfo(op);
+    Value int8Blob;
+    if (packed && usesInt8Activations(scheme, cfg))
+      int8Blob = getPackedBlob(b, loc, op, *packed, cfg);
     auto small = [&](KB &sk) {
+      if (int8Blob) {
+        emitInt8ActivationKernel(sk, cfg, io, packed->layout, int8Blob, numRows);
+        return;
+      }
       FloatKernel kernel{cfg, io, *floatSource, {}};
       kernel.emit(sk, numRows);
     };
@@ -730,6 +615,7 @@ struct LowerToCPUPass : cpu::impl::QFLowerToCPUBase<LowerToCPUPass> {
     if (failed(config))
       return signalPassFailure();
     KernelConfig cfg = *config;
+    cfg.int8Activations = int8Activations;
 
     SmallVector<MatmulOp> matmuls;
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });

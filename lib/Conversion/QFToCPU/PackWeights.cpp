@@ -89,6 +89,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
     if (failed(config))
       return signalPassFailure();
     KernelConfig cfg = *config;
+    cfg.int8Activations = int8Activations;
     SymbolTable symbols(module);
     module.walk([&](qf::MatmulOp op) { pack(op, cfg, symbols); });
   }

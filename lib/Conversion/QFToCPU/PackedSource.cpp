@@ -17,13 +17,11 @@
 using namespace mlir;
 
 namespace qforge::cpu {
-namespace {
 
-/// Software prefetch of the cache lines `distance` bytes past those of a
-/// block being decoded: the packed blob is one sequential stream per tile,
-/// and on Zen 3 a single hardware-prefetched stream reaches only about 60% of
-/// the read bandwidth that several streams do. Clamped to the blob.
-void prefetchAhead(KB &k, Value blob, Value offset, int64_t blockBytes,
+// The prefetch distance: the packed blob is one sequential stream per tile,
+// and on Zen 3 a single hardware-prefetched stream reaches only about 60% of
+// the read bandwidth that several streams do.
+void prefetchPackedAhead(KB &k, Value blob, Value offset, int64_t blockBytes,
                    int64_t totalBytes) {
   const int64_t distance = 1024;
   for (int64_t line = 0; line < blockBytes; line += 64) {
@@ -35,13 +33,14 @@ void prefetchAhead(KB &k, Value blob, Value offset, int64_t blockBytes,
   }
 }
 
-/// Loads `count` f32 stored at byte `offset` of the blob.
-Value loadF32s(KB &k, Value blob, Value offset, int64_t count) {
+Value loadPackedF32s(KB &k, Value blob, Value offset, int64_t count) {
   Value bytes = vector::LoadOp::create(k.b, k.loc, k.vec(4 * count, k.b.getI8Type()),
                                        blob, ValueRange{offset});
   return vector::BitCastOp::create(k.b, k.loc, k.vec(count, k.b.getF32Type()),
                                    bytes);
 }
+
+namespace {
 
 class PackedFloatSource : public WeightSource {
 public:
@@ -68,9 +67,9 @@ public:
 
   void beginGroup(KB &k, Value g) override {
     groupBase = k.add(tileBase, k.mul(g, k.idx(l.fullGroupBytes())));
-    Value s = loadF32s(k, blob, groupBase, l.nr);
+    Value s = loadPackedF32s(k, blob, groupBase, l.nr);
     Value z = l.hasZeroTerm
-                  ? loadF32s(k, blob, k.add(groupBase, k.idx(4 * l.nr)), l.nr)
+                  ? loadPackedF32s(k, blob, k.add(groupBase, k.idx(4 * l.nr)), l.nr)
                   : Value();
     scales.clear();
     zeroTerms.clear();
@@ -96,7 +95,7 @@ public:
     Value stepBase = k.add(k.add(groupBase, k.idx(l.headerBytes())),
                            k.mul(stepIdx, k.idx(l.blockBytes())));
     out.clear();
-    prefetchAhead(k, blob, stepBase, l.blockBytes(), l.totalBytes());
+    prefetchPackedAhead(k, blob, stepBase, l.blockBytes(), l.totalBytes());
     if (l.lookupOrder) {
       for (int64_t r = 0; r < l.nr; ++r)
         out.push_back(lookupBlock(k, k.add(stepBase, k.idx(r * rbb))));
@@ -241,13 +240,13 @@ public:
     tileBase = k.mul(nt, k.idx(l.tileBytes()));
   }
 
-  Value rowScales(KB &k) override { return loadF32s(k, blob, tileBase, l.nr); }
+  Value rowScales(KB &k) override { return loadPackedF32s(k, blob, tileBase, l.nr); }
 
   SmallVector<Value> readStep(KB &k, Value stepIdx, Value kIdx,
                               bool isTail) override {
     Value stepBase = k.add(k.add(tileBase, k.idx(l.headerBytes())),
                            k.mul(stepIdx, k.idx(l.blockBytes())));
-    prefetchAhead(k, blob, stepBase, l.blockBytes(), l.totalBytes());
+    prefetchPackedAhead(k, blob, stepBase, l.blockBytes(), l.totalBytes());
     SmallVector<Value> out;
     for (int64_t r = 0; r < l.nr; ++r)
       out.push_back(vector::LoadOp::create(
@@ -263,8 +262,8 @@ private:
   Value tileBase;
 };
 
-/// The packed global of `op`, checked against the layout and the kernel
-/// configuration; emits an error and returns null otherwise.
+} // namespace
+
 Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
                     const PackedInfo &info, const KernelConfig &cfg) {
   auto module = op->getParentOfType<ModuleOp>();
@@ -292,15 +291,13 @@ Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
                       expected->hasZeroTerm != l.hasZeroTerm ||
                       expected->lookupOrder != l.lookupOrder))
     why = "the layout is not the one qf-pack-weights uses for this scheme "
-          "and target";
+          "and target (with the same int8-activations setting)";
   if (!why.empty()) {
     op.emitOpError("has an invalid ") << kPackedAttrName << ": " << why;
     return {};
   }
   return memref::GetGlobalOp::create(b, loc, global.getType(), global.getSymName());
 }
-
-} // namespace
 
 std::unique_ptr<WeightSource> makePackedFloatSource(OpBuilder &b, Location loc,
                                                     qf::MatmulOp op,

@@ -1,6 +1,7 @@
 //===- Packing.cpp - Which weights are packed, and how -------------------===//
 
 #include "Packing.h"
+#include "Int8ActivationKernel.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -41,6 +42,14 @@ std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
     l.kb = cfg.ki;
     l.groupSize = 0;
     l.hasZeroTerm = false;
+    return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
+  }
+  if (usesInt8Activations(scheme, cfg)) {
+    // Int8ActivationKernel.h: 64-element blocks, nibble halves of 32.
+    l.kb = kInt8ActivationBlock;
+    l.groupSize =
+        scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
+    l.hasZeroTerm = true;
     return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
   }
   // A row's block is one vector load of kb * bits / 8 bytes, which must

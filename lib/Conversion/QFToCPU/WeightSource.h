@@ -87,6 +87,20 @@ std::unique_ptr<IntWeightSource> makePackedIntSource(mlir::OpBuilder &b,
                                                      const KernelConfig &cfg,
                                                      bool &failed);
 
+/// The packed global of `op` (memref.get_global), checked against the
+/// layout and the kernel configuration; emits an error on `op` and returns
+/// null otherwise.
+mlir::Value getPackedBlob(mlir::OpBuilder &b, mlir::Location loc,
+                          qf::MatmulOp op, const PackedInfo &info,
+                          const KernelConfig &cfg);
+/// `count` f32 stored at byte `offset` of a packed blob, as a vector.
+mlir::Value loadPackedF32s(KB &k, mlir::Value blob, mlir::Value offset,
+                           int64_t count);
+/// Software prefetch of the cache lines a fixed distance past those of the
+/// block of `blockBytes` at `offset` being decoded (clamped to the blob).
+void prefetchPackedAhead(KB &k, mlir::Value blob, mlir::Value offset,
+                         int64_t blockBytes, int64_t totalBytes);
+
 /// The f32 value of every code of a 16-level scheme (NF4 levels, FP4 values)
 /// as a memref.get_global; null for other schemes (FP8 needs no table).
 mlir::Value getDecodeTable(mlir::OpBuilder &b, mlir::Location loc,

@@ -47,7 +47,7 @@ bool compileBoth(const std::string &text, const std::vector<std::string> &names,
                  const std::vector<const MatmulSpec *> &specs,
                  const std::vector<const MatmulData *> &datas, Compiled &ref,
                  Compiled &cpu, const std::string &target = "host",
-                 unsigned optLevel = kOptLevel) {
+                 unsigned optLevel = kOptLevel, bool int8Activations = false) {
   std::string error;
   for (Compiled *c : {&ref, &cpu}) {
     initialize(c->context);
@@ -61,8 +61,12 @@ bool compileBoth(const std::string &text, const std::vector<std::string> &names,
     auto pipeline = [&](mlir::OpPassManager &pm) {
       if (c == &ref)
         qforge::buildReferenceToLLVMPipeline(pm);
-      else
-        qforge::buildCPUToLLVMPipeline(pm, target);
+      else {
+        qforge::CPUPipelineOptions options;
+        options.target = target;
+        options.int8Activations = int8Activations;
+        qforge::buildCPUToLLVMPipeline(pm, options);
+      }
     };
     c->engine = compile(*c->module, pipeline, error, optLevel);
     if (!c->engine) {
@@ -168,6 +172,81 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<RaggedCase> &info) {
       return std::string(info.param.name);
     });
+
+//===----------------------------------------------------------------------===//
+// int8 activations (Int8ActivationKernel.cpp): 4-bit weights x int8
+// activations quantized per group, against the f32-activation reference
+//===----------------------------------------------------------------------===//
+
+class Int8Activations : public ::testing::TestWithParam<const char *> {};
+
+// Ragged N and K (K not a multiple of the 64-element block or of the group),
+// dynamic M: 1, 3 and 17 rows take the int8 kernel, 40 the large-M f32
+// kernel reading the same 64-element packed blocks. Outputs must be within
+// the f32 bound plus the activation rounding (compareOutputs); and the int8
+// kernel must really have run: some outputs of M < 32 are outside the f32
+// bound alone.
+TEST_P(Int8Activations, WithinActivationRoundingOfReference) {
+  const char *scheme = GetParam();
+  const int64_t ns[] = {1, 7, 129}, ks[] = {5, 64, 130, 257, 1000};
+  const int64_t ms[] = {1, 3, 17, 40};
+  std::mt19937 rng(20261124);
+  std::vector<MatmulSpec> grid;
+  for (int64_t n : ns)
+    for (int64_t k : ks) {
+      MatmulSpec spec;
+      spec.scheme = scheme;
+      spec.n = n;
+      spec.k = k;
+      spec.m = 40;
+      spec.int8Activations = true;
+      // One case with the epilogue on top of the integer dots.
+      spec.bias = n == 7 && k == 257;
+      spec.activation = spec.bias ? "gelu" : "none";
+      grid.push_back(spec);
+    }
+  MatmulSet set;
+  ASSERT_EQ(makeSet(grid, rng, set), "");
+  Compiled ref, cpu;
+  ASSERT_TRUE(compileBoth(set.text, set.names, set.specPtrs(), set.dataPtrs(),
+                          ref, cpu, "host", kSweepOptLevel,
+                          /*int8Activations=*/true));
+  int outsideF32Bound = 0;
+  for (size_t i = 0; i < set.specs.size(); ++i)
+    for (int64_t m : ms) {
+      MatmulSpec spec = set.specs[i];
+      spec.m = m;
+      MatmulData data = sliceRows(spec, set.datas[i], m);
+      std::string label = std::string(scheme) + " M=" + std::to_string(m) +
+                          " N=" + std::to_string(spec.n) +
+                          " K=" + std::to_string(spec.k);
+      PreparedCall refCall, cpuCall;
+      std::string error;
+      ASSERT_TRUE(prepare(*ref.engine, set.names[i], spec, data, refCall, error))
+          << error;
+      ASSERT_TRUE(prepare(*cpu.engine, set.names[i], spec, data, cpuCall, error))
+          << error;
+      refCall.invoke();
+      cpuCall.invoke();
+      ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
+      if (m < 32) {
+        MatmulSpec f32Bound = spec;
+        f32Bound.int8Activations = false;
+        std::string report;
+        outsideF32Bound += qforge::harness::compareOutputs(
+            f32Bound, data, refCall.outBytes, cpuCall.outBytes, report);
+      }
+    }
+  EXPECT_GT(outsideF32Bound, 0)
+      << "every output is within the f32 bound: the int8 kernel did not run";
+}
+
+INSTANTIATE_TEST_SUITE_P(Schemes, Int8Activations,
+                         ::testing::Values("w4g64", "w4g128", "w4g128asym",
+                                           "w4g256", "w4", "w4asym"),
+                         [](const ::testing::TestParamInfo<const char *> &info) {
+                           return std::string(info.param);
+                         });
 
 //===----------------------------------------------------------------------===//
 // Large M (the GEMM kernel of LargeMKernel.cpp, from 32 rows on)

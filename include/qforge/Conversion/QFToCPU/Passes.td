@@ -23,6 +23,14 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     Weights packed by `--qf-pack-weights` (a `qf.cpu.packed` attribute on the
     op) are read from the packed global instead of the weight operand.
 
+    With `int8-activations`, packed 4-bit integer weights take an integer
+    kernel for M below the large-M threshold: activations are quantized to
+    int8 per weight group (symmetric, round to nearest even) and multiplied
+    with the unsigned 4-bit codes exactly in i32 (`vpmaddubsw` + `vpmaddwd`
+    on AVX2), then scaled per group in f32. This is the arithmetic of ONNX
+    Runtime's MatMulNBits at accuracy_level=4: the result differs from the
+    f32-activation one by at most sum_k |W| * s_x / 2 per output.
+
     The outer loop over (N tile, block of 64 lhs rows) pairs is an
     `scf.parallel` marked `qf.cpu.parallel_grain` (the fewest iterations worth
     one thread-pool task); `--qf-cpu-outline-parallel` and
@@ -39,6 +47,14 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
            "Code generation target, as in #qf.target<\"...\"> (host, "
            "x86_64:znver3+avx2+fma, aarch64+neon, ...): vector width and "
            "instruction choice">
+,
+    Option<"int8Activations", "int8-activations", "bool", /*default=*/"false",
+           "4-bit integer weights (w4gN with N a multiple of 64, w4 per "
+           "channel): below the large-M threshold, quantize the activations "
+           "to int8 per weight group at run time and use int8 dot products "
+           "(vpmaddubsw on AVX2), as MatMulNBits accuracy_level=4; faster, "
+           "within the activation rounding of the f32 result. Must match "
+           "--qf-pack-weights' setting">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -74,7 +90,10 @@ def QFPackWeights : Pass<"qf-pack-weights", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"host\"",
-           "Code generation target (#qf.target text)">
+           "Code generation target (#qf.target text)">,
+    Option<"int8Activations", "int8-activations", "bool", /*default=*/"false",
+           "Pack 4-bit integer weights for --qf-lower-to-cpu's "
+           "int8-activation kernel (blocks of 64 elements)">
   ];
   let dependentDialects = [
     "::mlir::memref::MemRefDialect"
@@ -91,6 +110,12 @@ def QFLowerCPULookups : Pass<"qf-lower-cpu-lookups", "mlir::func::FuncOp"> {
     (`llvm.x86.avx2.permps` on the table's halves, held in registers) and a
     select on `index > 7`: about four instructions instead of an 8-element
     memory gather. Other targets keep the gather.
+
+    Also on AVX2: the kernels' adjacent-pair sums of byte products tagged
+    `qf.cpu.maddubs` (u8 x s8 pairs into i16, whose range the kernel
+    guarantees) become `vpmaddubsw`, and i16 pair sums tagged
+    `qf.cpu.pair_sum` become `vpmaddwd` with ones. Other targets keep the
+    plain vector ops, which compute the same values.
 
     Runs after bufferization (the intrinsic call has no memory-effect model,
     which the buffer deallocation passes require), before vector to LLVM.

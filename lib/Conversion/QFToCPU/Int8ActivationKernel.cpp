@@ -1,0 +1,324 @@
+//===- Int8ActivationKernel.cpp - 4-bit weights x int8 activations -------===//
+//
+//   prologue, per lhs row m and weight group g (G elements of K):
+//     s[m][g]  = max |x[m, g]| / 127 (1 when 0)
+//     xq[m, k] = roundeven(x[m, k] / s[m][g]) in [-127, 127]   (i8)
+//     zs[m][g] = s[m][g] * sum of xq[m, g]                      (zero terms)
+//   parallel for each tile of NR weight rows x block of 64 lhs rows:
+//     for each block of MR lhs rows, for each group g:
+//       iacc[r][i] = sum over the group of code[r, k] * xq[i, k]   (exact, i32)
+//       acc[r][i] += (wscale[r][g] * s[i][g]) * iacc[r][i]
+//       corr[r][i] += zeroTerm[r][g] * zs[i][g]
+//     y[i][n0 .. n0+NR] = epilogue(acc[.][i] - corr[.][i])
+// acc and corr are one vector of NR x MR lanes each; the group's i32 vector
+// accumulators are folded into one vector by a shuffle tree (sumEach).
+//
+// Codes are the packed unsigned nibbles (0..15; the zero point is in the zero
+// term), so on AVX2 vpmaddubsw (unsigned x signed bytes, pairs summed in i16)
+// cannot saturate: |2 * 15 * 127| per pair, and two of them per i16 lane.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Int8ActivationKernel.h"
+#include "KernelLoops.h"
+#include "WeightSource.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+
+namespace qforge::cpu {
+
+bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg) {
+  if (!cfg.int8Activations || scheme.weight != quant::WeightFormat::Int4 ||
+      scheme.activation != quant::ActivationMode::None)
+    return false;
+  return scheme.granularity != quant::Granularity::Group ||
+         scheme.groupSize % kInt8ActivationBlock == 0;
+}
+
+namespace {
+
+struct Int8ActivationKernel {
+  const KernelConfig &cfg;
+  const KernelIO &io;
+  const PackedLayout &l;
+  Value blob;
+  Value xq;        ///< [M, groups * G] i8, zero past K
+  Value xScale;    ///< [M, groups] f32
+  Value xZeroSum;  ///< [M, groups] f32 (zero-term layouts only)
+
+  int64_t groupElems() const { return l.effectiveGroup(); }
+  int64_t numGroups() const { return l.numGroups(); }
+
+  Value allocRows(KB &k, Value numRows, int64_t cols, Type elt) {
+    return memref::AllocOp::create(
+        k.b, k.loc, MemRefType::get({ShapedType::kDynamic, cols}, elt),
+        ValueRange{numRows}, k.b.getI64IntegerAttr(64));
+  }
+
+  void prologue(KB &k, Value numRows) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t vl = cfg.vl, gElems = groupElems(), groups = numGroups();
+    Type f32 = b.getF32Type(), i32 = b.getI32Type(), i8 = b.getI8Type();
+    Type xElt = cast<MemRefType>(io.x.getType()).getElementType();
+    VectorType vf = k.vec(vl, f32), vi = k.vec(vl, i32);
+    xq = allocRows(k, numRows, groups * gElems, i8);
+    xScale = allocRows(k, numRows, groups, f32);
+    if (l.hasZeroTerm)
+      xZeroSum = allocRows(k, numRows, groups, f32);
+    int64_t steps = gElems / vl;
+    scf::ForOp::create(
+        b, loc, k.idx(0), numRows, k.idx(1), ValueRange{},
+        [&](OpBuilder &rb, Location, Value m, ValueRange) {
+          scf::ForOp::create(
+              rb, loc, KB{rb, loc}.idx(0), KB{rb, loc}.idx(groups),
+              KB{rb, loc}.idx(1), ValueRange{},
+              [&](OpBuilder &gb, Location, Value g, ValueRange) {
+                KB gk{gb, loc};
+                Value kBegin = gk.mul(g, gk.idx(gElems));
+                // Lanes past K read 0 (and quantize to 0).
+                auto readX = [&](KB &sk, Value s) {
+                  Value kk = sk.add(kBegin, sk.mul(s, sk.idx(vl)));
+                  return sk.toF32(sk.read(sk.vec(vl, xElt), io.x, {m, kk},
+                                          sk.zero(xElt), vl,
+                                          /*inBounds=*/false));
+                };
+                SmallVector<Value> amax = loopWithAccs(
+                    gk, steps, ValueRange{gk.zero(vf)},
+                    [&](OpBuilder &sb, Value s, ValueRange cur) {
+                      KB sk{sb, loc};
+                      Value a = math::AbsFOp::create(sb, loc, readX(sk, s));
+                      return SmallVector<Value>{
+                          arith::MaximumFOp::create(sb, loc, a, cur[0])};
+                    });
+                Value mx = vector::ReductionOp::create(
+                    gb, loc, vector::CombiningKind::MAXIMUMF, amax[0],
+                    gk.f32(0.0f));
+                Value s = arith::DivFOp::create(gb, loc, mx, gk.f32(127.0f));
+                Value isZero = arith::CmpFOp::create(
+                    gb, loc, arith::CmpFPredicate::OEQ, s, gk.f32(0.0f));
+                s = arith::SelectOp::create(gb, loc, isZero, gk.f32(1.0f), s);
+                memref::StoreOp::create(gb, loc, s, xScale, ValueRange{m, g});
+                Value inv = gk.splat(
+                    vf, arith::DivFOp::create(gb, loc, gk.f32(1.0f), s));
+                Value lo = gk.splat(vf, gk.f32(-127.0f));
+                Value hi = gk.splat(vf, gk.f32(127.0f));
+                SmallVector<Value> qsum = loopWithAccs(
+                    gk, steps, ValueRange{gk.zero(vi)},
+                    [&](OpBuilder &sb, Value st, ValueRange cur) {
+                      KB sk{sb, loc};
+                      Value q = arith::MulFOp::create(sb, loc, readX(sk, st), inv);
+                      q = math::RoundEvenOp::create(sb, loc, q);
+                      // maximumf/minimumf keep a NaN, which becomes 0 below.
+                      q = arith::MinimumFOp::create(
+                          sb, loc, arith::MaximumFOp::create(sb, loc, q, lo), hi);
+                      Value isNan = arith::CmpFOp::create(
+                          sb, loc, arith::CmpFPredicate::UNO, q, q);
+                      q = arith::SelectOp::create(sb, loc, isNan, sk.zero(vf), q);
+                      Value qi = arith::FPToSIOp::create(sb, loc, vi, q);
+                      Value kk = sk.add(kBegin, sk.mul(st, sk.idx(vl)));
+                      vector::StoreOp::create(
+                          sb, loc, arith::TruncIOp::create(sb, loc, sk.vec(vl, i8), qi),
+                          xq, ValueRange{m, kk});
+                      return SmallVector<Value>{sk.add(cur[0], qi)};
+                    });
+                if (xZeroSum) {
+                  Value sum = vector::ReductionOp::create(
+                      gb, loc, vector::CombiningKind::ADD, qsum[0]);
+                  Value zs = arith::MulFOp::create(
+                      gb, loc, arith::SIToFPOp::create(gb, loc, f32, sum), s);
+                  memref::StoreOp::create(gb, loc, zs, xZeroSum, ValueRange{m, g});
+                }
+                scf::YieldOp::create(gb, loc);
+              });
+          scf::YieldOp::create(rb, loc);
+        });
+  }
+
+  /// acc (vector<8 x i32>) += codesLo . x0 + codesHi . x1, in any lane:
+  /// codes vector<32 x i8> of 0..15, x vector<32 x i8>.
+  Value dotCodes(KB &k, Value codesLo, Value codesHi, Value x0, Value x1,
+                 Value acc) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    if (!cfg.x86Avx2) {
+      acc = dotI8(k, x0, codesLo, acc, cfg.armDotprod);
+      return dotI8(k, x1, codesHi, acc, cfg.armDotprod);
+    }
+    // Each i16 lane: two pairs of 15 * 127 at most, far from saturating
+    // (vpmaddubsw + vpmaddwd on AVX2, see KernelLoops.h).
+    Value pairs = arith::AddIOp::create(b, loc, pairProductsU8S8(k, codesLo, x0),
+                                        pairProductsU8S8(k, codesHi, x1));
+    Value quads = pairSumsI16(k, pairs);
+    return arith::AddIOp::create(b, loc, acc, quads);
+  }
+
+  /// The lane sums of `items` (vector<8 x i32> each) as one vector<C x i32>,
+  /// C = items.size(), in order. A tree of half-vector shuffles and adds
+  /// when C is 1, 2, 4 or 8 (in-lane and 128-bit shuffles on AVX2), so that
+  /// a group's partial sums fold into one register without spilling.
+  Value sumEach(KB &k, SmallVector<Value> items) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t count = items.size();
+    if (count > 8 || (count & (count - 1))) {
+      SmallVector<Value> sums;
+      for (Value v : items)
+        sums.push_back(vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, v));
+      return vector::FromElementsOp::create(
+          b, loc, k.vec(count, b.getI32Type()), sums);
+    }
+    // Each vector holds lanes / w items of w partial sums, item-major.
+    auto merge = [&](Value x, Value y, int64_t w, bool self) {
+      int64_t lanes = cast<VectorType>(x.getType()).getNumElements();
+      SmallVector<int64_t> lo, hi;
+      for (int64_t side = 0; side < (self ? 1 : 2); ++side)
+        for (int64_t item = 0; item < lanes / w; ++item)
+          for (int64_t j = 0; j < w / 2; ++j) {
+            lo.push_back(side * lanes + item * w + j);
+            hi.push_back(side * lanes + item * w + w / 2 + j);
+          }
+      Value a = vector::ShuffleOp::create(b, loc, x, y, lo);
+      Value c = vector::ShuffleOp::create(b, loc, x, y, hi);
+      return arith::AddIOp::create(b, loc, a, c).getResult();
+    };
+    int64_t w = 8;
+    while (items.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t j = 0; j < items.size(); j += 2)
+        next.push_back(merge(items[j], items[j + 1], w, false));
+      items = next;
+      w /= 2;
+    }
+    Value v = items[0];
+    for (; w > 1; w /= 2)
+      v = merge(v, v, w, true);
+    return v;
+  }
+
+  /// One group (g: index, `size` valid elements) of rows m0 .. m0+mr.
+  /// state = {acc, corr}: vector<NR * MR x f32>, lane r * MR + i for weight
+  /// row r and lhs row m0 + i: the scaled dot products and the zero-term
+  /// corrections summed over the groups so far.
+  SmallVector<Value> group(KB &k, Value tileBase, Value g, int64_t size,
+                           Value m0, int64_t mr, ValueRange state) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    int64_t nr = l.nr, half = kInt8ActivationBlock / 2, lanes = nr * mr;
+    Type i8 = b.getI8Type(), f32 = b.getF32Type();
+    VectorType v32i8 = k.vec(half, i8), v8i32 = k.vec(8, b.getI32Type());
+    VectorType vc = k.vec(lanes, f32);
+    Value groupBase = k.add(tileBase, k.mul(g, k.idx(l.fullGroupBytes())));
+    Value kBegin = k.mul(g, k.idx(groupElems()));
+    SmallVector<Value> inits(lanes, k.zero(v8i32));
+    int64_t steps = (size + kInt8ActivationBlock - 1) / kInt8ActivationBlock;
+    SmallVector<Value> iaccs = loopWithAccs(
+        k, steps, inits, [&](OpBuilder &sb, Value s, ValueRange cur) {
+          KB sk{sb, loc};
+          Value stepBase = sk.add(sk.add(groupBase, sk.idx(l.headerBytes())),
+                                  sk.mul(s, sk.idx(l.blockBytes())));
+          prefetchPackedAhead(sk, blob, stepBase, l.blockBytes(), l.totalBytes());
+          Value mask = sk.splat(v32i8, sk.intConst(i8, 0x0F));
+          Value four = sk.splat(v32i8, sk.intConst(i8, 4));
+          SmallVector<Value> lo, hi;
+          for (int64_t r = 0; r < nr; ++r) {
+            Value bytes = vector::LoadOp::create(
+                sb, loc, v32i8, blob,
+                ValueRange{sk.add(stepBase, sk.idx(r * l.rowBlockBytes()))});
+            lo.push_back(arith::AndIOp::create(sb, loc, bytes, mask));
+            hi.push_back(arith::ShRUIOp::create(sb, loc, bytes, four));
+          }
+          Value k0 = sk.add(kBegin, sk.mul(s, sk.idx(kInt8ActivationBlock)));
+          SmallVector<Value> next(cur.begin(), cur.end());
+          for (int64_t i = 0; i < mr; ++i) {
+            Value m = sk.add(m0, sk.idx(i));
+            Value x0 = vector::LoadOp::create(sb, loc, v32i8, xq, ValueRange{m, k0});
+            Value x1 = vector::LoadOp::create(sb, loc, v32i8, xq,
+                                              ValueRange{m, sk.add(k0, sk.idx(half))});
+            for (int64_t r = 0; r < nr; ++r)
+              next[r * mr + i] = dotCodes(sk, lo[r], hi[r], x0, x1, next[r * mr + i]);
+          }
+          return next;
+        });
+    // Per-lane (r, i) operands: weight-row values repeated over i, lhs-row
+    // values repeated over r.
+    SmallVector<int64_t> byRow;
+    for (int64_t r = 0; r < nr; ++r)
+      for (int64_t i = 0; i < mr; ++i)
+        byRow.push_back(r);
+    auto perWeightRow = [&](Value offset) {
+      Value v = loadPackedF32s(k, blob, offset, nr);
+      return vector::ShuffleOp::create(b, loc, v, v, byRow).getResult();
+    };
+    auto perLhsRow = [&](Value buf) {
+      SmallVector<Value> perRow, lanesV;
+      for (int64_t i = 0; i < mr; ++i)
+        perRow.push_back(memref::LoadOp::create(
+            b, loc, buf, ValueRange{k.add(m0, k.idx(i)), g}));
+      for (int64_t r = 0; r < nr; ++r)
+        lanesV.append(perRow.begin(), perRow.end());
+      return vector::FromElementsOp::create(b, loc, vc, lanesV).getResult();
+    };
+    Value dots = arith::SIToFPOp::create(b, loc, vc, sumEach(k, iaccs));
+    Value scale = arith::MulFOp::create(b, loc, perWeightRow(groupBase),
+                                        perLhsRow(xScale));
+    SmallVector<Value> next = {
+        vector::FMAOp::create(b, loc, dots, scale, state[0]), state[1]};
+    if (xZeroSum)
+      next[1] = vector::FMAOp::create(
+          b, loc, perWeightRow(k.add(groupBase, k.idx(4 * nr))),
+          perLhsRow(xZeroSum), state[1]);
+    return next;
+  }
+
+  void emit(KB &k, Value numRows) {
+    Location loc = k.loc;
+    int64_t nr = l.nr, gElems = groupElems();
+    int64_t fullGroups = io.k / gElems, lastGroup = io.k % gElems;
+    prologue(k, numRows);
+    forTilesParallel(
+        k, l.numTiles(), numRows, io.k, nr,
+        [&](KB &tk, Value nt, Value mLo, Value mHi) {
+          Value tileBase = tk.mul(nt, tk.idx(l.tileBytes()));
+          Value n0 = tk.mul(nt, tk.idx(nr));
+          forRowBlocks(tk, mLo, mHi, cfg.mr,
+                       [&](OpBuilder &rb, Value m0, int64_t mr) {
+            KB rk{rb, loc};
+            VectorType vc = rk.vec(nr * mr, rb.getF32Type());
+            SmallVector<Value> state = {rk.zero(vc), rk.zero(vc)};
+            state = loopWithAccs(
+                rk, fullGroups, state,
+                [&](OpBuilder &gb, Value g, ValueRange cur) {
+                  KB gk{gb, loc};
+                  return group(gk, tileBase, g, gElems, m0, mr, cur);
+                });
+            if (lastGroup)
+              state = group(rk, tileBase, rk.idx(fullGroups), lastGroup, m0,
+                            mr, state);
+            Value y = arith::SubFOp::create(rb, loc, state[0], state[1]);
+            for (int64_t i = 0; i < mr; ++i) {
+              SmallVector<int64_t> row;
+              for (int64_t r = 0; r < nr; ++r)
+                row.push_back(r * mr + i);
+              Value yi = vector::ShuffleOp::create(rb, loc, y, y, row);
+              emitEpilogue(rk, io, rk.add(m0, rk.idx(i)), n0, yi);
+            }
+          });
+        });
+  }
+};
+
+} // namespace
+
+void emitInt8ActivationKernel(KB &k, const KernelConfig &cfg,
+                              const KernelIO &io, const PackedLayout &layout,
+                              Value blob, Value numRows) {
+  Int8ActivationKernel kernel{cfg, io, layout, blob, {}, {}, {}};
+  kernel.emit(k, numRows);
+}
+
+} // namespace qforge::cpu

@@ -1,0 +1,42 @@
+//===- Int8ActivationKernel.h - 4-bit weights x int8 activations -*- C++ -*-===//
+//
+// With `int8-activations`, the small-M kernel of 4-bit integer weights
+// quantizes the activations to int8 per weight group at run time and
+// multiplies codes and activations with integer dot products, as ONNX
+// Runtime's MatMulNBits with accuracy_level=4 and llama.cpp's Q4 x Q8 dots do:
+// on AVX2, one vpmaddubsw per 32 weights instead of decoding them to f32.
+// docs/KERNELS.md "int8 activations" has the arithmetic and its error bound.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_LIB_CONVERSION_QFTOCPU_INT8ACTIVATIONKERNEL_H
+#define QFORGE_LIB_CONVERSION_QFTOCPU_INT8ACTIVATIONKERNEL_H
+
+#include "Epilogue.h"
+#include "KernelBuilder.h"
+
+#include "qforge/Conversion/QFToCPU/PackedLayout.h"
+#include "qforge/Quant/Scheme.h"
+
+namespace qforge::cpu {
+
+/// K elements per packed block of the int8-activation layout: one row's block
+/// is 32 bytes, low nibbles elements 0..31 and high nibbles 32..63, so that
+/// each half is one vpmaddubsw against 32 consecutive activation bytes.
+inline constexpr int64_t kInt8ActivationBlock = 64;
+
+/// Whether `scheme` takes the int8-activation kernel (and its packing) under
+/// `cfg`: cfg.int8Activations, a weight-only 4-bit integer scheme, and
+/// groups of a multiple of kInt8ActivationBlock (or one scale per channel or
+/// tensor).
+bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg);
+
+/// Emits the kernel for rows [0, numRows) of `io` reading the packed weights
+/// `blob` laid out as `layout` (kb == kInt8ActivationBlock): a prologue that
+/// quantizes the activations, then the parallel tile loop.
+void emitInt8ActivationKernel(KB &k, const KernelConfig &cfg,
+                              const KernelIO &io, const PackedLayout &layout,
+                              mlir::Value blob, mlir::Value numRows);
+
+} // namespace qforge::cpu
+
+#endif

@@ -1,0 +1,26 @@
+// qforge-compile --int8-activations: 4-bit weights in groups of 64 take the
+// int8-activation kernel (vpmaddubsw on AVX2), and the report says so.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: qforge-compile %s --scheme w4g64 --int8-activations --target=x86_64:znver3+avx2+fma --emit=llvm -o %t/llvm --quiet
+// RUN: FileCheck %s --check-prefix=LLVM < %t/llvm/mlp.ll
+// RUN: qforge-compile %s --scheme w4g64 --emit=llvm --target=x86_64:znver3+avx2+fma -o %t/f32 --quiet
+// RUN: FileCheck %s --check-prefix=F32 < %t/f32/mlp.ll
+// RUN: qforge-compile %s --scheme w4g64 --int8-activations -o %t/so --quiet
+// RUN: FileCheck %s --check-prefix=JSON < %t/so/report.json
+// RUN: qforge-compile %s --scheme w4g64 -o %t/so2 --quiet
+// RUN: FileCheck %s --check-prefix=JSON-OFF < %t/so2/report.json
+
+// LLVM: call <16 x i16> @llvm.x86.avx2.pmadd.ub.sw(<32 x i8>
+// LLVM: call <8 x i32> @llvm.x86.avx2.pmadd.wd(<16 x i16>
+// F32-NOT: pmadd.ub.sw
+// JSON: "int8_activations": true
+// JSON-OFF: "int8_activations": false
+
+func.func @mlp(%x: tensor<2x128xf32> {qf.name = "x"}) -> (tensor<2x8xf32> {qf.name = "y"}) {
+  %w = arith.constant dense<0.25> : tensor<128x8xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x8xf32>
+  %f = linalg.fill ins(%z : f32) outs(%e : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<2x128xf32>, tensor<128x8xf32>) outs(%f : tensor<2x8xf32>) -> tensor<2x8xf32> loc("fc1")
+  return %y : tensor<2x8xf32>
+}

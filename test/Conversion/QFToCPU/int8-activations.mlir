@@ -1,0 +1,55 @@
+// int8-activations: packed 4-bit integer weights in 64-element blocks, the
+// small-M kernel's byte dot products tagged for vpmaddubsw / vpmaddwd, and
+// on AVX2 those instructions in the outlined kernel loop.
+// RUN: qforge-opt %s -split-input-file --qf-pack-weights=int8-activations=true \
+// RUN:   --qf-lower-to-cpu="int8-activations=true target=x86_64:znver3+avx2+fma" \
+// RUN: | FileCheck %s --check-prefix=IR
+// RUN: qforge-opt %s -split-input-file \
+// RUN:   --qf-cpu-to-llvm="int8-activations=true target=x86_64:znver3+avx2+fma" \
+// RUN: | FileCheck %s --check-prefix=LLVM
+// RUN: qforge-opt %s -split-input-file --qf-pack-weights=int8-activations=true \
+// RUN: | FileCheck %s --check-prefix=PACK
+// RUN: not qforge-opt %s -split-input-file --qf-pack-weights \
+// RUN:   --qf-lower-to-cpu=int8-activations=true 2>&1 \
+// RUN: | FileCheck %s --check-prefix=MISMATCH
+
+// PACK-LABEL: func.func @w4g128
+// PACK: qf.cpu.packed = {bits = 4 : i64, {{.*}}group = 128 : i64, k = 256 : i64, kb = 64 : i64
+// IR-LABEL: func.func @w4g128
+// The activations are quantized once per call, per row and group...
+// IR: math.roundeven {{.*}} : vector<8xf32>
+// ...then the codes' nibble halves multiply 32 activation bytes each.
+// IR: arith.andi {{.*}} : vector<32xi8>
+// IR: arith.shrui {{.*}} : vector<32xi8>
+// IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
+// IR: arith.addi {{.*}} {qf.cpu.pair_sum} : vector<8xi32>
+// LLVM-LABEL: llvm.func internal @w4g128_parallel1(
+// LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+// LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
+// MISMATCH: error: 'qf.matmul' op has an invalid qf.cpu.packed: the layout is not the one qf-pack-weights uses for this scheme and target (with the same int8-activations setting)
+func.func @w4g128(%x: tensor<?x256xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant dense<3> : tensor<8x256xi4>
+  %s = arith.constant dense<0.5> : tensor<8x2xf32>
+  %y = qf.matmul #qf.scheme<"w4g128"> %x, %w scale(%s) : (tensor<?x256xf32>, tensor<8x256xi4>, tensor<8x2xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// Groups of 32 do not fill a 64-element block: the f32 kernel, with its own
+// packing, and no byte dot products.
+// PACK-LABEL: func.func @w4g32
+// PACK: qf.cpu.packed = {bits = 4 : i64, {{.*}}group = 32 : i64, k = 256 : i64, kb = 32 : i64
+// IR-LABEL: func.func @w4g32
+// IR-NOT: qf.cpu.maddubs
+// IR: vector.fma
+// IR-NOT: qf.cpu.maddubs
+// LLVM-LABEL: llvm.func internal @w4g32_parallel0(
+// LLVM-NOT: pmadd.ub.sw
+// LLVM: llvm.func @w4g32(
+func.func @w4g32(%x: tensor<1x256xf32>) -> tensor<1x8xf32> {
+  %w = arith.constant dense<3> : tensor<8x256xi4>
+  %s = arith.constant dense<0.5> : tensor<8x8xf32>
+  %y = qf.matmul #qf.scheme<"w4g32"> %x, %w scale(%s) : (tensor<1x256xf32>, tensor<8x256xi4>, tensor<8x8xf32>) -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
