@@ -583,9 +583,12 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
       FloatKernel kernel{cfg, io, *floatSource, {}};
       kernel.emit(sk, numRows);
     };
+    KernelConfig rowsCfg = cfg;
+    if (int8Blob)
+      rowsCfg.largeM = cfg.largeMInt8Activations;
     if (largeMSupportsFloat(cfg, io, *floatSource))
       dispatchOnRows(
-          k, io, cfg, numRows,
+          k, io, rowsCfg, numRows,
           [&](KB &lk) {
             forPanelRangesParallel(
                 lk, largeMNumPanels(cfg, n),
