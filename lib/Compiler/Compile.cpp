@@ -119,6 +119,10 @@ std::optional<int64_t> packedBytesOf(qf::MatmulOp op) {
 void recordQuantizedLayers(ModuleOp module, CompileReport &report) {
   llvm::DenseMap<Operation *, std::string> names = qf::getLayerNames(module);
   module.walk([&](qf::MatmulOp op) {
+    // An f32 qf.matmul (--qf-float-matmul-to-kernel, or one in the input)
+    // quantizes nothing: its layer keeps recordFloatLayers' float row.
+    if (op.getQuantScheme().isFloat())
+      return;
     std::string name = names.lookup(op);
     for (LayerReport &layer : report.layers) {
       if (layer.name != name)
