@@ -1,7 +1,8 @@
 //===- Compile.cpp - Model to artifact -----------------------------------===//
 //
-// quantize (qf-quantize) -> lower (the fused CPU kernels for the target, or
-// the reference lowering; results as out-parameters) -> LLVM IR (+ a packed entry point and the model's
+// quantize (qf-quantize) -> lower (the fused CPU kernels for the target,
+// float layers included, or the reference lowering; results as
+// out-parameters) -> LLVM IR (+ a packed entry point and the model's
 // signature as data) -> object for the target -> shared library, header and
 // report. Every file is written in a private temporary directory and moved
 // into OUTDIR only when all of them exist.
