@@ -1,7 +1,8 @@
 //===- Compile.cpp - Model to artifact -----------------------------------===//
 //
-// quantize (qf-quantize) -> lower (the fused CPU kernels for the target, or
-// the reference lowering; results as out-parameters) -> LLVM IR (+ a packed entry point and the model's
+// quantize (qf-quantize) -> lower (the fused CPU kernels for the target,
+// float layers included, or the reference lowering; results as
+// out-parameters) -> LLVM IR (+ a packed entry point and the model's
 // signature as data) -> object for the target -> shared library, header and
 // report. Every file is written in a private temporary directory and moved
 // into OUTDIR only when all of them exist.
@@ -119,6 +120,10 @@ std::optional<int64_t> packedBytesOf(qf::MatmulOp op) {
 void recordQuantizedLayers(ModuleOp module, CompileReport &report) {
   llvm::DenseMap<Operation *, std::string> names = qf::getLayerNames(module);
   module.walk([&](qf::MatmulOp op) {
+    // An f32 qf.matmul (--qf-float-matmul-to-kernel, or one in the input)
+    // quantizes nothing: its layer keeps recordFloatLayers' float row.
+    if (op.getQuantScheme().isFloat())
+      return;
     std::string name = names.lookup(op);
     for (LayerReport &layer : report.layers) {
       if (layer.name != name)

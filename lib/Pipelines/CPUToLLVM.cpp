@@ -1,14 +1,15 @@
 //===- CPUToLLVM.cpp - qf-cpu-to-llvm pipeline ---------------------------===//
 //
-// The fused-kernel counterpart of qf-reference-to-llvm: pack constant
-// weights, lower qf.matmul to vector loops, bufferize, and convert everything
-// to the LLVM dialect, with the target's vector features. Built from pass
-// constructors, like the reference pipeline, so it works wherever the library
-// is embedded.
+// The fused-kernel counterpart of qf-reference-to-llvm: float matmuls with
+// constant weights to f32 qf.matmul, pack constant weights, lower qf.matmul
+// to vector loops, bufferize, and convert everything to the LLVM dialect,
+// with the target's vector features. Built from pass constructors, like the
+// reference pipeline, so it works wherever the library is embedded.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
 #include "PipelineStages.h"
 #include "qforge/Support/Target.h"
@@ -29,6 +30,8 @@ namespace qforge {
 void buildCPUToLLVMPipeline(OpPassManager &pm,
                             const CPUPipelineOptions &options) {
   const std::string &target = options.target;
+  // Float matmuls too: otherwise linalg-to-loops makes scalar loops of them.
+  pm.addPass(qf::createQFFloatMatmulToKernel());
   cpu::QFPackWeightsOptions pack;
   pack.target = target;
   pack.int8Activations = options.int8Activations;
@@ -91,9 +94,10 @@ struct CPUPipelineTextOptions
 void registerCPUPipelines() {
   PassPipelineRegistration<CPUPipelineTextOptions>(
       "qf-cpu-to-llvm",
-      "Pack constant weights, lower qf.matmul to fused vector kernels for "
-      "the target, bufferize, and convert everything to the LLVM dialect "
-      "(runnable with mlir-runner)",
+      "Float matmuls with constant weights to f32 qf.matmul, pack constant "
+      "weights, lower qf.matmul to fused vector kernels for the target, "
+      "bufferize, and convert everything to the LLVM dialect (runnable with "
+      "mlir-runner)",
       [](OpPassManager &pm, const CPUPipelineTextOptions &options) {
         CPUPipelineOptions cpu;
         cpu.target = options.target;

@@ -6,13 +6,19 @@ compiled with qforge-compile at every main scheme (calibrated ones with
 
 - the float artifact's logits equal onnxruntime's on the same inputs (tight
   tolerance) and torch's accuracy;
+- the float artifact runs every layer on the fused f32 kernels (one
+  thread-pool task per layer in its LLVM IR, --qf-float-matmul-to-kernel),
+  and its report calls every layer float (f32, no algorithm, same bytes);
 - every scheme's test accuracy is within its stated bound of float:
   w8 and a8w8 (and their calibrated variants) within 1 point.
 
     digits_test.py --bin build/bin --model mlp|cnn --work DIR
 """
 import argparse
+import glob
+import json
 import os
+import re
 import shutil
 import sys
 
@@ -35,6 +41,31 @@ BOUNDS = {
     "w4g32:gptq": 3.0,
     "w4g32:awq": 3.0,
 }
+
+
+def float_path_failures(tools, onnx_path, work):
+    """The float artifact's matmuls take the fused f32 kernels (not scalar
+    loops) and its report does not call them quantized."""
+    failures = []
+    with open(os.path.join(work, "f32", "report.json")) as f:
+        layers = json.load(f)["layers"]
+    for layer in layers:
+        if (layer["scheme"] != "f32" or layer["algorithm"] or
+                layer["weight_bytes_after"] != layer["weight_bytes_before"]):
+            failures.append(f"float artifact reports layer {layer}")
+    llvm_dir = os.path.join(work, "f32-llvm")
+    tools("qforge-compile", onnx_path, "--emit=llvm", "-o", llvm_dir,
+          "--quiet")
+    (ll,) = glob.glob(os.path.join(llvm_dir, "*.ll"))
+    with open(ll) as f:
+        tasks = re.findall(r"^define internal void @\w+_parallel\d+_task\(",
+                           f.read(), re.M)
+    print(f"float artifact: {len(tasks)} kernel tasks for {len(layers)} "
+          "layers")
+    if len(tasks) < len(layers):
+        failures.append(f"float artifact: {len(tasks)} kernel tasks for "
+                        f"{len(layers)} layers (float matmuls left as loops?)")
+    return failures
 
 
 def main():
@@ -87,6 +118,7 @@ def main():
     if f32.accuracy < 90.0:
         failures.append(f"float accuracy {f32.accuracy:.2f}% < 90%: training "
                         "went wrong")
+    failures += float_path_failures(tools, onnx_path, args.work)
     for row in rows[1:]:
         drop = f32.accuracy - row.accuracy
         if drop > BOUNDS[row.label]:

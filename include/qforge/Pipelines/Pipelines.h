@@ -32,8 +32,9 @@ struct CPUPipelineOptions {
 };
 
 /// qf code down to the LLVM dialect through the fused CPU kernels
-/// (--qf-pack-weights, --qf-lower-to-cpu) for the target; runnable with
-/// mlir-runner and mlir::ExecutionEngine. Defined in lib/Pipelines/CPUToLLVM.cpp.
+/// (--qf-float-matmul-to-kernel, --qf-pack-weights, --qf-lower-to-cpu) for
+/// the target; runnable with mlir-runner and mlir::ExecutionEngine. Defined
+/// in lib/Pipelines/CPUToLLVM.cpp.
 void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
                             const CPUPipelineOptions &options);
 inline void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,

@@ -155,6 +155,8 @@ std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
       for (int64_t nn = 0; nn < match.n; ++nn)
         match.w[nn * match.k + kk] = (*data)[kk * match.n + nn];
   }
+  if (weightIsNK && !transposed)
+    match.weightNK = weight;
   Value init = op.getDpsInitOperand(0)->get();
   if (!isZero(init))
     match.acc = init;
@@ -259,7 +261,8 @@ replaceWithQfMatmul(IRRewriter &b, Operation *op, const MatchedMatmul &match,
       b, loc, resultType, lhs, weight, scheme, scale, zeroPoint, lhsScaleValue,
       /*bias=*/Value(), /*residual=*/match.acc, /*output_scale=*/Value(),
       /*output_zero_point=*/Value(), qforge::qf::ActivationAttr());
-  mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
+  if (!algorithm.empty())
+    mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
   SmallVector<Value> inputs(op->getOperands());
   b.replaceOp(op, mm.getResult());
   // The float weight (and its transposes/reshapes) and a zero accumulator

@@ -1,8 +1,8 @@
 //===- MatmulRewrite.h - Shared pieces of the quantizing rewrites -*- C++ -*-===//
 //
 // Matching a float matmul with a constant weight, and building the constants
-// and activation scaling of its qf.matmul replacement: used by --qf-quantize
-// and --qf-import-weights.
+// and activation scaling of its qf.matmul replacement: used by --qf-quantize,
+// --qf-import-weights and --qf-float-matmul-to-kernel.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_LIB_DIALECT_QF_TRANSFORMS_MATMULREWRITE_H
@@ -26,6 +26,10 @@ struct MatchedMatmul {
   std::vector<float> w;   ///< [N, K] row-major
   int64_t n = 0, k = 0;
   mlir::Value acc;        ///< the init operand; null when it is all zeros
+  /// The weight operand itself when it already is [N, K] (no transpose
+  /// crossed on the way to the constant): usable as an f32 qf.matmul's
+  /// weight without building a second copy of the data. Null otherwise.
+  mlir::Value weightNK;
 };
 
 /// A float matmul whose weight is a constant (possibly behind transposes and
@@ -49,7 +53,8 @@ mlir::Value scaleActivations(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value lhs, llvm::ArrayRef<float> s);
 
 /// Replaces `op` (matched as `match`) by a qf.matmul of the given weight
-/// operands under `scheme`, marked with `algorithm`. A non-empty `divisor`
+/// operands under `scheme`, marked with `algorithm` (in a `qf.algorithm`
+/// attribute; none when empty, as for float weights). A non-empty `divisor`
 /// scales the activations first (lhs / divisor, see scaleActivations); a
 /// `lhsScale` becomes the static activation scale. The float weight and a
 /// zero accumulator that became dead are erased.

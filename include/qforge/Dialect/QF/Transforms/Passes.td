@@ -114,6 +114,36 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
   ];
 }
 
+def QFFloatMatmulToKernel : Pass<"qf-float-matmul-to-kernel",
+                                 "mlir::ModuleOp"> {
+  let summary = "Rewrite float matmuls with constant weights into qf.matmul "
+                "with scheme f32, so that the CPU kernels run them";
+  let description = [{
+    The matmuls that `--qf-quantize` leaves float (scheme `f32`, skipped or
+    unselected layers, float models) stay `linalg` ops, which the CPU
+    pipeline would lower to scalar loops. This pass gives them to the fused
+    kernels instead: every matmul-like op that `--qf-quantize` would match
+    (`linalg.matmul`, also with a transposed operand, and contraction
+    `linalg.generic`s with a 2-D constant weight, possibly behind
+    `linalg.transpose` or a reshape) becomes `qf.matmul #qf.scheme<"f32">`.
+    The weight keeps its values and element type (f32, f16 or bf16): the
+    weight operand itself when it already is `[N, K]`, otherwise a new
+    `[N, K]` constant of the transposed data. An accumulator that is not a
+    zero fill becomes the `residual` operand; the op keeps its location (and
+    so its layer name) and gets no `qf.algorithm`.
+
+    Matmuls with non-constant weights (activations times activations) and
+    lhs operands with a dynamic K (which `--qf-lower-to-cpu` cannot take)
+    are left alone. `--qf-cpu-to-llvm` (and so `qforge-compile
+    --lowering=cpu`) runs this pass first; the reference lowering keeps the
+    linalg ops.
+  }];
+  let dependentDialects = [
+    "::qforge::qf::QFDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
 def QFInsertObservers : Pass<"qf-insert-observers", "mlir::ModuleOp"> {
   let summary = "Insert qf.observe calibration taps on the activation input "
                 "(and optionally the output) of every matmul-like op";
