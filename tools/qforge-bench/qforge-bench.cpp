@@ -79,8 +79,8 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
   --int8-activations
                  compile with qf-lower-to-cpu's int8-activations: 4-bit
                  integer schemes (w4gN, N a multiple of 64) quantize the
-                 activations per group and use int8 dot products below the
-                 large-M threshold, as MatMulNBits accuracy_level=4; --check
+                 activations per group and use int8 dot products, as
+                 MatMulNBits accuracy_level=4; --check
                  then allows for the activation rounding
   --suite llama  LLaMA-style projections: (N, K) = (4096, 4096),
                  (14336, 4096), (4096, 14336) x M = 1, 8, 32, 128, 512;

@@ -93,7 +93,7 @@ static cl::opt<bool> int8Activations(
     "int8-activations",
     cl::desc("CPU lowering: 4-bit integer weights (w4gN, N a multiple of 64) "
              "multiply int8 activations quantized per group at run time with "
-             "int8 dot products for M < 64, as ONNX Runtime's MatMulNBits "
+             "int8 dot products, as ONNX Runtime's MatMulNBits "
              "accuracy_level=4 (faster; results within the activations' "
              "rounding of the f32 ones)"),
     cl::cat(category));

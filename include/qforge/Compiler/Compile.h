@@ -50,8 +50,8 @@ struct CompileOptions {
   EmitKind emit = EmitKind::Artifact;
   Lowering lowering = Lowering::CPU;
   /// CPU lowering: 4-bit integer weights multiply int8 activations
-  /// (quantized per group at run time) with int8 dot products below the
-  /// large-M threshold (qf-lower-to-cpu's int8-activations): faster, within
+  /// (quantized per group at run time) with int8 dot products
+  /// (qf-lower-to-cpu's int8-activations): faster, within
   /// the activation rounding of the f32 result.
   bool int8Activations = false;
   /// Called at the start of each stage ("calibration", "quantization",

@@ -1,6 +1,6 @@
 //===- Int8ActivationKernel.h - 4-bit weights x int8 activations -*- C++ -*-===//
 //
-// With `int8-activations`, the small-M kernel of 4-bit integer weights
+// With `int8-activations`, the kernel of packed 4-bit integer weights (any M)
 // quantizes the activations to int8 per weight group at run time and
 // multiplies codes and activations with integer dot products, as ONNX
 // Runtime's MatMulNBits with accuracy_level=4 and llama.cpp's Q4 x Q8 dots do:

@@ -30,10 +30,6 @@ struct KernelConfig {
   /// 32 KiB and 256 x 16 int16 pairs = 16 KiB on AVX2; 512 beat 128 and 256
   /// for f32, fewer passes over the accumulators).
   int64_t largeM = 32;
-  /// The same threshold for packed 4-bit weights with int8Activations: their
-  /// small-M kernel does not decode to f32 and stays ahead of the GEMM
-  /// longer (measured on Zen 3, 4096 x 14336: see docs/BENCHMARKS.md).
-  int64_t largeMInt8Activations = 64;
   int64_t mrLarge = 6;
   int64_t kcFloat = 512;
   int64_t kcInt = 512;

@@ -568,38 +568,35 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
     floatSource = makeFloatWeightSource(b, loc, op, cfg);
     if (!floatSource)
       return failure();
-    // Packed 4-bit weights with int8-activations: the integer small-M kernel
-    // (the large-M one stays f32: it decodes each weight once per K block
-    // for many rows, so the decode is not its bottleneck).
+    // Packed 4-bit weights with int8-activations: the integer kernel for
+    // every M (measured on Zen 3, 4096 x 14336, 2 threads: 150-165 GFLOP/s
+    // from M = 8 to 512, ahead of the f32 GEMM at every M).
     std::optional<PackedInfo> packed = getPackedInfo(op);
-    Value int8Blob;
-    if (packed && usesInt8Activations(scheme, cfg))
-      int8Blob = getPackedBlob(b, loc, op, *packed, cfg);
-    auto small = [&](KB &sk) {
-      if (int8Blob) {
-        emitInt8ActivationKernel(sk, cfg, io, packed->layout, int8Blob, numRows);
-        return;
-      }
-      FloatKernel kernel{cfg, io, *floatSource, {}};
-      kernel.emit(sk, numRows);
-    };
-    KernelConfig rowsCfg = cfg;
-    if (int8Blob)
-      rowsCfg.largeM = cfg.largeMInt8Activations;
-    if (largeMSupportsFloat(cfg, io, *floatSource))
-      dispatchOnRows(
-          k, io, rowsCfg, numRows,
-          [&](KB &lk) {
-            forPanelRangesParallel(
-                lk, largeMNumPanels(cfg, n),
-                [&](KB &pk, Value begin, Value end) {
-                  emitLargeMFloat(pk, cfg, io, *floatSource, numRows, begin,
-                                  end);
-                });
-          },
-          small);
-    else
-      small(k);
+    if (packed && usesInt8Activations(scheme, cfg)) {
+      Value blob = getPackedBlob(b, loc, op, *packed, cfg);
+      if (!blob)
+        return failure();
+      emitInt8ActivationKernel(k, cfg, io, packed->layout, blob, numRows);
+    } else {
+      auto small = [&](KB &sk) {
+        FloatKernel kernel{cfg, io, *floatSource, {}};
+        kernel.emit(sk, numRows);
+      };
+      if (largeMSupportsFloat(cfg, io, *floatSource))
+        dispatchOnRows(
+            k, io, cfg, numRows,
+            [&](KB &lk) {
+              forPanelRangesParallel(
+                  lk, largeMNumPanels(cfg, n),
+                  [&](KB &pk, Value begin, Value end) {
+                    emitLargeMFloat(pk, cfg, io, *floatSource, numRows, begin,
+                                    end);
+                  });
+            },
+            small);
+      else
+        small(k);
+    }
   }
 
   Value result = bufferization::ToTensorOp::create(

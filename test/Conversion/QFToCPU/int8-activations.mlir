@@ -23,7 +23,7 @@
 // IR: arith.shrui {{.*}} : vector<32xi8>
 // IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
 // IR: arith.addi {{.*}} {qf.cpu.pair_sum} : vector<8xi32>
-// LLVM-LABEL: llvm.func internal @w4g128_parallel1(
+// LLVM-LABEL: llvm.func internal @w4g128_parallel0(
 // LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
 // LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
 // MISMATCH: error: 'qf.matmul' op has an invalid qf.cpu.packed: the layout is not the one qf-pack-weights uses for this scheme and target (with the same int8-activations setting)

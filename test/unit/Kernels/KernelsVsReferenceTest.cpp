@@ -181,12 +181,10 @@ INSTANTIATE_TEST_SUITE_P(
 class Int8Activations : public ::testing::TestWithParam<const char *> {};
 
 // Ragged N and K (K not a multiple of the 64-element block or of the group),
-// dynamic M: 1, 3, 17 and 40 rows take the int8 kernel (below
-// largeMInt8Activations = 64), 70 the large-M f32 kernel reading the same
-// 64-element packed blocks. Outputs must be within
+// dynamic M (the int8 kernel serves every M, no large-M kernel). Outputs must be within
 // the f32 bound plus the activation rounding (compareOutputs); and the int8
-// kernel must really have run: some outputs of M < 32 are outside the f32
-// bound alone.
+// kernel must really have run: some outputs are outside the f32 bound
+// alone.
 TEST_P(Int8Activations, WithinActivationRoundingOfReference) {
   const char *scheme = GetParam();
   const int64_t ns[] = {1, 7, 129}, ks[] = {5, 64, 130, 257, 1000};
@@ -230,7 +228,7 @@ TEST_P(Int8Activations, WithinActivationRoundingOfReference) {
       refCall.invoke();
       cpuCall.invoke();
       ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
-      if (m < 64) {
+      {
         MatmulSpec f32Bound = spec;
         f32Bound.int8Activations = false;
         std::string report;

@@ -24,7 +24,7 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     op) are read from the packed global instead of the weight operand.
 
     With `int8-activations`, packed 4-bit integer weights take an integer
-    kernel for M below the large-M threshold: activations are quantized to
+    kernel (for every M): activations are quantized to
     int8 per weight group (symmetric, round to nearest even) and multiplied
     with the unsigned 4-bit codes exactly in i32 (`vpmaddubsw` + `vpmaddwd`
     on AVX2), then scaled per group in f32. This is the arithmetic of ONNX
@@ -50,7 +50,7 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
 ,
     Option<"int8Activations", "int8-activations", "bool", /*default=*/"false",
            "4-bit integer weights (w4gN with N a multiple of 64, w4 per "
-           "channel): below the large-M threshold, quantize the activations "
+           "channel): quantize the activations "
            "to int8 per weight group at run time and use int8 dot products "
            "(vpmaddubsw on AVX2), as MatMulNBits accuracy_level=4; faster, "
            "within the activation rounding of the f32 result. Must match "
