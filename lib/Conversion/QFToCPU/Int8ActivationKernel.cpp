@@ -138,8 +138,14 @@ struct Int8ActivationKernel {
         });
   }
 
-  /// acc (vector<8 x i32>) += codesLo . x0 + codesHi . x1, in any lane:
-  /// codes vector<32 x i8> of 0..15, x vector<32 x i8>.
+  /// On AVX2 a step's products go into i16 pair sums (vpmaddubsw), widened
+  /// to i32 (vpmaddwd) once per this many steps: each i16 lane then holds
+  /// at most 4 steps x 2 halves x 2 products x 15 x 127 = 30480 < 2^15.
+  static constexpr int64_t kStepsPerI16 = 4;
+
+  /// acc += codesLo . x0 + codesHi . x1 in any lane (codes vector<32 x i8>
+  /// of 0..15, x vector<32 x i8>): acc is vector<16 x i16> pair sums on
+  /// AVX2 (vpmaddubsw), vector<8 x i32> otherwise.
   Value dotCodes(KB &k, Value codesLo, Value codesHi, Value x0, Value x1,
                  Value acc) {
     OpBuilder &b = k.b;
@@ -148,12 +154,44 @@ struct Int8ActivationKernel {
       acc = dotI8(k, x0, codesLo, acc, cfg.armDotprod);
       return dotI8(k, x1, codesHi, acc, cfg.armDotprod);
     }
-    // Each i16 lane: two pairs of 15 * 127 at most, far from saturating
-    // (vpmaddubsw + vpmaddwd on AVX2, see KernelLoops.h).
     Value pairs = arith::AddIOp::create(b, loc, pairProductsU8S8(k, codesLo, x0),
                                         pairProductsU8S8(k, codesHi, x1));
-    Value quads = pairSumsI16(k, pairs);
-    return arith::AddIOp::create(b, loc, acc, quads);
+    return arith::AddIOp::create(b, loc, acc, pairs);
+  }
+
+  /// One step (64 elements of K, index `step` of the group at groupBase /
+  /// kBegin) of rows m0 .. m0+mr into the accumulators `cur` [r * mr + i].
+  SmallVector<Value> step(KB &sk, Value groupBase, Value kBegin, Value s,
+                          Value m0, int64_t mr, ValueRange cur) {
+    OpBuilder &sb = sk.b;
+    Location loc = sk.loc;
+    int64_t nr = l.nr, half = kInt8ActivationBlock / 2;
+    Type i8 = sb.getI8Type();
+    VectorType v32i8 = sk.vec(half, i8);
+    Value stepBase = sk.add(sk.add(groupBase, sk.idx(l.headerBytes())),
+                            sk.mul(s, sk.idx(l.blockBytes())));
+    prefetchPackedAhead(sk, blob, stepBase, l.blockBytes(), l.totalBytes());
+    Value mask = sk.splat(v32i8, sk.intConst(i8, 0x0F));
+    Value four = sk.splat(v32i8, sk.intConst(i8, 4));
+    SmallVector<Value> lo, hi;
+    for (int64_t r = 0; r < nr; ++r) {
+      Value bytes = vector::LoadOp::create(
+          sb, loc, v32i8, blob,
+          ValueRange{sk.add(stepBase, sk.idx(r * l.rowBlockBytes()))});
+      lo.push_back(arith::AndIOp::create(sb, loc, bytes, mask));
+      hi.push_back(arith::ShRUIOp::create(sb, loc, bytes, four));
+    }
+    Value k0 = sk.add(kBegin, sk.mul(s, sk.idx(kInt8ActivationBlock)));
+    SmallVector<Value> next(cur.begin(), cur.end());
+    for (int64_t i = 0; i < mr; ++i) {
+      Value m = sk.add(m0, sk.idx(i));
+      Value x0 = vector::LoadOp::create(sb, loc, v32i8, xq, ValueRange{m, k0});
+      Value x1 = vector::LoadOp::create(sb, loc, v32i8, xq,
+                                        ValueRange{m, sk.add(k0, sk.idx(half))});
+      for (int64_t r = 0; r < nr; ++r)
+        next[r * mr + i] = dotCodes(sk, lo[r], hi[r], x0, x1, next[r * mr + i]);
+    }
+    return next;
   }
 
   /// The lane sums of `items` (vector<8 x i32> each) as one vector<C x i32>,
@@ -216,34 +254,39 @@ struct Int8ActivationKernel {
     Value kBegin = k.mul(g, k.idx(groupElems()));
     SmallVector<Value> inits(lanes, k.zero(v8i32));
     int64_t steps = (size + kInt8ActivationBlock - 1) / kInt8ActivationBlock;
-    SmallVector<Value> iaccs = loopWithAccs(
-        k, steps, inits, [&](OpBuilder &sb, Value s, ValueRange cur) {
-          KB sk{sb, loc};
-          Value stepBase = sk.add(sk.add(groupBase, sk.idx(l.headerBytes())),
-                                  sk.mul(s, sk.idx(l.blockBytes())));
-          prefetchPackedAhead(sk, blob, stepBase, l.blockBytes(), l.totalBytes());
-          Value mask = sk.splat(v32i8, sk.intConst(i8, 0x0F));
-          Value four = sk.splat(v32i8, sk.intConst(i8, 4));
-          SmallVector<Value> lo, hi;
-          for (int64_t r = 0; r < nr; ++r) {
-            Value bytes = vector::LoadOp::create(
-                sb, loc, v32i8, blob,
-                ValueRange{sk.add(stepBase, sk.idx(r * l.rowBlockBytes()))});
-            lo.push_back(arith::AndIOp::create(sb, loc, bytes, mask));
-            hi.push_back(arith::ShRUIOp::create(sb, loc, bytes, four));
-          }
-          Value k0 = sk.add(kBegin, sk.mul(s, sk.idx(kInt8ActivationBlock)));
-          SmallVector<Value> next(cur.begin(), cur.end());
-          for (int64_t i = 0; i < mr; ++i) {
-            Value m = sk.add(m0, sk.idx(i));
-            Value x0 = vector::LoadOp::create(sb, loc, v32i8, xq, ValueRange{m, k0});
-            Value x1 = vector::LoadOp::create(sb, loc, v32i8, xq,
-                                              ValueRange{m, sk.add(k0, sk.idx(half))});
-            for (int64_t r = 0; r < nr; ++r)
-              next[r * mr + i] = dotCodes(sk, lo[r], hi[r], x0, x1, next[r * mr + i]);
-          }
-          return next;
-        });
+    SmallVector<Value> iaccs;
+    if (!cfg.x86Avx2) {
+      iaccs = loopWithAccs(k, steps, inits,
+                           [&](OpBuilder &sb, Value s, ValueRange cur) {
+                             KB sk{sb, loc};
+                             return step(sk, groupBase, kBegin, s, m0, mr, cur);
+                           });
+    } else {
+      // Chunks of up to kStepsPerI16 steps in i16, then widened into i32.
+      int64_t chunk = std::min(steps, kStepsPerI16);
+      int64_t chunks = steps / chunk, rest = steps % chunk;
+      VectorType v16i16 = k.vec(16, b.getI16Type());
+      auto runChunk = [&](KB &ck, Value first, int64_t count, ValueRange acc) {
+        SmallVector<Value> zeros(lanes, ck.zero(v16i16));
+        SmallVector<Value> pairs = loopWithAccs(
+            ck, count, zeros, [&](OpBuilder &sb, Value s, ValueRange cur) {
+              KB sk{sb, loc};
+              return step(sk, groupBase, kBegin, sk.add(first, s), m0, mr, cur);
+            });
+        SmallVector<Value> next;
+        for (int64_t j = 0; j < lanes; ++j)
+          next.push_back(ck.add(acc[j], pairSumsI16(ck, pairs[j])));
+        return next;
+      };
+      iaccs = loopWithAccs(k, chunks, inits,
+                           [&](OpBuilder &cb, Value c, ValueRange cur) {
+                             KB ck{cb, loc};
+                             return runChunk(ck, ck.mul(c, ck.idx(chunk)), chunk,
+                                             cur);
+                           });
+      if (rest)
+        iaccs = runChunk(k, k.idx(chunks * chunk), rest, iaccs);
+    }
     // Per-lane (r, i) operands: weight-row values repeated over i, lhs-row
     // values repeated over r.
     SmallVector<int64_t> byRow;
