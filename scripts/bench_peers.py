@@ -92,6 +92,10 @@ def run_case(peer, m, n, k, threads, reps, rng):
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Several sessions hold the rotated weight copies, each with its own
+    # intra-op pool: spinning idle workers of the other sessions would steal
+    # the cores from the one running. Idle workers block instead.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     model, wbytes = PEERS[peer](m, n, k, rng)
     copies = max(1, min(16, -(-4 * llc_bytes() // wbytes)))
     sessions = [ort.InferenceSession(model.SerializeToString(), opts,

@@ -470,14 +470,22 @@ struct IntKernel {
 // One matmul
 //===----------------------------------------------------------------------===//
 
-/// The large-M kernel from cfg.largeM rows on, the small-M one below: chosen
-/// at compile time for a static M, at run time (scf.if) for a dynamic one.
-void dispatchOnRows(KB &k, const KernelIO &io, const KernelConfig &cfg,
-                    Value numRows, function_ref<void(KB &)> large,
-                    function_ref<void(KB &)> small) {
+/// The large-M kernel from cfg.largeM rows on (largePanels: one range of
+/// its 16-column panels, run in parallel), the small-M one below: chosen at
+/// compile time for a static M, at run time (scf.if) for a dynamic one.
+void dispatchOnRows(
+    KB &k, const KernelIO &io, const KernelConfig &cfg, Value numRows,
+    function_ref<void(KB &, Value panelBegin, Value panelEnd)> largePanels,
+    function_ref<void(KB &)> small) {
+  auto large = [&](KB &lk) {
+    forPanelRangesParallel(lk, largeMNumPanels(cfg, io.n), largePanels);
+  };
   int64_t staticM = cast<MemRefType>(io.x.getType()).getDimSize(0);
   if (!ShapedType::isDynamic(staticM)) {
-    (staticM >= cfg.largeM ? large : small)(k);
+    if (staticM >= cfg.largeM)
+      large(k);
+    else
+      small(k);
     return;
   }
   Value isLarge = arith::CmpIOp::create(k.b, k.loc, arith::CmpIPredicate::sge,
@@ -555,13 +563,9 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
     kernel.prologue(k, numRows, scheme.activation);
     dispatchOnRows(
         k, io, cfg, numRows,
-        [&](KB &lk) {
-          forPanelRangesParallel(
-              lk, largeMNumPanels(cfg, n),
-              [&](KB &pk, Value begin, Value end) {
-                emitLargeMInt(pk, cfg, io, *intSource, numRows, kernel.xq,
-                              kernel.xsRow, kernel.xsScalar, begin, end);
-              });
+        [&](KB &pk, Value begin, Value end) {
+          emitLargeMInt(pk, cfg, io, *intSource, numRows, kernel.xq,
+                        kernel.xsRow, kernel.xsScalar, begin, end);
         },
         [&](KB &sk) { kernel.emitTiles(sk, numRows); });
   } else {
@@ -569,8 +573,8 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
     if (!floatSource)
       return failure();
     // Packed 4-bit weights with int8-activations: the integer kernel for
-    // every M (measured on Zen 3, 4096 x 14336, 2 threads: 150-165 GFLOP/s
-    // from M = 8 to 512, ahead of the f32 GEMM at every M).
+    // every M (measured on Zen 3, 2 threads: 130-200 GFLOP/s from M = 8 to
+    // 512, faster than the f32 kernels at every M; docs/BENCHMARKS.md).
     std::optional<PackedInfo> packed = getPackedInfo(op);
     if (packed && usesInt8Activations(scheme, cfg)) {
       Value blob = getPackedBlob(b, loc, op, *packed, cfg);
@@ -585,13 +589,8 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
       if (largeMSupportsFloat(cfg, io, *floatSource))
         dispatchOnRows(
             k, io, cfg, numRows,
-            [&](KB &lk) {
-              forPanelRangesParallel(
-                  lk, largeMNumPanels(cfg, n),
-                  [&](KB &pk, Value begin, Value end) {
-                    emitLargeMFloat(pk, cfg, io, *floatSource, numRows, begin,
-                                    end);
-                  });
+            [&](KB &pk, Value begin, Value end) {
+              emitLargeMFloat(pk, cfg, io, *floatSource, numRows, begin, end);
             },
             small);
       else
