@@ -267,8 +267,10 @@ PYBIND11_MODULE(_qforge, m) {
          const std::string &algorithm, const std::string &target,
          const std::string &name, const std::string &entry,
          const std::string &calib, const std::string &stats,
-         const std::vector<std::string> &shapes, const std::string &lowering) {
+         const std::vector<std::string> &shapes, const std::string &lowering,
+         bool int8Activations) {
         qforge::CompileOptions o;
+        o.int8Activations = int8Activations;
         o.outDir = outDir;
         o.scheme = scheme;
         o.schemeFile = schemeFile;
@@ -297,7 +299,7 @@ PYBIND11_MODULE(_qforge, m) {
       py::arg("target") = "host", py::arg("name") = "", py::arg("entry") = "",
       py::arg("calib") = "", py::arg("stats") = "",
       py::arg("shapes") = std::vector<std::string>(),
-      py::arg("lowering") = "cpu",
+      py::arg("lowering") = "cpu", py::arg("int8_activations") = false,
       "Compile an .onnx or .mlir file to OUT_DIR/<name>.so; returns "
       "report.json's text.");
   py::class_<Model>(m, "Model")

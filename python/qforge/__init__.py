@@ -68,7 +68,8 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
             scheme_file: str | None = None, out_dir: str | None = None,
             name: str | None = None, entry: str | None = None,
             shapes=None, stats: str | None = None,
-            lowering: str = "cpu") -> CompiledModel:
+            lowering: str = "cpu",
+            int8_activations: bool = False) -> CompiledModel:
     """Compiles an ONNX (`.onnx`) or MLIR (`.mlir`) model to a shared library
     and loads it.
 
@@ -80,8 +81,10 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
     and puts each layer's error on the samples into `report`. `stats` is a
     statistics file from qforge-calibrate instead. `shapes` ({name: shape}
     or ["name=4x64"]) gives inputs static shapes; dimensions left dynamic
-    take any size at call time. `out_dir` defaults to a fresh temporary
-    directory.
+    take any size at call time. `int8_activations` makes 4-bit integer
+    layers (groups of a multiple of 64) multiply int8 activations quantized
+    per group at run time (qforge-compile --int8-activations). `out_dir`
+    defaults to a fresh temporary directory.
     """
     path = os.fspath(model_path)
     if not (path.endswith(".mlir") or path.endswith(".onnx")):
@@ -100,5 +103,5 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
         report = json.loads(_compile_file(
             path, out_dir, scheme or "", scheme_file or "", algorithm, target,
             name or "", entry or "", calib_path, stats or "",
-            _shape_texts(shapes), lowering))
+            _shape_texts(shapes), lowering, bool(int8_activations)))
     return CompiledModel(os.path.join(out_dir, report["name"] + ".so"), report)
