@@ -159,27 +159,31 @@ struct Int8ActivationKernel {
     return arith::AddIOp::create(b, loc, acc, pairs);
   }
 
-  /// One step (64 elements of K, index `step` of the group at groupBase /
-  /// kBegin) of rows m0 .. m0+mr into the accumulators `cur` [r * mr + i].
-  SmallVector<Value> step(KB &sk, Value groupBase, Value kBegin, Value s,
-                          Value m0, int64_t mr, ValueRange cur) {
+  /// One step (64 elements of K, index `s` of the group at each of
+  /// groupBases / kBegin) of rows m0 .. m0+mr into the accumulators `cur`
+  /// [R * mr + i], R = t * NR + r for row r of tile t.
+  SmallVector<Value> step(KB &sk, ArrayRef<Value> groupBases, Value kBegin,
+                          Value s, Value m0, int64_t mr, ValueRange cur) {
     OpBuilder &sb = sk.b;
     Location loc = sk.loc;
-    int64_t nr = l.nr, half = kInt8ActivationBlock / 2;
+    int64_t half = kInt8ActivationBlock / 2;
+    int64_t rows = l.nr * int64_t(groupBases.size());
     Type i8 = sb.getI8Type();
     VectorType v32i8 = sk.vec(half, i8);
-    Value stepBase = sk.add(sk.add(groupBase, sk.idx(l.headerBytes())),
-                            sk.mul(s, sk.idx(l.blockBytes())));
-    prefetchPackedAhead(sk, blob, stepBase, l.blockBytes(), l.totalBytes());
     Value mask = sk.splat(v32i8, sk.intConst(i8, 0x0F));
     Value four = sk.splat(v32i8, sk.intConst(i8, 4));
     SmallVector<Value> lo, hi;
-    for (int64_t r = 0; r < nr; ++r) {
-      Value bytes = vector::LoadOp::create(
-          sb, loc, v32i8, blob,
-          ValueRange{sk.add(stepBase, sk.idx(r * l.rowBlockBytes()))});
-      lo.push_back(arith::AndIOp::create(sb, loc, bytes, mask));
-      hi.push_back(arith::ShRUIOp::create(sb, loc, bytes, four));
+    for (Value groupBase : groupBases) {
+      Value stepBase = sk.add(sk.add(groupBase, sk.idx(l.headerBytes())),
+                              sk.mul(s, sk.idx(l.blockBytes())));
+      prefetchPackedAhead(sk, blob, stepBase, l.blockBytes(), l.totalBytes());
+      for (int64_t r = 0; r < l.nr; ++r) {
+        Value bytes = vector::LoadOp::create(
+            sb, loc, v32i8, blob,
+            ValueRange{sk.add(stepBase, sk.idx(r * l.rowBlockBytes()))});
+        lo.push_back(arith::AndIOp::create(sb, loc, bytes, mask));
+        hi.push_back(arith::ShRUIOp::create(sb, loc, bytes, four));
+      }
     }
     Value k0 = sk.add(kBegin, sk.mul(s, sk.idx(kInt8ActivationBlock)));
     SmallVector<Value> next(cur.begin(), cur.end());
@@ -188,7 +192,7 @@ struct Int8ActivationKernel {
       Value x0 = vector::LoadOp::create(sb, loc, v32i8, xq, ValueRange{m, k0});
       Value x1 = vector::LoadOp::create(sb, loc, v32i8, xq,
                                         ValueRange{m, sk.add(k0, sk.idx(half))});
-      for (int64_t r = 0; r < nr; ++r)
+      for (int64_t r = 0; r < rows; ++r)
         next[r * mr + i] = dotCodes(sk, lo[r], hi[r], x0, x1, next[r * mr + i]);
     }
     return next;
@@ -238,19 +242,24 @@ struct Int8ActivationKernel {
     return v;
   }
 
-  /// One group (g: index, `size` valid elements) of rows m0 .. m0+mr.
-  /// state = {acc, corr}: vector<NR * MR x f32>, lane r * MR + i for weight
-  /// row r and lhs row m0 + i: the scaled dot products and the zero-term
+  /// One group (g: index, `size` valid elements) of rows m0 .. m0+mr and
+  /// the weight rows of the tiles at tileBases. state = {acc, corr}:
+  /// vector<rows * MR x f32>, lane R * MR + i for weight row R (t * NR + r)
+  /// and lhs row m0 + i: the scaled dot products and the zero-term
   /// corrections summed over the groups so far.
-  SmallVector<Value> group(KB &k, Value tileBase, Value g, int64_t size,
-                           Value m0, int64_t mr, ValueRange state) {
+  SmallVector<Value> group(KB &k, ArrayRef<Value> tileBases, Value g,
+                           int64_t size, Value m0, int64_t mr,
+                           ValueRange state) {
     OpBuilder &b = k.b;
     Location loc = k.loc;
-    int64_t nr = l.nr, half = kInt8ActivationBlock / 2, lanes = nr * mr;
-    Type i8 = b.getI8Type(), f32 = b.getF32Type();
-    VectorType v32i8 = k.vec(half, i8), v8i32 = k.vec(8, b.getI32Type());
+    int64_t nr = l.nr * int64_t(tileBases.size()), lanes = nr * mr;
+    Type f32 = b.getF32Type();
+    VectorType v8i32 = k.vec(8, b.getI32Type());
     VectorType vc = k.vec(lanes, f32);
-    Value groupBase = k.add(tileBase, k.mul(g, k.idx(l.fullGroupBytes())));
+    SmallVector<Value> groupBases;
+    for (Value tileBase : tileBases)
+      groupBases.push_back(
+          k.add(tileBase, k.mul(g, k.idx(l.fullGroupBytes()))));
     Value kBegin = k.mul(g, k.idx(groupElems()));
     SmallVector<Value> inits(lanes, k.zero(v8i32));
     int64_t steps = (size + kInt8ActivationBlock - 1) / kInt8ActivationBlock;
@@ -259,7 +268,7 @@ struct Int8ActivationKernel {
       iaccs = loopWithAccs(k, steps, inits,
                            [&](OpBuilder &sb, Value s, ValueRange cur) {
                              KB sk{sb, loc};
-                             return step(sk, groupBase, kBegin, s, m0, mr, cur);
+                             return step(sk, groupBases, kBegin, s, m0, mr, cur);
                            });
     } else {
       // Chunks of up to kStepsPerI16 steps in i16, then widened into i32.
@@ -271,7 +280,7 @@ struct Int8ActivationKernel {
         SmallVector<Value> pairs = loopWithAccs(
             ck, count, zeros, [&](OpBuilder &sb, Value s, ValueRange cur) {
               KB sk{sb, loc};
-              return step(sk, groupBase, kBegin, sk.add(first, s), m0, mr, cur);
+              return step(sk, groupBases, kBegin, sk.add(first, s), m0, mr, cur);
             });
         SmallVector<Value> next;
         for (int64_t j = 0; j < lanes; ++j)
@@ -293,8 +302,17 @@ struct Int8ActivationKernel {
     for (int64_t r = 0; r < nr; ++r)
       for (int64_t i = 0; i < mr; ++i)
         byRow.push_back(r);
-    auto perWeightRow = [&](Value offset) {
-      Value v = loadPackedF32s(k, blob, offset, nr);
+    // Header values (offset 0: scales, 4 NR: zero terms) of every row.
+    auto perWeightRow = [&](int64_t offset) {
+      Value v = loadPackedF32s(k, blob, k.add(groupBases[0], k.idx(offset)), l.nr);
+      if (groupBases.size() == 2) {
+        Value w = loadPackedF32s(k, blob, k.add(groupBases[1], k.idx(offset)),
+                                 l.nr);
+        SmallVector<int64_t> both;
+        for (int64_t j = 0; j < nr; ++j)
+          both.push_back(j);
+        v = vector::ShuffleOp::create(b, loc, v, w, both);
+      }
       return vector::ShuffleOp::create(b, loc, v, v, byRow).getResult();
     };
     auto perLhsRow = [&](Value buf) {
@@ -307,49 +325,92 @@ struct Int8ActivationKernel {
       return vector::FromElementsOp::create(b, loc, vc, lanesV).getResult();
     };
     Value dots = arith::SIToFPOp::create(b, loc, vc, sumEach(k, iaccs));
-    Value scale = arith::MulFOp::create(b, loc, perWeightRow(groupBase),
+    Value scale = arith::MulFOp::create(b, loc, perWeightRow(0),
                                         perLhsRow(xScale));
     SmallVector<Value> next = {
         vector::FMAOp::create(b, loc, dots, scale, state[0]), state[1]};
     if (xZeroSum)
       next[1] = vector::FMAOp::create(
-          b, loc, perWeightRow(k.add(groupBase, k.idx(4 * nr))),
-          perLhsRow(xZeroSum), state[1]);
+          b, loc, perWeightRow(4 * l.nr), perLhsRow(xZeroSum), state[1]);
     return next;
   }
 
-  void emit(KB &k, Value numRows) {
-    Location loc = k.loc;
-    int64_t nr = l.nr, gElems = groupElems();
+  /// Rows m0 .. m0+mr against the weight rows of the tiles at tileBases
+  /// (whose first output channels are n0s): all groups, then the epilogue.
+  void rowBlock(KB &rk, ArrayRef<Value> tileBases, ArrayRef<Value> n0s,
+                Value m0, int64_t mr) {
+    OpBuilder &rb = rk.b;
+    Location loc = rk.loc;
+    int64_t gElems = groupElems();
     int64_t fullGroups = io.k / gElems, lastGroup = io.k % gElems;
+    int64_t rows = l.nr * int64_t(tileBases.size());
+    VectorType vc = rk.vec(rows * mr, rb.getF32Type());
+    SmallVector<Value> state = {rk.zero(vc), rk.zero(vc)};
+    state = loopWithAccs(rk, fullGroups, state,
+                         [&](OpBuilder &gb, Value g, ValueRange cur) {
+                           KB gk{gb, loc};
+                           return group(gk, tileBases, g, gElems, m0, mr, cur);
+                         });
+    if (lastGroup)
+      state = group(rk, tileBases, rk.idx(fullGroups), lastGroup, m0, mr,
+                    state);
+    Value y = arith::SubFOp::create(rb, loc, state[0], state[1]);
+    for (size_t t = 0; t < tileBases.size(); ++t)
+      for (int64_t i = 0; i < mr; ++i) {
+        SmallVector<int64_t> lanes;
+        for (int64_t r = 0; r < l.nr; ++r)
+          lanes.push_back((int64_t(t) * l.nr + r) * mr + i);
+        Value yi = vector::ShuffleOp::create(rb, loc, y, y, lanes);
+        emitEpilogue(rk, io, rk.add(m0, rk.idx(i)), n0s[t], yi);
+      }
+  }
+
+  /// for m0 in [lo, hi) step `step`: body(m0).
+  void forEach(KB &k, Value lo, Value hi, int64_t step,
+               function_ref<void(KB &, Value)> body) {
+    scf::ForOp::create(k.b, k.loc, lo, hi, k.idx(step), ValueRange{},
+                       [&](OpBuilder &nb, Location loc, Value m0, ValueRange) {
+                         KB nk{nb, loc};
+                         body(nk, m0);
+                         scf::YieldOp::create(nb, loc);
+                       });
+  }
+
+  /// The parallel loop runs over pairs of adjacent tiles: single lhs rows
+  /// (M = 1, or the odd last row) read both tiles' weights at once, two
+  /// sequential streams per thread (a single hardware-prefetched stream
+  /// gets well below the read bandwidth on Zen 3); row pairs take the tiles
+  /// one after the other (their accumulators fill the registers already).
+  /// With an odd number of tiles the last pair is the last tile twice (the
+  /// same values stored twice).
+  void emit(KB &k, Value numRows) {
+    int64_t nr = l.nr, numTiles = l.numTiles();
+    int64_t pairs = (numTiles + 1) / 2;
     prologue(k, numRows);
     forTilesParallel(
-        k, l.numTiles(), numRows, io.k, nr,
-        [&](KB &tk, Value nt, Value mLo, Value mHi) {
-          Value tileBase = tk.mul(nt, tk.idx(l.tileBytes()));
-          Value n0 = tk.mul(nt, tk.idx(nr));
-          forRowBlocks(tk, mLo, mHi, cfg.mr,
-                       [&](OpBuilder &rb, Value m0, int64_t mr) {
-            KB rk{rb, loc};
-            VectorType vc = rk.vec(nr * mr, rb.getF32Type());
-            SmallVector<Value> state = {rk.zero(vc), rk.zero(vc)};
-            state = loopWithAccs(
-                rk, fullGroups, state,
-                [&](OpBuilder &gb, Value g, ValueRange cur) {
-                  KB gk{gb, loc};
-                  return group(gk, tileBase, g, gElems, m0, mr, cur);
-                });
-            if (lastGroup)
-              state = group(rk, tileBase, rk.idx(fullGroups), lastGroup, m0,
-                            mr, state);
-            Value y = arith::SubFOp::create(rb, loc, state[0], state[1]);
-            for (int64_t i = 0; i < mr; ++i) {
-              SmallVector<int64_t> row;
-              for (int64_t r = 0; r < nr; ++r)
-                row.push_back(r * mr + i);
-              Value yi = vector::ShuffleOp::create(rb, loc, y, y, row);
-              emitEpilogue(rk, io, rk.add(m0, rk.idx(i)), n0, yi);
-            }
+        k, pairs, numRows, io.k, 2 * nr,
+        [&](KB &tk, Value p, Value mLo, Value mHi) {
+          Value t0 = tk.mul(p, tk.idx(2));
+          Value t1 = tk.minIdx(tk.add(t0, tk.idx(1)), tk.idx(numTiles - 1));
+          Value bases[2] = {tk.mul(t0, tk.idx(l.tileBytes())),
+                            tk.mul(t1, tk.idx(l.tileBytes()))};
+          Value n0s[2] = {tk.mul(t0, tk.idx(nr)), tk.mul(t1, tk.idx(nr))};
+          // Row blocks of MR take each tile in turn (the tile stays in
+          // cache across them), the remaining single rows both tiles.
+          int64_t mr = cfg.mr;
+          Value mainEnd = mLo;
+          if (mr > 1) {
+            Value count = arith::SubIOp::create(tk.b, tk.loc, mHi, mLo);
+            mainEnd = arith::SubIOp::create(
+                tk.b, tk.loc, mHi,
+                arith::RemUIOp::create(tk.b, tk.loc, count, tk.idx(mr)));
+            for (int t = 0; t < 2; ++t)
+              forEach(tk, mLo, mainEnd, mr, [&](KB &rk, Value m0) {
+                rowBlock(rk, {bases[t]}, {n0s[t]}, m0, mr);
+              });
+          }
+          forEach(tk, mainEnd, mHi, 1, [&](KB &rk, Value m0) {
+            rowBlock(rk, bases, n0s, m0, 1);
           });
         });
   }
