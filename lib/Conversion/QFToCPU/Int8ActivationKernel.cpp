@@ -4,8 +4,10 @@
 //     s[m][g]  = max |x[m, g]| / 127 (1 when 0)
 //     xq[m, k] = roundeven(x[m, k] / s[m][g]) in [-127, 127]   (i8)
 //     zs[m][g] = s[m][g] * sum of xq[m, g]                      (zero terms)
-//   parallel for each tile of NR weight rows x block of 64 lhs rows:
-//     for each block of MR lhs rows, for each group g:
+//   parallel for each pair of adjacent tiles of NR weight rows x block of 64
+//   lhs rows:
+//     for each block of MR lhs rows (each tile in turn; single rows: both
+//     tiles at once), for each group g:
 //       iacc[r][i] = sum over the group of code[r, k] * xq[i, k]   (exact, i32)
 //       acc[r][i] += (wscale[r][g] * s[i][g]) * iacc[r][i]
 //       corr[r][i] += zeroTerm[r][g] * zs[i][g]

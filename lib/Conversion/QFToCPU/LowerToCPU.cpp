@@ -573,8 +573,8 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
     if (!floatSource)
       return failure();
     // Packed 4-bit weights with int8-activations: the integer kernel for
-    // every M (measured on Zen 3, 2 threads: 130-200 GFLOP/s from M = 8 to
-    // 512, faster than the f32 kernels at every M; docs/BENCHMARKS.md).
+    // every M (measured on Zen 3, 2 threads: ~200 GFLOP/s from M = 8 to 512,
+    // faster than the f32 kernels at every M; docs/BENCHMARKS.md).
     std::optional<PackedInfo> packed = getPackedInfo(op);
     if (packed && usesInt8Activations(scheme, cfg)) {
       Value blob = getPackedBlob(b, loc, op, *packed, cfg);
