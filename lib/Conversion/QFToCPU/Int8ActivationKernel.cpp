@@ -367,17 +367,6 @@ struct Int8ActivationKernel {
       }
   }
 
-  /// for m0 in [lo, hi) step `step`: body(m0).
-  void forEach(KB &k, Value lo, Value hi, int64_t step,
-               function_ref<void(KB &, Value)> body) {
-    scf::ForOp::create(k.b, k.loc, lo, hi, k.idx(step), ValueRange{},
-                       [&](OpBuilder &nb, Location loc, Value m0, ValueRange) {
-                         KB nk{nb, loc};
-                         body(nk, m0);
-                         scf::YieldOp::create(nb, loc);
-                       });
-  }
-
   /// The parallel loop runs over pairs of adjacent tiles: single lhs rows
   /// (M = 1, or the odd last row) read both tiles' weights at once, two
   /// sequential streams per thread (a single hardware-prefetched stream
@@ -407,11 +396,11 @@ struct Int8ActivationKernel {
                 tk.b, tk.loc, mHi,
                 arith::RemUIOp::create(tk.b, tk.loc, count, tk.idx(mr)));
             for (int t = 0; t < 2; ++t)
-              forEach(tk, mLo, mainEnd, mr, [&](KB &rk, Value m0) {
+              forLoop(tk, mLo, mainEnd, mr, [&](KB &rk, Value m0) {
                 rowBlock(rk, {bases[t]}, {n0s[t]}, m0, mr);
               });
           }
-          forEach(tk, mainEnd, mHi, 1, [&](KB &rk, Value m0) {
+          forLoop(tk, mainEnd, mHi, 1, [&](KB &rk, Value m0) {
             rowBlock(rk, bases, n0s, m0, 1);
           });
         });

@@ -14,6 +14,16 @@ namespace qforge::cpu {
 // Loops over rows
 //===----------------------------------------------------------------------===//
 
+void forLoop(KB &k, Value lo, Value hi, int64_t step,
+             function_ref<void(KB &, Value)> body) {
+  scf::ForOp::create(k.b, k.loc, lo, hi, k.idx(step), ValueRange{},
+                     [&](OpBuilder &nb, Location loc, Value iv, ValueRange) {
+                       KB nk{nb, loc};
+                       body(nk, iv);
+                       scf::YieldOp::create(nb, loc);
+                     });
+}
+
 void forRowBlocks(KB &k, Value lo, Value hi, int64_t mr,
                   function_ref<void(OpBuilder &, Value, int64_t)> body) {
   OpBuilder &b = k.b;

@@ -24,6 +24,10 @@ inline constexpr int64_t kRowsPerBlock = 64;
 /// into tasks cheaper than handing them out.
 inline constexpr int64_t kMinTaskWork = 1 << 15;
 
+/// for iv in [lo, hi) step `step`: body(iv).
+void forLoop(KB &k, mlir::Value lo, mlir::Value hi, int64_t step,
+             llvm::function_ref<void(KB &, mlir::Value)> body);
+
 /// for m0 in [lo, hi) step mr: body(m0, mr); then the remainder rows one by
 /// one (when mr > 1).
 void forRowBlocks(KB &k, mlir::Value lo, mlir::Value hi, int64_t mr,

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LargeMKernel.h"
+#include "KernelLoops.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -21,16 +22,6 @@ using namespace mlir;
 namespace qforge::cpu {
 namespace {
 
-/// for iv in [lo, hi) step `step`: body(iv).
-void forLoop(KB &k, Value lo, Value hi, int64_t step,
-             function_ref<void(KB &, Value)> body) {
-  scf::ForOp::create(k.b, k.loc, lo, hi, k.idx(step), ValueRange{},
-                     [&](OpBuilder &nb, Location loc, Value iv, ValueRange) {
-                       KB nk{nb, loc};
-                       body(nk, iv);
-                       scf::YieldOp::create(nb, loc);
-                     });
-}
 
 /// if (cond) body().
 void ifThen(KB &k, Value cond, function_ref<void(KB &)> body) {
