@@ -24,6 +24,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <sstream>
 
 namespace {
@@ -90,6 +91,38 @@ int compareOutputs(const std::string &label, const MatmulSpec &spec,
   return bad;
 }
 
+/// Calls every function of `set`, compiled both ways, with each M of `ms`
+/// (the first M rows of the set's data) and compares the two outputs; then
+/// hands the calls to `extra`, if any. Stops at the first fatal failure.
+void callAndCompare(
+    const MatmulSet &set, Compiled &ref, Compiled &cpu,
+    const std::vector<int64_t> &ms, const std::string &scheme,
+    const std::function<void(const MatmulSpec &, const MatmulData &,
+                             const PreparedCall &, const PreparedCall &)>
+        &extra = nullptr) {
+  for (size_t i = 0; i < set.specs.size(); ++i)
+    for (int64_t m : ms) {
+      MatmulSpec spec = set.specs[i];
+      spec.m = m;
+      MatmulData data = sliceRows(spec, set.datas[i], m);
+      std::string label = scheme + " M=" + std::to_string(m) +
+                          " N=" + std::to_string(spec.n) +
+                          " K=" + std::to_string(spec.k);
+      PreparedCall refCall, cpuCall;
+      std::string error;
+      ASSERT_TRUE(prepare(*ref.engine, set.names[i], spec, data, refCall, error))
+          << error;
+      ASSERT_TRUE(prepare(*cpu.engine, set.names[i], spec, data, cpuCall, error))
+          << error;
+      refCall.invoke();
+      cpuCall.invoke();
+      // The kernel wrote every element (the buffer starts as 0xA5 filler).
+      ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
+      if (extra)
+        extra(spec, data, refCall, cpuCall);
+    }
+}
+
 struct RaggedCase {
   const char *name;
   const char *scheme;
@@ -103,7 +136,7 @@ class RaggedShapes : public ::testing::TestWithParam<RaggedCase> {};
 TEST_P(RaggedShapes, MatchesReference) {
   const RaggedCase &c = GetParam();
   const int64_t ns[] = {1, 7, 64, 129}, ks[] = {5, 64, 130, 257};
-  const int64_t ms[] = {1, 3, 17};
+  const std::vector<int64_t> ms = {1, 3, 17};
   std::mt19937 rng(20240611);
   std::vector<MatmulSpec> grid;
   for (int64_t n : ns)
@@ -118,34 +151,10 @@ TEST_P(RaggedShapes, MatchesReference) {
     }
   MatmulSet set;
   ASSERT_EQ(makeSet(grid, rng, set), "");
-  const std::vector<MatmulSpec> &specs = set.specs;
-  const std::vector<MatmulData> &datas = set.datas;
-  const std::vector<std::string> &names = set.names;
-  const std::string &text = set.text;
-  std::vector<const MatmulSpec *> specPtrs = set.specPtrs();
-  std::vector<const MatmulData *> dataPtrs = set.dataPtrs();
   Compiled ref, cpu;
-  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "host",
-                          kSweepOptLevel));
-  for (size_t i = 0; i < specs.size(); ++i)
-    for (int64_t m : ms) {
-      MatmulSpec spec = specs[i];
-      spec.m = m;
-      MatmulData data = sliceRows(spec, datas[i], m);
-      std::string label = std::string(c.scheme) + " M=" + std::to_string(m) +
-                          " N=" + std::to_string(spec.n) +
-                          " K=" + std::to_string(spec.k);
-      PreparedCall refCall, cpuCall;
-      std::string error;
-      ASSERT_TRUE(prepare(*ref.engine, names[i], spec, data, refCall, error))
-          << error;
-      ASSERT_TRUE(prepare(*cpu.engine, names[i], spec, data, cpuCall, error))
-          << error;
-      refCall.invoke();
-      cpuCall.invoke();
-      // The kernel wrote every element (the buffer starts as 0xA5 filler).
-      ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
-    }
+  ASSERT_TRUE(compileBoth(set.text, set.names, set.specPtrs(), set.dataPtrs(),
+                          ref, cpu, "host", kSweepOptLevel));
+  callAndCompare(set, ref, cpu, ms, c.scheme);
 }
 
 #define QF_RAGGED(NAME, SCHEME)                                                \
@@ -188,7 +197,7 @@ class Int8Activations : public ::testing::TestWithParam<const char *> {};
 TEST_P(Int8Activations, WithinActivationRoundingOfReference) {
   const char *scheme = GetParam();
   const int64_t ns[] = {1, 7, 129}, ks[] = {5, 64, 130, 257, 1000};
-  const int64_t ms[] = {1, 3, 17, 40, 70};
+  const std::vector<int64_t> ms = {1, 3, 17, 40, 70};
   std::mt19937 rng(20261124);
   std::vector<MatmulSpec> grid;
   for (int64_t n : ns)
@@ -211,31 +220,16 @@ TEST_P(Int8Activations, WithinActivationRoundingOfReference) {
                           ref, cpu, "host", kSweepOptLevel,
                           /*int8Activations=*/true));
   int outsideF32Bound = 0;
-  for (size_t i = 0; i < set.specs.size(); ++i)
-    for (int64_t m : ms) {
-      MatmulSpec spec = set.specs[i];
-      spec.m = m;
-      MatmulData data = sliceRows(spec, set.datas[i], m);
-      std::string label = std::string(scheme) + " M=" + std::to_string(m) +
-                          " N=" + std::to_string(spec.n) +
-                          " K=" + std::to_string(spec.k);
-      PreparedCall refCall, cpuCall;
-      std::string error;
-      ASSERT_TRUE(prepare(*ref.engine, set.names[i], spec, data, refCall, error))
-          << error;
-      ASSERT_TRUE(prepare(*cpu.engine, set.names[i], spec, data, cpuCall, error))
-          << error;
-      refCall.invoke();
-      cpuCall.invoke();
-      ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
-      {
+  ASSERT_NO_FATAL_FAILURE(callAndCompare(
+      set, ref, cpu, ms, scheme,
+      [&](const MatmulSpec &spec, const MatmulData &data,
+          const PreparedCall &refCall, const PreparedCall &cpuCall) {
         MatmulSpec f32Bound = spec;
         f32Bound.int8Activations = false;
         std::string report;
         outsideF32Bound += qforge::harness::compareOutputs(
             f32Bound, data, refCall.outBytes, cpuCall.outBytes, report);
-      }
-    }
+      }));
   EXPECT_GT(outsideF32Bound, 0)
       << "every output is within the f32 bound: the int8 kernel did not run";
 }
@@ -262,7 +256,7 @@ class LargeMShapes : public ::testing::TestWithParam<RaggedCase> {};
 TEST_P(LargeMShapes, MatchesReference) {
   const RaggedCase &c = GetParam();
   const int64_t ns[] = {5, 37}, ks[] = {70, 300, 600};
-  const int64_t ms[] = {31, 32, 45, 100};
+  const std::vector<int64_t> ms = {31, 32, 45, 100};
   std::mt19937 rng(4242);
   std::vector<MatmulSpec> grid;
   for (int64_t n : ns)
@@ -277,33 +271,10 @@ TEST_P(LargeMShapes, MatchesReference) {
     }
   MatmulSet set;
   ASSERT_EQ(makeSet(grid, rng, set), "");
-  const std::vector<MatmulSpec> &specs = set.specs;
-  const std::vector<MatmulData> &datas = set.datas;
-  const std::vector<std::string> &names = set.names;
-  const std::string &text = set.text;
-  std::vector<const MatmulSpec *> specPtrs = set.specPtrs();
-  std::vector<const MatmulData *> dataPtrs = set.dataPtrs();
   Compiled ref, cpu;
-  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "host",
-                          kSweepOptLevel));
-  for (size_t i = 0; i < specs.size(); ++i)
-    for (int64_t m : ms) {
-      MatmulSpec spec = specs[i];
-      spec.m = m;
-      MatmulData data = sliceRows(spec, datas[i], m);
-      std::string label = std::string(c.scheme) + " M=" + std::to_string(m) +
-                          " N=" + std::to_string(spec.n) +
-                          " K=" + std::to_string(spec.k);
-      PreparedCall refCall, cpuCall;
-      std::string error;
-      ASSERT_TRUE(prepare(*ref.engine, names[i], spec, data, refCall, error))
-          << error;
-      ASSERT_TRUE(prepare(*cpu.engine, names[i], spec, data, cpuCall, error))
-          << error;
-      refCall.invoke();
-      cpuCall.invoke();
-      ASSERT_EQ(compareOutputs(label, spec, data, refCall, cpuCall), 0);
-    }
+  ASSERT_TRUE(compileBoth(set.text, set.names, set.specPtrs(), set.dataPtrs(),
+                          ref, cpu, "host", kSweepOptLevel));
+  callAndCompare(set, ref, cpu, ms, c.scheme);
 }
 
 INSTANTIATE_TEST_SUITE_P(
