@@ -569,9 +569,6 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
         },
         [&](KB &sk) { kernel.emitTiles(sk, numRows); });
   } else {
-    floatSource = makeFloatWeightSource(b, loc, op, cfg);
-    if (!floatSource)
-      return failure();
     // Packed 4-bit weights with int8-activations: the integer kernel for
     // every M (measured on Zen 3, 2 threads: ~200 GFLOP/s from M = 8 to 512,
     // faster than the f32 kernels at every M; docs/BENCHMARKS.md).
@@ -582,6 +579,9 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
         return failure();
       emitInt8ActivationKernel(k, cfg, io, packed->layout, blob, numRows);
     } else {
+      floatSource = makeFloatWeightSource(b, loc, op, cfg);
+      if (!floatSource)
+        return failure();
       auto small = [&](KB &sk) {
         FloatKernel kernel{cfg, io, *floatSource, {}};
         kernel.emit(sk, numRows);
