@@ -20,9 +20,13 @@
 namespace qforge::cpu {
 
 /// K elements per packed block of the int8-activation layout: one row's block
-/// is 32 bytes, low nibbles elements 0..31 and high nibbles 32..63, so that
-/// each half is one vpmaddubsw against 32 consecutive activation bytes.
+/// is 32 bytes, low nibbles elements 0..31 and high nibbles 32..63.
 inline constexpr int64_t kInt8ActivationBlock = 64;
+
+/// Weight rows per tile of the int8-activation layout, stored in dot order
+/// (PackedLayout.h): one 32-byte vector holds 4 bytes of each of the 8 rows,
+/// whose 4-byte dot products land in one 32-bit lane per row.
+inline constexpr int64_t kInt8ActivationRows = 8;
 
 /// Whether `scheme` takes the int8-activation kernel (and its packing) under
 /// `cfg`: cfg.int8Activations, a weight-only 4-bit integer scheme, and

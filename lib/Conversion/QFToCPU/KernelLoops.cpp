@@ -153,6 +153,47 @@ Value pairProductsU8S8(KB &k, Value u, Value s) {
   return addAdjacentPairs(k, p, kMaddUbsAttr);
 }
 
+Value dotGroupsOf4(KB &k, Value u, Value s, Value acc, bool armDotprod) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  int64_t n = cast<VectorType>(u.getType()).getNumElements();
+  if (armDotprod && n % 16 == 0) {
+    VectorType v4i32 = k.vec(4, b.getI32Type());
+    Value out;
+    for (int64_t p = 0; p < n / 16; ++p) {
+      Value a = vector::ExtractStridedSliceOp::create(b, loc, acc, {p * 4}, {4},
+                                                      {1});
+      Value us = vector::ExtractStridedSliceOp::create(b, loc, u, {p * 16},
+                                                       {16}, {1});
+      Value ss = vector::ExtractStridedSliceOp::create(b, loc, s, {p * 16},
+                                                       {16}, {1});
+      Value part = arm_neon::SdotOp::create(b, loc, v4i32, a, us, ss);
+      if (p == 0) {
+        out = part;
+        continue;
+      }
+      SmallVector<int64_t> lanes;
+      for (int64_t i = 0; i < 4 * (p + 1); ++i)
+        lanes.push_back(i);
+      out = vector::ShuffleOp::create(b, loc, out, part, lanes);
+    }
+    return out;
+  }
+  VectorType wide = k.vec(n, b.getI32Type());
+  Value p = arith::MulIOp::create(b, loc, arith::ExtUIOp::create(b, loc, wide, u),
+                                  arith::ExtSIOp::create(b, loc, wide, s));
+  for (int64_t width = n; width > n / 4; width /= 2) {
+    SmallVector<int64_t> even, odd;
+    for (int64_t i = 0; i < width; i += 2) {
+      even.push_back(i);
+      odd.push_back(i + 1);
+    }
+    p = arith::AddIOp::create(b, loc, vector::ShuffleOp::create(b, loc, p, p, even),
+                              vector::ShuffleOp::create(b, loc, p, p, odd));
+  }
+  return arith::AddIOp::create(b, loc, acc, p);
+}
+
 Value pairSumsI16(KB &k, Value v) {
   int64_t n = cast<VectorType>(v.getType()).getNumElements();
   Value e = arith::ExtSIOp::create(k.b, k.loc, k.vec(n, k.b.getI32Type()), v);

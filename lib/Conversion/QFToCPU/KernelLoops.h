@@ -66,6 +66,13 @@ void forTilesParallel(
 mlir::Value dotI8(KB &k, mlir::Value x, mlir::Value w, mlir::Value acc,
                   bool armDotprod);
 
+/// acc (vector<N/4 x i32>) + the 4-byte dot products of u and s
+/// (vector<N x i8>, u in 0..127, s signed): lane i += sum of u[4i + j] *
+/// s[4i + j], j < 4. With AArch64 dotprod one `sdot` per 16 bytes, otherwise
+/// plain widening arith (x86 AVX2 uses pairProductsU8S8 / pairSumsI16).
+mlir::Value dotGroupsOf4(KB &k, mlir::Value u, mlir::Value s, mlir::Value acc,
+                         bool armDotprod);
+
 /// Marks the adjacent-pair sums that --qf-lower-cpu-lookups turns into AVX2
 /// multiply-add instructions after bufferization (an intrinsic call has no
 /// memory-effect model, which buffer deallocation needs, so the kernels emit

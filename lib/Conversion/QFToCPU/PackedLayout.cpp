@@ -18,6 +18,9 @@ std::string PackedLayout::verify() const {
            " is not a multiple of the block (" + std::to_string(kb) + ")";
   if (lookupOrder && (bits != 4 || kb != 32))
     return "the lookup order needs 4-bit codes in blocks of 32";
+  if (dotOrder && (lookupOrder || 4 * nr != rowBlockBytes()))
+    return "the dot order needs a row's block to be 4 bytes per row of the "
+           "tile";
   return "";
 }
 
@@ -58,14 +61,14 @@ std::vector<uint8_t> packWeights(const PackedLayout &l,
           int64_t row = t * l.nr + r;
           if (row >= l.n)
             continue;
-          uint8_t *dst = blocks + b * l.blockBytes() + r * rbb;
+          uint8_t *dst = blocks + b * l.blockBytes();
           for (int64_t byte = 0; byte < rbb; ++byte)
             for (unsigned field = 0; field < 8 / l.bits; ++field) {
               int64_t kk = kBegin + b * l.kb + l.elementOf(byte, field);
               if (kk >= l.k)
                 continue; // K padding: code 0
               uint8_t code = codes[row * l.k + kk] & mask;
-              dst[byte] |= uint8_t(code << (field * l.bits));
+              dst[l.byteOffset(r, byte)] |= uint8_t(code << (field * l.bits));
             }
         }
     }
@@ -94,13 +97,13 @@ void unpackWeights(const PackedLayout &l, const std::vector<uint8_t> &bytes,
         if (l.hasZeroTerm)
           zeroTerms[row * groups + g] = getFloat(grp + 4 * (l.nr + r));
         for (int64_t b = 0; b < l.blocksInGroup(g); ++b) {
-          const uint8_t *src =
-              grp + l.headerBytes() + b * l.blockBytes() + r * rbb;
+          const uint8_t *src = grp + l.headerBytes() + b * l.blockBytes();
           for (int64_t byte = 0; byte < rbb; ++byte)
             for (unsigned field = 0; field < 8 / l.bits; ++field) {
               int64_t kk = kBegin + b * l.kb + l.elementOf(byte, field);
               if (kk < l.k)
-                codes[row * l.k + kk] = (src[byte] >> (field * l.bits)) & mask;
+                codes[row * l.k + kk] =
+                    (src[l.byteOffset(r, byte)] >> (field * l.bits)) & mask;
             }
         }
       }

@@ -280,16 +280,19 @@ Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
   if (why.empty() &&
       (wType.getDimSize(0) != l.n || wType.getDimSize(1) != l.k))
     why = "the layout's shape does not match the weight";
-  if (why.empty() && l.nr != cfg.nr)
-    why = "packed for a different target (tile of " + std::to_string(l.nr) +
-          " rows, the kernel uses " + std::to_string(cfg.nr) + ")";
   std::optional<PackedLayout> expected =
       planPacking(op.getQuantScheme(), l.n, l.k, cfg);
+  if (why.empty() && expected && l.nr != expected->nr &&
+      l.dotOrder == expected->dotOrder)
+    why = "packed for a different target (tile of " + std::to_string(l.nr) +
+          " rows, the kernel uses " + std::to_string(expected->nr) + ")";
   if (why.empty() && (!expected || expected->kb != l.kb ||
                       expected->bits != l.bits ||
                       expected->groupSize != l.groupSize ||
                       expected->hasZeroTerm != l.hasZeroTerm ||
-                      expected->lookupOrder != l.lookupOrder))
+                      expected->lookupOrder != l.lookupOrder ||
+                      expected->dotOrder != l.dotOrder ||
+                      expected->nr != l.nr))
     why = "the layout is not the one qf-pack-weights uses for this scheme "
           "and target (with the same int8-activations setting)";
   if (!why.empty()) {

@@ -45,8 +45,11 @@ std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
     return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
   }
   if (usesInt8Activations(scheme, cfg)) {
-    // Int8ActivationKernel.h: 64-element blocks, nibble halves of 32.
+    // Int8ActivationKernel.h: 64-element blocks, nibble halves of 32, tiles
+    // of 8 rows in dot order.
+    l.nr = kInt8ActivationRows;
     l.kb = kInt8ActivationBlock;
+    l.dotOrder = true;
     l.groupSize =
         scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
     l.hasZeroTerm = true;
@@ -107,6 +110,8 @@ DictionaryAttr packedInfoToAttr(MLIRContext *context, const PackedInfo &info) {
       b.getNamedAttr("zero_term", b.getBoolAttr(l.hasZeroTerm)),
       b.getNamedAttr("lookup_order", b.getBoolAttr(l.lookupOrder)),
   };
+  if (l.dotOrder)
+    attrs.push_back(b.getNamedAttr("dot_order", b.getBoolAttr(true)));
   if (!info.specialCodes)
     attrs.push_back(b.getNamedAttr("specials", b.getBoolAttr(false)));
   return b.getDictionaryAttr(attrs);
@@ -130,6 +135,8 @@ std::optional<PackedInfo> getPackedInfo(Operation *op) {
   if (!info.global || !n || !k || !bits || !nr || !kb || !group || !zt)
     return std::nullopt;
   info.layout.lookupOrder = order && order.getValue();
+  auto dot = dict.getAs<BoolAttr>("dot_order");
+  info.layout.dotOrder = dot && dot.getValue();
   auto specials = dict.getAs<BoolAttr>("specials");
   info.specialCodes = !specials || specials.getValue();
   info.layout.n = *n;

@@ -1,6 +1,7 @@
-// int8-activations: packed 4-bit integer weights in 64-element blocks, the
-// small-M kernel's byte dot products tagged for vpmaddubsw / vpmaddwd, and
-// on AVX2 those instructions in the outlined kernel loop.
+// int8-activations: packed 4-bit integer weights in 64-element blocks of
+// 8-row tiles in dot order, the kernel's byte dot products (codes against 4
+// activation bytes broadcast to every lane) tagged for vpmaddubsw /
+// vpmaddwd, and on AVX2 those instructions in the outlined kernel loop.
 // RUN: qforge-opt %s -split-input-file --qf-pack-weights=int8-activations=true \
 // RUN:   --qf-lower-to-cpu="int8-activations=true target=x86_64:znver3+avx2+fma" \
 // RUN: | FileCheck %s --check-prefix=IR
@@ -14,13 +15,18 @@
 // RUN: | FileCheck %s --check-prefix=MISMATCH
 
 // PACK-LABEL: func.func @w4g128
-// PACK: qf.cpu.packed = {bits = 4 : i64, {{.*}}group = 128 : i64, k = 256 : i64, kb = 64 : i64
+// PACK: qf.cpu.packed = {bits = 4 : i64, dot_order = true, {{.*}}group = 128 : i64, k = 256 : i64, kb = 64 : i64{{.*}}nr = 8 : i64
 // IR-LABEL: func.func @w4g128
-// The activations are quantized once per call, per row and group...
+// The activations are quantized once per call, per row and group, and
+// stored as 32-bit words of 4 bytes...
 // IR: math.roundeven {{.*}} : vector<8xf32>
-// ...then the codes' nibble halves multiply 32 activation bytes each.
+// IR: vector.bitcast {{.*}} : vector<8xi8> to vector<2xi32>
+// ...then the codes' nibble halves multiply 4 activation bytes in every lane.
 // IR: arith.andi {{.*}} : vector<32xi8>
 // IR: arith.shrui {{.*}} : vector<32xi8>
+// IR: %[[WORD:.*]] = memref.load {{.*}} : memref<?x64xi32>
+// IR: %[[SPLAT:.*]] = vector.broadcast %[[WORD]] : i32 to vector<8xi32>
+// IR: vector.bitcast %[[SPLAT]] : vector<8xi32> to vector<32xi8>
 // IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
 // IR: arith.addi {{.*}} {qf.cpu.pair_sum} : vector<8xi32>
 // LLVM-LABEL: llvm.func internal @w4g128_parallel0(

@@ -98,6 +98,38 @@ TEST(PackedLayout, LookupOrderByHand) {
   EXPECT_NE(l.verify(), "");
 }
 
+TEST(PackedLayout, DotOrderByHand) {
+  // The int8-activation layout: 8-row tiles, blocks of 64 (32 bytes a row),
+  // vector j of a block holds bytes 4j .. 4j+3 of rows 0..7 in turn; byte b
+  // of a row holds elements b (low nibble) and 32 + b (high nibble).
+  PackedLayout l;
+  l.n = 5; // rows 5..7 are padding
+  l.k = 64;
+  l.bits = 4;
+  l.nr = 8;
+  l.kb = 64;
+  l.hasZeroTerm = true;
+  l.dotOrder = true;
+  ASSERT_EQ(l.verify(), "");
+  std::vector<uint8_t> codes(5 * 64);
+  for (size_t i = 0; i < codes.size(); ++i)
+    codes[i] = uint8_t((i * 5 + i / 64) % 16);
+  std::vector<uint8_t> bytes =
+      packWeights(l, codes, std::vector<float>(5, 1.0f),
+                  std::vector<float>(5, 2.0f));
+  const uint8_t *block = bytes.data() + l.headerBytes();
+  for (int j = 0; j < 8; ++j)
+    for (int r = 0; r < 8; ++r)
+      for (int c = 0; c < 4; ++c) {
+        int e = 4 * j + c;
+        uint8_t want =
+            r < 5 ? uint8_t(codes[r * 64 + e] | codes[r * 64 + 32 + e] << 4) : 0;
+        EXPECT_EQ(block[32 * j + 4 * r + c], want) << j << " " << r << " " << c;
+      }
+  l.nr = 4; // 4 bytes a row would not fill a row's 32-byte block
+  EXPECT_NE(l.verify().find("dot order"), std::string::npos);
+}
+
 TEST(PackedLayout, RejectsInconsistentLayouts) {
   PackedLayout l;
   l.n = 4;
@@ -126,6 +158,13 @@ TEST(PackedLayout, RoundTripsRaggedShapes) {
           l.groupSize = group;
           l.hasZeroTerm = group != 0;
           l.lookupOrder = bits == 4 && (n + k) % 2 == 1;
+          if (bits == 4 && group != 0 && n % 2 == 0) {
+            // The int8-activation layout: 8-row tiles in dot order.
+            l.nr = 8;
+            l.kb = 64;
+            l.lookupOrder = false;
+            l.dotOrder = true;
+          }
           ASSERT_EQ(l.verify(), "");
           std::uniform_int_distribution<int> code(0, (1 << bits) - 1);
           std::vector<uint8_t> codes(n * k);

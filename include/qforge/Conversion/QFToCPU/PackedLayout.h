@@ -32,6 +32,13 @@
 // that in-lane byte/word unpacks of the four looked-up byte planes yield
 // consecutive K elements.
 //
+// Dot order (the int8-activation layout: 4-bit codes, NR = 8, blocks of 64,
+// so a row's block is 32 bytes): a block's 256 bytes are 8 vectors of 32
+// bytes, vector j holding bytes 4j .. 4j+3 of each row in turn (row r at
+// 4r). A 4-byte dot product per 32-bit lane (vpmaddubsw + vpmaddwd, sdot,
+// VNNI) against 4 broadcast activation bytes then yields one output row per
+// lane, with no horizontal sums.
+//
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_CONVERSION_QFTOCPU_PACKEDLAYOUT_H
 #define QFORGE_CONVERSION_QFTOCPU_PACKEDLAYOUT_H
@@ -50,6 +57,7 @@ struct PackedLayout {
   int64_t groupSize = 0; ///< Along K; a multiple of kb, or 0 for one group.
   bool hasZeroTerm = false;
   bool lookupOrder = false; ///< see above; bits == 4 and kb == 32 only
+  bool dotOrder = false;    ///< see above; nr * 4 == rowBlockBytes() only
 
   static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -84,6 +92,13 @@ struct PackedLayout {
   int64_t totalBytes() const { return numTiles() * tileBytes(); }
   /// Offset of group g's header within its tile.
   int64_t groupOffset(int64_t g) const { return g * fullGroupBytes(); }
+
+  /// Offset within a block of byte `byte` of row r's block.
+  int64_t byteOffset(int64_t r, int64_t byte) const {
+    if (dotOrder)
+      return (byte / 4) * (4 * nr) + 4 * r + byte % 4;
+    return r * rowBlockBytes() + byte;
+  }
 
   /// Element of the block held by field `field` of byte `byte` of a row's
   /// block.
