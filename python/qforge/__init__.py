@@ -81,8 +81,9 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
     and puts each layer's error on the samples into `report`. `stats` is a
     statistics file from qforge-calibrate instead. `shapes` ({name: shape}
     or ["name=4x64"]) gives inputs static shapes; dimensions left dynamic
-    take any size at call time. `int8_activations` makes 4-bit integer
-    layers (groups of a multiple of 64) multiply int8 activations quantized
+    take any size at call time. `int8_activations` makes 4- and 8-bit
+    integer layers (groups of a multiple of 64 / 32, or per channel)
+    multiply int8 activations quantized
     per group at run time (qforge-compile --int8-activations). `out_dir`
     defaults to a fresh temporary directory.
     """

@@ -798,12 +798,14 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
 }
 
 int64_t int8ActivationGroup(const MatmulSpec &spec, const quant::Scheme &scheme) {
-  if (!spec.int8Activations || scheme.weight != quant::WeightFormat::Int4 ||
-      scheme.activation != quant::ActivationMode::None)
+  bool int4 = scheme.weight == quant::WeightFormat::Int4;
+  if (!spec.int8Activations || scheme.activation != quant::ActivationMode::None ||
+      !(int4 || scheme.weight == quant::WeightFormat::Int8))
     return 0;
   if (scheme.granularity != quant::Granularity::Group)
     return spec.k;
-  return scheme.groupSize % 64 == 0 ? scheme.groupSize : 0;
+  // The kernel's blocks (Int8ActivationKernel.h): 64 4-bit or 32 8-bit codes.
+  return scheme.groupSize % (int4 ? 64 : 32) == 0 ? scheme.groupSize : 0;
 }
 
 std::vector<double> magnitudes(const MatmulSpec &spec, const MatmulData &data) {

@@ -42,7 +42,7 @@ struct MatmulSpec {
   std::string activation = "none"; ///< none | relu | gelu | silu
   std::string outType = "f32";     ///< f32 | i8 | ui8 (requantized)
   bool constWeights = true; ///< weights/scales/zero points as constants
-  /// Compiled with int8-activations: 4-bit integer schemes it applies to
+  /// Compiled with int8-activations: 4- and 8-bit integer schemes it applies to
   /// (int8ActivationGroup) round the activations to int8 per weight group,
   /// which compareOutputs allows for.
   bool int8Activations = false;

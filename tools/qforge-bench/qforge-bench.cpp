@@ -77,8 +77,9 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
   --check        compare each case with the reference lowering; exit 1 on a
                  mismatch, naming the case
   --int8-activations
-                 compile with qf-lower-to-cpu's int8-activations: 4-bit
-                 integer schemes (w4gN, N a multiple of 64) quantize the
+                 compile with qf-lower-to-cpu's int8-activations: 4- and
+                 8-bit integer schemes (w4gN / w8gN with N a multiple of
+                 64 / 32, or per channel) quantize the
                  activations per group and use int8 dot products, as
                  MatMulNBits accuracy_level=4; --check
                  then allows for the activation rounding

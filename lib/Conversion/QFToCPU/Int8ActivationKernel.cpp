@@ -1,4 +1,4 @@
-//===- Int8ActivationKernel.cpp - 4-bit weights x int8 activations -------===//
+//===- Int8ActivationKernel.cpp - Integer weights x int8 activations -----===//
 //
 //   prologue, per lhs row m and weight group g (G elements of K):
 //     s[m][g]  = max |x[m, g]| / 127 (1 when 0)
@@ -17,9 +17,13 @@
 // lane (vpmaddubsw, then vpmaddwd with ones) sum into that row's lane. No
 // horizontal reductions.
 //
-// Codes are the packed unsigned nibbles (0..15; the zero point is in the zero
-// term), so on AVX2 vpmaddubsw (unsigned x signed bytes, pairs summed in i16)
-// cannot saturate: |2 * 15 * 127| per pair (see kVectorsPerI16 for the sums).
+// Codes are unsigned (the zero point is in the zero term) and multiplied as
+// nibbles (0..15): 4-bit codes as they are, 8-bit codes u as 16 * (u >> 4) +
+// (u & 15), two nibble dots per code. So on AVX2 vpmaddubsw (unsigned x
+// signed bytes, pairs summed in i16) cannot saturate: |2 * 15 * 127| per pair
+// (see kVectorsPerI16 for the sums). Splitting 8-bit codes costs two
+// vpmaddubsw per 32 products, as many as vpmaddwd on int16 would, but needs
+// no widening of the codes and no sign trick.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,18 +39,26 @@ using namespace mlir;
 namespace qforge::cpu {
 
 bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg) {
-  if (!cfg.int8Activations || scheme.weight != quant::WeightFormat::Int4 ||
-      scheme.activation != quant::ActivationMode::None)
+  if (!cfg.int8Activations || scheme.activation != quant::ActivationMode::None)
+    return false;
+  unsigned bits;
+  if (scheme.weight == quant::WeightFormat::Int4)
+    bits = 4;
+  else if (scheme.weight == quant::WeightFormat::Int8)
+    bits = 8;
+  else
     return false;
   return scheme.granularity != quant::Granularity::Group ||
-         scheme.groupSize % kInt8ActivationBlock == 0;
+         scheme.groupSize % int8ActivationBlock(bits) == 0;
 }
 
 namespace {
 
-/// lhs rows per block against one tile (AVX2: MR x (i16 + i32
-/// accumulators) + 2 code and 2 activation vectors fit the 16 registers).
+/// lhs rows per block against one tile, 4- and 8-bit codes (AVX2: MR x
+/// (i16 + i32 accumulators) + 2 code and 2 activation vectors fit the 16
+/// registers; 8-bit codes keep two i16 sums per row).
 constexpr int64_t kRowsPerTile = 4;
+constexpr int64_t kRowsPerTileSplit = 2;
 
 struct Int8ActivationKernel {
   const KernelConfig &cfg;
@@ -151,13 +163,22 @@ struct Int8ActivationKernel {
         });
   }
 
-  /// On AVX2 the products of kVectorsPerI16 vectors of a block (both nibble
-  /// halves each) go into i16 pair sums (vpmaddubsw), then are widened into
-  /// the i32 accumulators (vpmaddwd): an i16 lane holds at most
-  /// 4 vectors x 2 halves x 2 products x 15 x 127 = 30480 < 2^15.
+  /// 4-bit codes: the low nibbles of vector j of a block are elements 4j..,
+  /// the high nibbles 32 + 4j.., against two activation words. 8-bit codes
+  /// u = 16 * hi + lo: both nibbles of vector j are elements 4j.., against
+  /// one word, the high nibbles' dots weighted by 16.
+  bool splitBytes() const { return l.bits == 8; }
+  int64_t blockElems() const { return l.kb; }
+
+  /// On AVX2 the products of up to 4 vectors of a block (4-bit: both nibble
+  /// halves summed, at most 2 x 2 x 15 x 127 = 7620 per i16 lane and vector;
+  /// 8-bit: each half in its own sums, 3810) stay in i16 sums (vpmaddubsw)
+  /// until they are widened into the i32 accumulators (vpmaddwd):
+  /// 4 x 7620 = 30480 < 2^15. (8-bit could take 8 vectors; the registers of
+  /// two i16 sums per row do not allow more than 4.)
   static constexpr int64_t kVectorsPerI16 = 4;
   /// 32-byte vectors per block of a tile (8 rows x 32 bytes).
-  static constexpr int64_t kVectorsPerBlock = kInt8ActivationBlock / 8;
+  static constexpr int64_t kVectorsPerBlock = 8;
 
   /// The 4 activation bytes of row m at 32-bit word `word` of xq, in every
   /// lane: vector<32 x i8> (vpbroadcastd from memory on AVX2).
@@ -168,16 +189,18 @@ struct Int8ActivationKernel {
     return vector::BitCastOp::create(k.b, k.loc, k.vec(32, k.b.getI8Type()), v);
   }
 
-  /// One block (64 elements of K at word0 = its first 32-bit word of xq,
-  /// bytes at stepBases) of rows m0 .. m0+mr into the i32 accumulators `cur`
-  /// [t * mr + i] (vector<8 x i32>, lane r = row r of tile t).
+  /// One block (at word0 = its first 32-bit word of xq, bytes at stepBases)
+  /// of rows m0 .. m0+mr into the i32 accumulators `cur` [t * mr + i]
+  /// (vector<8 x i32>, lane r = row r of tile t).
   SmallVector<Value> step(KB &sk, ArrayRef<Value> stepBases, Value word0,
                           Value m0, int64_t mr, ValueRange cur) {
     OpBuilder &sb = sk.b;
     Location loc = sk.loc;
     int64_t tiles = stepBases.size(), lanes = tiles * mr;
+    bool split = splitBytes();
     Type i8 = sb.getI8Type();
     VectorType v32i8 = sk.vec(32, i8), v16i16 = sk.vec(16, sb.getI16Type());
+    VectorType v8i32 = sk.vec(8, sb.getI32Type());
     Value mask = sk.splat(v32i8, sk.intConst(i8, 0x0F));
     Value four = sk.splat(v32i8, sk.intConst(i8, 4));
     SmallVector<Value> rows;
@@ -185,9 +208,18 @@ struct Int8ActivationKernel {
       rows.push_back(sk.add(m0, sk.idx(i)));
     for (Value base : stepBases)
       prefetchPackedAhead(sk, blob, base, l.blockBytes(), l.totalBytes());
+    // acc += hiDots * 16 (8-bit) or hiDots (4-bit), as i32.
+    auto addHigh = [&](Value acc, Value hiDots) {
+      if (split)
+        hiDots = arith::ShLIOp::create(
+            sb, loc, hiDots, sk.splat(v8i32, sk.intConst(sb.getI32Type(), 4)));
+      return sk.add(acc, hiDots);
+    };
     SmallVector<Value> acc(cur.begin(), cur.end());
     for (int64_t c = 0; c < kVectorsPerBlock; c += kVectorsPerI16) {
-      SmallVector<Value> pairs(lanes, sk.zero(v16i16));
+      // i16 pair sums: [at] both halves (4-bit) or the low halves (8-bit),
+      // [lanes + at] the high halves (8-bit).
+      SmallVector<Value> pairs((split ? 2 : 1) * lanes, sk.zero(v16i16));
       for (int64_t j = c; j < c + kVectorsPerI16; ++j) {
         SmallVector<Value> lo, hi;
         for (Value base : stepBases) {
@@ -196,27 +228,36 @@ struct Int8ActivationKernel {
           lo.push_back(arith::AndIOp::create(sb, loc, bytes, mask));
           hi.push_back(arith::ShRUIOp::create(sb, loc, bytes, four));
         }
-        // Low nibbles are elements 4j.., high nibbles 32 + 4j.. of the block.
         for (int64_t i = 0; i < mr; ++i) {
           Value xLo = broadcastX(sk, rows[i], sk.add(word0, sk.idx(j)));
-          Value xHi = broadcastX(sk, rows[i], sk.add(word0, sk.idx(8 + j)));
+          Value xHi = split ? xLo
+                            : broadcastX(sk, rows[i], sk.add(word0, sk.idx(8 + j)));
           for (int64_t t = 0; t < tiles; ++t) {
             int64_t at = t * mr + i;
             if (!cfg.x86Avx2) {
               acc[at] = dotGroupsOf4(sk, lo[t], xLo, acc[at], cfg.armDotprod);
-              acc[at] = dotGroupsOf4(sk, hi[t], xHi, acc[at], cfg.armDotprod);
+              acc[at] = addHigh(acc[at], dotGroupsOf4(sk, hi[t], xHi,
+                                                      sk.zero(v8i32),
+                                                      cfg.armDotprod));
               continue;
             }
-            Value both = arith::AddIOp::create(
-                sb, loc, pairProductsU8S8(sk, lo[t], xLo),
-                pairProductsU8S8(sk, hi[t], xHi));
-            pairs[at] = arith::AddIOp::create(sb, loc, pairs[at], both);
+            Value pLo = pairProductsU8S8(sk, lo[t], xLo);
+            Value pHi = pairProductsU8S8(sk, hi[t], xHi);
+            if (split) {
+              pairs[at] = sk.add(pairs[at], pLo);
+              pairs[lanes + at] = sk.add(pairs[lanes + at], pHi);
+            } else {
+              pairs[at] = sk.add(pairs[at], sk.add(pLo, pHi));
+            }
           }
         }
       }
       if (cfg.x86Avx2)
-        for (int64_t at = 0; at < lanes; ++at)
+        for (int64_t at = 0; at < lanes; ++at) {
           acc[at] = sk.add(acc[at], pairSumsI16(sk, pairs[at]));
+          if (split)
+            acc[at] = addHigh(acc[at], pairSumsI16(sk, pairs[lanes + at]));
+        }
     }
     return acc;
   }
@@ -237,7 +278,7 @@ struct Int8ActivationKernel {
       groupBases.push_back(
           k.add(tileBase, k.mul(g, k.idx(l.fullGroupBytes()))));
     Value wordBegin = k.mul(g, k.idx(groupElems() / 4));
-    int64_t steps = (size + kInt8ActivationBlock - 1) / kInt8ActivationBlock;
+    int64_t steps = (size + blockElems() - 1) / blockElems();
     SmallVector<Value> inits(lanes, k.zero(k.vec(nr, b.getI32Type())));
     SmallVector<Value> dots = loopWithAccs(
         k, steps, inits, [&](OpBuilder &sb, Value s, ValueRange cur) {
@@ -247,8 +288,8 @@ struct Int8ActivationKernel {
             stepBases.push_back(
                 sk.add(sk.add(base, sk.idx(l.headerBytes())),
                        sk.mul(s, sk.idx(l.blockBytes()))));
-          Value word0 = sk.add(wordBegin,
-                               sk.mul(s, sk.idx(kInt8ActivationBlock / 4)));
+          Value word0 =
+              sk.add(wordBegin, sk.mul(s, sk.idx(blockElems() / 4)));
           return step(sk, stepBases, word0, m0, mr, cur);
         });
     // Header: NR scales, then NR zero terms.
@@ -321,7 +362,7 @@ struct Int8ActivationKernel {
           Value bases[2] = {tk.mul(t0, tk.idx(l.tileBytes())),
                             tk.mul(t1, tk.idx(l.tileBytes()))};
           Value n0s[2] = {tk.mul(t0, tk.idx(nr)), tk.mul(t1, tk.idx(nr))};
-          int64_t mr = kRowsPerTile;
+          int64_t mr = splitBytes() ? kRowsPerTileSplit : kRowsPerTile;
           Value count = arith::SubIOp::create(tk.b, tk.loc, mHi, mLo);
           Value mainEnd = arith::SubIOp::create(
               tk.b, tk.loc, mHi,

@@ -5,6 +5,7 @@
 // multiplies codes and activations with integer dot products, as ONNX
 // Runtime's MatMulNBits with accuracy_level=4 and llama.cpp's Q4 x Q8 dots do:
 // on AVX2, one vpmaddubsw per 32 weights instead of decoding them to f32.
+// 8-bit weights take the same kernel, each code split into two nibbles.
 // docs/KERNELS.md "int8 activations" has the arithmetic and its error bound.
 //
 //===----------------------------------------------------------------------===//
@@ -19,9 +20,10 @@
 
 namespace qforge::cpu {
 
-/// K elements per packed block of the int8-activation layout: one row's block
-/// is 32 bytes, low nibbles elements 0..31 and high nibbles 32..63.
-inline constexpr int64_t kInt8ActivationBlock = 64;
+/// K elements per packed block of the int8-activation layout: one row's
+/// block is 32 bytes, either 64 4-bit codes (low nibbles elements 0..31,
+/// high nibbles 32..63) or 32 8-bit codes.
+inline int64_t int8ActivationBlock(unsigned bits) { return bits == 4 ? 64 : 32; }
 
 /// Weight rows per tile of the int8-activation layout, stored in dot order
 /// (PackedLayout.h): one 32-byte vector holds 4 bytes of each of the 8 rows,
@@ -29,13 +31,13 @@ inline constexpr int64_t kInt8ActivationBlock = 64;
 inline constexpr int64_t kInt8ActivationRows = 8;
 
 /// Whether `scheme` takes the int8-activation kernel (and its packing) under
-/// `cfg`: cfg.int8Activations, a weight-only 4-bit integer scheme, and
-/// groups of a multiple of kInt8ActivationBlock (or one scale per channel or
+/// `cfg`: cfg.int8Activations, a weight-only 4- or 8-bit integer scheme, and
+/// groups of a multiple of int8ActivationBlock (or one scale per channel or
 /// tensor).
 bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg);
 
 /// Emits the kernel for rows [0, numRows) of `io` reading the packed weights
-/// `blob` laid out as `layout` (kb == kInt8ActivationBlock): a prologue that
+/// `blob` laid out as `layout` (kb == int8ActivationBlock(bits)): a prologue that
 /// quantizes the activations, then the parallel tile loop.
 void emitInt8ActivationKernel(KB &k, const KernelConfig &cfg,
                               const KernelIO &io, const PackedLayout &layout,

@@ -145,14 +145,15 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
       uint8_t mask = bits == 8 ? 0xFF : uint8_t((1u << bits) - 1);
       zeroTerms.resize(n * groups);
       for (int64_t i = 0; i < n * groups; ++i) {
-        // Symmetric sub-byte codes are stored offset by 2^(bits-1).
+        // Symmetric codes are stored offset by 2^(bits-1).
         float z = scheme.symmetric ? float(1 << (bits - 1))
                                    : float(zp[i] & mask);
         zeroTerms[i] = scales[i] * z;
       }
     }
-    if (scheme.isInteger() && scheme.symmetric && bits < 8) {
-      // Signed field -> unsigned: q + 2^(bits-1).
+    if (scheme.isInteger() && scheme.symmetric && layout->hasZeroTerm) {
+      // Signed field -> unsigned: q + 2^(bits-1) (every symmetric integer
+      // layout with a zero term: sub-byte codes, int8-activation w8).
       uint8_t mask = uint8_t((1u << bits) - 1);
       uint8_t offset = uint8_t(1u << (bits - 1));
       for (uint8_t &c : *codes)

@@ -45,10 +45,10 @@ std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
     return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
   }
   if (usesInt8Activations(scheme, cfg)) {
-    // Int8ActivationKernel.h: 64-element blocks, nibble halves of 32, tiles
-    // of 8 rows in dot order.
+    // Int8ActivationKernel.h: 32-byte row blocks (64 4-bit or 32 8-bit
+    // codes), tiles of 8 rows in dot order, unsigned codes and zero terms.
     l.nr = kInt8ActivationRows;
-    l.kb = kInt8ActivationBlock;
+    l.kb = int8ActivationBlock(bits);
     l.dotOrder = true;
     l.groupSize =
         scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;

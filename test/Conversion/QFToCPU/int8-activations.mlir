@@ -59,3 +59,21 @@ func.func @w4g32(%x: tensor<1x256xf32>) -> tensor<1x8xf32> {
   %y = qf.matmul #qf.scheme<"w4g32"> %x, %w scale(%s) : (tensor<1x256xf32>, tensor<8x256xi4>, tensor<8x8xf32>) -> tensor<1x8xf32>
   return %y : tensor<1x8xf32>
 }
+
+// -----
+
+// 8-bit codes: 32-element blocks in dot order, offset to unsigned (zero term
+// 128 * scale), each code multiplied as two nibbles.
+// PACK-LABEL: func.func @w8
+// PACK: qf.cpu.packed = {bits = 8 : i64, dot_order = true, {{.*}}kb = 32 : i64{{.*}}nr = 8 : i64, zero_term = true}
+// IR-LABEL: func.func @w8
+// IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
+// IR: arith.shli {{.*}} : vector<8xi32>
+// LLVM-LABEL: llvm.func internal @w8_parallel0(
+// LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+func.func @w8(%x: tensor<?x96xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant dense<-5> : tensor<8x96xi8>
+  %s = arith.constant dense<0.5> : tensor<8xf32>
+  %y = qf.matmul #qf.scheme<"w8"> %x, %w scale(%s) : (tensor<?x96xf32>, tensor<8x96xi8>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}

@@ -183,13 +183,13 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 //===----------------------------------------------------------------------===//
-// int8 activations (Int8ActivationKernel.cpp): 4-bit weights x int8
+// int8 activations (Int8ActivationKernel.cpp): 4- and 8-bit weights x int8
 // activations quantized per group, against the f32-activation reference
 //===----------------------------------------------------------------------===//
 
 class Int8Activations : public ::testing::TestWithParam<const char *> {};
 
-// Ragged N and K (K not a multiple of the 64-element block or of the group),
+// Ragged N and K (K not a multiple of the 64 / 32-element block or of the group),
 // dynamic M (the int8 kernel serves every M, no large-M kernel). Outputs must be within
 // the f32 bound plus the activation rounding (compareOutputs); and the int8
 // kernel must really have run: some outputs are outside the f32 bound
@@ -236,7 +236,8 @@ TEST_P(Int8Activations, WithinActivationRoundingOfReference) {
 
 INSTANTIATE_TEST_SUITE_P(Schemes, Int8Activations,
                          ::testing::Values("w4g64", "w4g128", "w4g128asym",
-                                           "w4g256", "w4", "w4asym"),
+                                           "w4g256", "w4", "w4asym", "w8",
+                                           "w8asym", "w8g32", "w8g128asym"),
                          [](const ::testing::TestParamInfo<const char *> &info) {
                            return std::string(info.param);
                          });

@@ -23,11 +23,12 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     Weights packed by `--qf-pack-weights` (a `qf.cpu.packed` attribute on the
     op) are read from the packed global instead of the weight operand.
 
-    With `int8-activations`, packed 4-bit integer weights take an integer
-    kernel (for every M): activations are quantized to
-    int8 per weight group (symmetric, round to nearest even) and multiplied
-    with the unsigned 4-bit codes exactly in i32 (`vpmaddubsw` + `vpmaddwd`
-    on AVX2), then scaled per group in f32. This is the arithmetic of ONNX
+    With `int8-activations`, packed 4- and 8-bit integer weights (groups of
+    a multiple of 64 / 32, or per channel) take an integer kernel (for every
+    M): activations are quantized to int8 per weight group (symmetric, round
+    to nearest even) and multiplied with the unsigned codes exactly in i32
+    (`vpmaddubsw` + `vpmaddwd` on AVX2; 8-bit codes as two nibbles), then
+    scaled per group in f32. This is the arithmetic of ONNX
     Runtime's MatMulNBits at accuracy_level=4: the result differs from the
     f32-activation one by at most sum_k |W| * s_x / 2 per output.
 
