@@ -61,4 +61,24 @@ uint8_t encodeNF4(float x) {
 
 float decodeNF4(uint8_t code) { return nf4Levels()[code & 0xF]; }
 
+static Int8Codebook roundToInt8(const std::array<float, 16> &values) {
+  float maxAbs = 0.0f;
+  for (float v : values)
+    maxAbs = std::fmax(maxAbs, std::fabs(v));
+  Int8Codebook book;
+  book.step = maxAbs / 127.0f;
+  for (size_t c = 0; c < values.size(); ++c)
+    book.levels[c] = int8_t(std::lround(values[c] / book.step));
+  return book;
+}
+
+Int8Codebook nf4Int8Codebook() { return roundToInt8(nf4Levels()); }
+
+Int8Codebook fp4E2M1Int8Codebook() {
+  std::array<float, 16> values;
+  for (unsigned c = 0; c < 16; ++c)
+    values[c] = fp4E2M1ToF32(uint8_t(c));
+  return roundToInt8(values);
+}
+
 } // namespace qforge::quant

@@ -82,8 +82,9 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
     statistics file from qforge-calibrate instead. `shapes` ({name: shape}
     or ["name=4x64"]) gives inputs static shapes; dimensions left dynamic
     take any size at call time. `int8_activations` makes 4- and 8-bit
-    integer layers (groups of a multiple of 64 / 32, or per channel)
-    multiply int8 activations quantized
+    integer, NF4 and FP4 layers (groups of a multiple of 64 / 32, or per
+    channel; NF4 / FP4 with their codebook rounded to int8) multiply int8
+    activations quantized
     per group at run time (qforge-compile --int8-activations). `out_dir`
     defaults to a fresh temporary directory.
     """

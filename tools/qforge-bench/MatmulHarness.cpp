@@ -4,6 +4,7 @@
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Quant/Codebooks.h"
 #include "qforge/Quant/Float16.h"
 #include "qforge/Quant/Params.h"
 
@@ -23,6 +24,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -221,8 +223,10 @@ std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
     }
     // The zero term the kernels subtract per group: s * zp for asymmetric
     // codes, s * 2^(bits-1) for symmetric sub-byte integers (which the
-    // packed layout stores offset to unsigned).
-    bool offset = s.isInteger() && s.symmetric && bits < 8;
+    // packed layout stores offset to unsigned; with int8 activations 8-bit
+    // ones too).
+    bool int8Kernel = int8ActivationGroup(spec, s) != 0;
+    bool offset = s.isInteger() && s.symmetric && (bits < 8 || int8Kernel);
     if (!s.symmetric || offset) {
       quant::ScaleIndexer index({n, k}, qs.layout);
       for (int64_t i = 0; i < n * k; ++i) {
@@ -230,6 +234,23 @@ std::string makeData(const MatmulSpec &spec, std::mt19937 &rng,
         float zp = offset ? float(1 << (bits - 1))
                           : float(qt.params.zeroPoints[j]);
         data.zeroTerms[i] = std::fabs(qt.params.scales[j] * zp);
+      }
+    }
+    // Table codes under int8 activations: the kernel's int8 codebook, whose
+    // levels it stores + 128 (an offset term of s * 128 * step).
+    std::optional<quant::Int8Codebook> book;
+    if (int8Kernel && s.weight == quant::WeightFormat::NF4)
+      book = quant::nf4Int8Codebook();
+    if (int8Kernel && s.weight == quant::WeightFormat::FP4)
+      book = quant::fp4E2M1Int8Codebook();
+    if (book) {
+      quant::ScaleIndexer index({n, k}, qs.layout);
+      data.wInt8Codebook.resize(n * k);
+      for (int64_t i = 0; i < n * k; ++i) {
+        float scale = qt.params.scales[index(i)];
+        data.wInt8Codebook[i] =
+            scale * (float(book->levels[qt.values[i] & 15]) * book->step);
+        data.zeroTerms[i] = std::fabs(scale * 128.0f * book->step);
       }
     }
   }
@@ -355,10 +376,15 @@ MatmulData selectRows(const MatmulSpec &spec, const MatmulData &data,
   pick(d.bias, 1);
   d.wDequant.clear();
   d.zeroTerms.clear();
+  d.wInt8Codebook.clear();
   for (int64_t r = n0; r < n1; ++r) {
     int64_t src = (r + rotate) % n;
     d.wDequant.insert(d.wDequant.end(), data.wDequant.begin() + src * k,
                       data.wDequant.begin() + (src + 1) * k);
+    if (!data.wInt8Codebook.empty())
+      d.wInt8Codebook.insert(d.wInt8Codebook.end(),
+                             data.wInt8Codebook.begin() + src * k,
+                             data.wInt8Codebook.begin() + (src + 1) * k);
     d.zeroTerms.insert(d.zeroTerms.end(), data.zeroTerms.begin() + src * k,
                        data.zeroTerms.begin() + (src + 1) * k);
   }
@@ -699,6 +725,10 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
                  spec.outType == "f32";
   if (int64_t group = int8ActivationGroup(spec, data.scheme)) {
     int64_t n = spec.n, k = spec.k;
+    // The weights the kernel multiplies (an int8 codebook for table codes:
+    // then also |x| * |its rounding| per product).
+    const std::vector<float> &wk =
+        data.wInt8Codebook.empty() ? data.wDequant : data.wInt8Codebook;
     actRounding.assign(data.rows * n, 0.0);
     actRoundingMag.assign(data.rows * n, 0.0);
     for (int64_t row = 0; row < data.rows; ++row)
@@ -720,20 +750,23 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
             float q = std::nearbyint(data.xF32[row * k + kk] * inv);
             double xr = double(std::clamp(q, -127.0f, 127.0f)) * scale;
             for (int64_t j = 0; j < n; ++j) {
-              emulated[row * n + j] += double(data.wDequant[j * k + kk]) * xr;
+              emulated[row * n + j] += double(wk[j * k + kk]) * xr;
               emulatedMag[row * n + j] +=
-                  std::fabs(xr) * (std::fabs(double(data.wDequant[j * k + kk])) +
+                  std::fabs(xr) * (std::fabs(double(wk[j * k + kk])) +
                                    double(data.zeroTerms[j * k + kk]));
             }
           }
         }
         for (int64_t j = 0; j < n; ++j) {
-          double w = 0, z = 0;
+          double w = 0, z = 0, book = 0;
           for (int64_t kk = g0; kk < g1; ++kk) {
-            w += std::fabs(double(data.wDequant[j * k + kk]));
+            w += std::fabs(double(wk[j * k + kk]));
             z += double(data.zeroTerms[j * k + kk]);
+            book += std::fabs(double(data.xF32[row * k + kk])) *
+                    std::fabs(double(wk[j * k + kk]) -
+                              double(data.wDequant[j * k + kk]));
           }
-          actRounding[row * n + j] += half * w;
+          actRounding[row * n + j] += half * w + book;
           actRoundingMag[row * n + j] += half * (w + z);
         }
       }
@@ -798,13 +831,16 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
 }
 
 int64_t int8ActivationGroup(const MatmulSpec &spec, const quant::Scheme &scheme) {
-  bool int4 = scheme.weight == quant::WeightFormat::Int4;
+  bool int4 = scheme.weight == quant::WeightFormat::Int4 ||
+              scheme.weight == quant::WeightFormat::NF4 ||
+              scheme.weight == quant::WeightFormat::FP4;
   if (!spec.int8Activations || scheme.activation != quant::ActivationMode::None ||
       !(int4 || scheme.weight == quant::WeightFormat::Int8))
     return 0;
   if (scheme.granularity != quant::Granularity::Group)
     return spec.k;
-  // The kernel's blocks (Int8ActivationKernel.h): 64 4-bit or 32 8-bit codes.
+  // The kernel's blocks (Int8ActivationKernel.h): 64 4-bit (integer or
+  // table) or 32 8-bit codes.
   return scheme.groupSize % (int4 ? 64 : 32) == 0 ? scheme.groupSize : 0;
 }
 

@@ -65,6 +65,10 @@ struct MatmulData {
   std::vector<float> xF32;      ///< lhs as f32 [rows, K] (rows = batch * M)
   std::vector<float> wDequant;  ///< W as the reference dequantizes it [N, K]
   std::vector<float> zeroTerms; ///< |zero term| per weight element (see makeData)
+  /// With int8 activations and table codes (NF4, FP4): W as the kernel
+  /// multiplies it, scale * int8 level * step (quant::Int8Codebook); else
+  /// empty (the kernel multiplies wDequant's values).
+  std::vector<float> wInt8Codebook;
   int64_t rows = 0;             ///< batch * M
 };
 

@@ -78,8 +78,9 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
                  mismatch, naming the case
   --int8-activations
                  compile with qf-lower-to-cpu's int8-activations: 4- and
-                 8-bit integer schemes (w4gN / w8gN with N a multiple of
-                 64 / 32, or per channel) quantize the
+                 8-bit integer, NF4 and FP4 schemes (w4gN, nf4gN, fp4gN /
+                 w8gN with N a multiple of 64 / 32, or per channel;
+                 NF4 / FP4 with an int8 codebook) quantize the
                  activations per group and use int8 dot products, as
                  MatMulNBits accuracy_level=4; --check
                  then allows for the activation rounding

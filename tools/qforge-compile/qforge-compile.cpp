@@ -91,8 +91,9 @@ static cl::opt<qforge::Lowering> lowering(
     cl::init(qforge::Lowering::CPU), cl::cat(category));
 static cl::opt<bool> int8Activations(
     "int8-activations",
-    cl::desc("CPU lowering: 4- and 8-bit integer weights (w4gN / w8gN, N a "
-             "multiple of 64 / 32, or per channel) "
+    cl::desc("CPU lowering: 4- and 8-bit integer, NF4 and FP4 weights (w4gN, "
+             "nf4gN, fp4gN / w8gN, N a multiple of 64 / 32, or per channel; "
+             "NF4 / FP4 as their codebook rounded to int8) "
              "multiply int8 activations quantized per group at run time with "
              "int8 dot products, as ONNX Runtime's MatMulNBits "
              "accuracy_level=4 (faster; results within the activations' "

@@ -35,6 +35,19 @@ float decodeNF4(uint8_t code);
 uint8_t f32ToFP4E2M1(float x);
 float fp4E2M1ToF32(uint8_t code);
 
+/// A 16-entry codebook rounded to int8 for integer dot products (the CPU
+/// kernels' int8-activation path, as llama.cpp's IQ4_NL): value(c) is taken
+/// as levels[c] * step, levels[c] = round(value(c) / step) (half away from
+/// zero), step = max |value| / 127, so |levels[c] * step - value(c)| <=
+/// step / 2.
+struct Int8Codebook {
+  std::array<int8_t, 16> levels;
+  float step;
+};
+
+Int8Codebook nf4Int8Codebook();
+Int8Codebook fp4E2M1Int8Codebook();
+
 } // namespace qforge::quant
 
 #endif // QFORGE_QUANT_CODEBOOKS_H

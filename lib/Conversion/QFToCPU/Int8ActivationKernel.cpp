@@ -38,6 +38,17 @@ using namespace mlir;
 
 namespace qforge::cpu {
 
+std::optional<quant::Int8Codebook> int8CodebookFor(quant::WeightFormat format) {
+  switch (format) {
+  case quant::WeightFormat::NF4:
+    return quant::nf4Int8Codebook();
+  case quant::WeightFormat::FP4:
+    return quant::fp4E2M1Int8Codebook();
+  default:
+    return std::nullopt;
+  }
+}
+
 bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg) {
   if (!cfg.int8Activations || scheme.activation != quant::ActivationMode::None)
     return false;
@@ -46,6 +57,8 @@ bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg) {
     bits = 4;
   else if (scheme.weight == quant::WeightFormat::Int8)
     bits = 8;
+  else if (int8CodebookFor(scheme.weight))
+    bits = 4;
   else
     return false;
   return scheme.granularity != quant::Granularity::Group ||
@@ -54,9 +67,11 @@ bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg) {
 
 namespace {
 
-/// lhs rows per block against one tile, 4- and 8-bit codes (AVX2: MR x
-/// (i16 + i32 accumulators) + 2 code and 2 activation vectors fit the 16
-/// registers; 8-bit codes keep two i16 sums per row).
+/// lhs rows per block against one tile (AVX2: MR x (i16 + i32
+/// accumulators) + 2 code and 2 activation vectors fit the 16 registers for
+/// 4-bit integers; 8-bit integers and table codes keep two i16 sums per row:
+/// 3 rows spilled. Table codes still spill a little at 2 rows; 1 row, or a
+/// loop over the vectors instead of unrolling, measured no faster.)
 constexpr int64_t kRowsPerTile = 4;
 constexpr int64_t kRowsPerTileSplit = 2;
 
@@ -65,9 +80,10 @@ struct Int8ActivationKernel {
   const KernelIO &io;
   const PackedLayout &l;
   Value blob;
+  const Int8CodeTable *codebook; ///< table codes (NF4, FP4), else null
   Value xq;        ///< [M, groups * G / 4] i32: 4 int8 each, zero past K
   Value xScale;    ///< [M, groups] f32
-  Value xZeroSum;  ///< [M, groups] f32 (zero-term layouts only)
+  Value xZeroSum;  ///< [M, groups] f32 (zero terms or table codes only)
 
   int64_t groupElems() const { return l.effectiveGroup(); }
   int64_t numGroups() const { return l.numGroups(); }
@@ -87,7 +103,7 @@ struct Int8ActivationKernel {
     VectorType vf = k.vec(vl, f32), vi = k.vec(vl, i32);
     xq = allocRows(k, numRows, groups * gElems / 4, i32);
     xScale = allocRows(k, numRows, groups, f32);
-    if (l.hasZeroTerm)
+    if (l.hasZeroTerm || codebook)
       xZeroSum = allocRows(k, numRows, groups, f32);
     int64_t steps = gElems / vl;
     scf::ForOp::create(
@@ -163,19 +179,70 @@ struct Int8ActivationKernel {
         });
   }
 
-  /// 4-bit codes: the low nibbles of vector j of a block are elements 4j..,
-  /// the high nibbles 32 + 4j.., against two activation words. 8-bit codes
-  /// u = 16 * hi + lo: both nibbles of vector j are elements 4j.., against
-  /// one word, the high nibbles' dots weighted by 16.
-  bool splitBytes() const { return l.bits == 8; }
+  /// What vector j of a block contributes, as nibble codes (0..15, vector<32
+  /// x i8>) against activation words: `low` parts sum with weight 1, `high`
+  /// parts with weight 16.
+  ///   4-bit integers: low nibbles (elements 4j..) against word j, high
+  ///     nibbles (32 + 4j..) against word 8 + j, both `low`.
+  ///   8-bit integers u = 16 * (u >> 4) + (u & 15): both nibbles are elements
+  ///     4j.., against word j.
+  ///   4-bit table codes: as 4-bit integers, each code then looked up
+  ///     (vpshufb) as an unsigned level byte, split as 8-bit integers.
+  /// Each part: the codes and the offset of their activation word from j.
+  struct NibbleParts {
+    SmallVector<std::pair<Value, int64_t>> low, high;
+  };
+  bool hasHighParts() const { return l.bits == 8 || codebook; }
+  int64_t rowsPerTile() const {
+    return hasHighParts() ? kRowsPerTileSplit : kRowsPerTile;
+  }
   int64_t blockElems() const { return l.kb; }
 
-  /// On AVX2 the products of up to 4 vectors of a block (4-bit: both nibble
-  /// halves summed, at most 2 x 2 x 15 x 127 = 7620 per i16 lane and vector;
-  /// 8-bit: each half in its own sums, 3810) stay in i16 sums (vpmaddubsw)
-  /// until they are widened into the i32 accumulators (vpmaddwd):
-  /// 4 x 7620 = 30480 < 2^15. (8-bit could take 8 vectors; the registers of
-  /// two i16 sums per row do not allow more than 4.)
+  NibbleParts partsOf(KB &k, Value bytes) {
+    OpBuilder &b = k.b;
+    Location loc = k.loc;
+    Type i8 = b.getI8Type();
+    VectorType v32i8 = k.vec(32, i8);
+    Value mask = k.splat(v32i8, k.intConst(i8, 0x0F));
+    Value four = k.splat(v32i8, k.intConst(i8, 4));
+    auto lowNibble = [&](Value v) {
+      return arith::AndIOp::create(b, loc, v, mask).getResult();
+    };
+    auto highNibble = [&](Value v) {
+      return arith::ShRUIOp::create(b, loc, v, four).getResult();
+    };
+    NibbleParts parts;
+    if (l.bits == 8) {
+      parts.low.push_back({lowNibble(bytes), 0});
+      parts.high.push_back({highNibble(bytes), 0});
+      return parts;
+    }
+    std::pair<Value, int64_t> codes[2] = {{lowNibble(bytes), 0},
+                                          {highNibble(bytes), 8}};
+    for (auto [code, word] : codes) {
+      if (!codebook) {
+        parts.low.push_back({code, word});
+        continue;
+      }
+      // A gather of the 16-byte table by the codes: vpshufb after
+      // --qf-lower-cpu-lookups.
+      Value index =
+          arith::ExtUIOp::create(b, loc, k.vec(32, b.getI32Type()), code);
+      Value all = vector::ConstantMaskOp::create(
+          b, loc, k.vec(32, b.getI1Type()), vector::ConstantMaskKind::AllTrue);
+      Value level = vector::GatherOp::create(b, loc, v32i8, codebook->table,
+                                             ValueRange{k.idx(0)}, index, all,
+                                             k.zero(v32i8));
+      parts.low.push_back({lowNibble(level), word});
+      parts.high.push_back({highNibble(level), word});
+    }
+    return parts;
+  }
+
+  /// On AVX2 the products of up to 4 vectors of a block stay in i16 sums
+  /// (vpmaddubsw) until they are widened into the i32 accumulators
+  /// (vpmaddwd): per vector and i16 lane at most 2 parts x 2 products x
+  /// 15 x 127 = 7620 in either sum, 4 x 7620 = 30480 < 2^15.
   static constexpr int64_t kVectorsPerI16 = 4;
   /// 32-byte vectors per block of a tile (8 rows x 32 bytes).
   static constexpr int64_t kVectorsPerBlock = 8;
@@ -197,67 +264,87 @@ struct Int8ActivationKernel {
     OpBuilder &sb = sk.b;
     Location loc = sk.loc;
     int64_t tiles = stepBases.size(), lanes = tiles * mr;
-    bool split = splitBytes();
-    Type i8 = sb.getI8Type();
-    VectorType v32i8 = sk.vec(32, i8), v16i16 = sk.vec(16, sb.getI16Type());
+    bool high = hasHighParts();
+    VectorType v32i8 = sk.vec(32, sb.getI8Type());
+    VectorType v16i16 = sk.vec(16, sb.getI16Type());
     VectorType v8i32 = sk.vec(8, sb.getI32Type());
-    Value mask = sk.splat(v32i8, sk.intConst(i8, 0x0F));
-    Value four = sk.splat(v32i8, sk.intConst(i8, 4));
     SmallVector<Value> rows;
     for (int64_t i = 0; i < mr; ++i)
       rows.push_back(sk.add(m0, sk.idx(i)));
     for (Value base : stepBases)
       prefetchPackedAhead(sk, blob, base, l.blockBytes(), l.totalBytes());
-    // acc += hiDots * 16 (8-bit) or hiDots (4-bit), as i32.
-    auto addHigh = [&](Value acc, Value hiDots) {
-      if (split)
-        hiDots = arith::ShLIOp::create(
-            sb, loc, hiDots, sk.splat(v8i32, sk.intConst(sb.getI32Type(), 4)));
-      return sk.add(acc, hiDots);
+    auto times16 = [&](Value v) {
+      return arith::ShLIOp::create(
+          sb, loc, v, sk.splat(v8i32, sk.intConst(sb.getI32Type(), 4)));
+    };
+    // Vector j (index) of the block into `sums`: the i16 pair sums on AVX2
+    // ([at] the low parts, [lanes + at] the high parts), else the i32
+    // accumulators.
+    auto vectorBody = [&](KB &vk, Value j, SmallVector<Value> sums) {
+      OpBuilder &vb = vk.b;
+      SmallVector<NibbleParts> parts;
+      for (Value base : stepBases)
+        parts.push_back(partsOf(
+            vk, vector::LoadOp::create(
+                    vb, loc, v32i8, blob,
+                    ValueRange{vk.add(base, vk.mul(j, vk.idx(32)))})));
+      Value wordJ = vk.add(word0, j);
+      for (int64_t i = 0; i < mr; ++i) {
+        // The activation words this vector needs, each broadcast once.
+        DenseMap<int64_t, Value> words;
+        auto x = [&](int64_t offset) {
+          Value &v = words[offset];
+          if (!v)
+            v = broadcastX(vk, rows[i], vk.add(wordJ, vk.idx(offset)));
+          return v;
+        };
+        for (int64_t t = 0; t < tiles; ++t) {
+          int64_t at = t * mr + i;
+          auto sumParts = [&](ArrayRef<std::pair<Value, int64_t>> ps,
+                              Value into) {
+            if (!cfg.x86Avx2) {
+              for (auto [code, offset] : ps)
+                into = dotGroupsOf4(vk, code, x(offset), into, cfg.armDotprod);
+              return into;
+            }
+            Value sum;
+            for (auto [code, offset] : ps) {
+              Value p = pairProductsU8S8(vk, code, x(offset));
+              sum = sum ? vk.add(sum, p) : p;
+            }
+            return vk.add(into, sum);
+          };
+          if (!cfg.x86Avx2) {
+            sums[at] = sumParts(parts[t].low, sums[at]);
+            if (high)
+              sums[at] = vk.add(sums[at], times16(sumParts(parts[t].high,
+                                                           vk.zero(v8i32))));
+            continue;
+          }
+          sums[at] = sumParts(parts[t].low, sums[at]);
+          if (high)
+            sums[lanes + at] = sumParts(parts[t].high, sums[lanes + at]);
+        }
+      }
+      return sums;
     };
     SmallVector<Value> acc(cur.begin(), cur.end());
     for (int64_t c = 0; c < kVectorsPerBlock; c += kVectorsPerI16) {
-      // i16 pair sums: [at] both halves (4-bit) or the low halves (8-bit),
-      // [lanes + at] the high halves (8-bit).
-      SmallVector<Value> pairs((split ? 2 : 1) * lanes, sk.zero(v16i16));
-      for (int64_t j = c; j < c + kVectorsPerI16; ++j) {
-        SmallVector<Value> lo, hi;
-        for (Value base : stepBases) {
-          Value bytes = vector::LoadOp::create(
-              sb, loc, v32i8, blob, ValueRange{sk.add(base, sk.idx(32 * j))});
-          lo.push_back(arith::AndIOp::create(sb, loc, bytes, mask));
-          hi.push_back(arith::ShRUIOp::create(sb, loc, bytes, four));
-        }
-        for (int64_t i = 0; i < mr; ++i) {
-          Value xLo = broadcastX(sk, rows[i], sk.add(word0, sk.idx(j)));
-          Value xHi = split ? xLo
-                            : broadcastX(sk, rows[i], sk.add(word0, sk.idx(8 + j)));
-          for (int64_t t = 0; t < tiles; ++t) {
-            int64_t at = t * mr + i;
-            if (!cfg.x86Avx2) {
-              acc[at] = dotGroupsOf4(sk, lo[t], xLo, acc[at], cfg.armDotprod);
-              acc[at] = addHigh(acc[at], dotGroupsOf4(sk, hi[t], xHi,
-                                                      sk.zero(v8i32),
-                                                      cfg.armDotprod));
-              continue;
-            }
-            Value pLo = pairProductsU8S8(sk, lo[t], xLo);
-            Value pHi = pairProductsU8S8(sk, hi[t], xHi);
-            if (split) {
-              pairs[at] = sk.add(pairs[at], pLo);
-              pairs[lanes + at] = sk.add(pairs[lanes + at], pHi);
-            } else {
-              pairs[at] = sk.add(pairs[at], sk.add(pLo, pHi));
-            }
-          }
-        }
+      SmallVector<Value> sums =
+          cfg.x86Avx2 ? SmallVector<Value>((high ? 2 : 1) * lanes,
+                                           sk.zero(v16i16))
+                      : acc;
+      for (int64_t j = c; j < c + kVectorsPerI16; ++j)
+        sums = vectorBody(sk, sk.idx(j), sums);
+      if (!cfg.x86Avx2) {
+        acc = sums;
+        continue;
       }
-      if (cfg.x86Avx2)
-        for (int64_t at = 0; at < lanes; ++at) {
-          acc[at] = sk.add(acc[at], pairSumsI16(sk, pairs[at]));
-          if (split)
-            acc[at] = addHigh(acc[at], pairSumsI16(sk, pairs[lanes + at]));
-        }
+      for (int64_t at = 0; at < lanes; ++at) {
+        acc[at] = sk.add(acc[at], pairSumsI16(sk, sums[at]));
+        if (high)
+          acc[at] = sk.add(acc[at], times16(pairSumsI16(sk, sums[lanes + at])));
+      }
     }
     return acc;
   }
@@ -292,23 +379,31 @@ struct Int8ActivationKernel {
               sk.add(wordBegin, sk.mul(s, sk.idx(blockElems() / 4)));
           return step(sk, stepBases, word0, m0, mr, cur);
         });
-    // Header: NR scales, then NR zero terms.
+    // Header: NR scales, then (integer codes) NR zero terms. Table codes
+    // are levels + 128, each level worth `step`: the dots take scale * step
+    // and the offset term is scale * 128 * step (times zs).
     SmallVector<Value> scales, zeroTerms;
     for (Value base : groupBases) {
       scales.push_back(loadPackedF32s(k, blob, base, nr));
       zeroTerms.push_back(
-          loadPackedF32s(k, blob, k.add(base, k.idx(4 * nr)), nr));
+          l.hasZeroTerm ? loadPackedF32s(k, blob, k.add(base, k.idx(4 * nr)), nr)
+                        : scales.back());
     }
     SmallVector<Value> next(state.begin(), state.end());
     for (int64_t i = 0; i < mr; ++i) {
       Value m = k.add(m0, k.idx(i));
-      Value xs = k.splat(vf, memref::LoadOp::create(b, loc, xScale,
-                                                    ValueRange{m, g}));
+      Value xsScalar = memref::LoadOp::create(b, loc, xScale, ValueRange{m, g});
+      if (codebook)
+        xsScalar = arith::MulFOp::create(b, loc, xsScalar,
+                                         k.f32(codebook->step));
+      Value xs = k.splat(vf, xsScalar);
       Value negZs;
-      if (xZeroSum)
-        negZs = k.splat(vf, arith::NegFOp::create(
-                                b, loc, memref::LoadOp::create(
-                                            b, loc, xZeroSum, ValueRange{m, g})));
+      if (xZeroSum) {
+        Value zs = memref::LoadOp::create(b, loc, xZeroSum, ValueRange{m, g});
+        if (codebook)
+          zs = arith::MulFOp::create(b, loc, zs, k.f32(128.0f * codebook->step));
+        negZs = k.splat(vf, arith::NegFOp::create(b, loc, zs));
+      }
       for (int64_t t = 0; t < tiles; ++t) {
         Value &acc = next[t * mr + i];
         Value scale = arith::MulFOp::create(b, loc, scales[t], xs);
@@ -362,15 +457,18 @@ struct Int8ActivationKernel {
           Value bases[2] = {tk.mul(t0, tk.idx(l.tileBytes())),
                             tk.mul(t1, tk.idx(l.tileBytes()))};
           Value n0s[2] = {tk.mul(t0, tk.idx(nr)), tk.mul(t1, tk.idx(nr))};
-          int64_t mr = splitBytes() ? kRowsPerTileSplit : kRowsPerTile;
-          Value count = arith::SubIOp::create(tk.b, tk.loc, mHi, mLo);
-          Value mainEnd = arith::SubIOp::create(
-              tk.b, tk.loc, mHi,
-              arith::RemUIOp::create(tk.b, tk.loc, count, tk.idx(mr)));
-          for (int t = 0; t < 2; ++t)
-            forLoop(tk, mLo, mainEnd, mr, [&](KB &rk, Value m0) {
-              rowBlock(rk, {bases[t]}, {n0s[t]}, m0, mr);
-            });
+          int64_t mr = rowsPerTile();
+          Value mainEnd = mLo;
+          if (mr > 1) {
+            Value count = arith::SubIOp::create(tk.b, tk.loc, mHi, mLo);
+            mainEnd = arith::SubIOp::create(
+                tk.b, tk.loc, mHi,
+                arith::RemUIOp::create(tk.b, tk.loc, count, tk.idx(mr)));
+            for (int t = 0; t < 2; ++t)
+              forLoop(tk, mLo, mainEnd, mr, [&](KB &rk, Value m0) {
+                rowBlock(rk, {bases[t]}, {n0s[t]}, m0, mr);
+              });
+          }
           forLoop(tk, mainEnd, mHi, 1, [&](KB &rk, Value m0) {
             rowBlock(rk, bases, n0s, m0, 1);
           });
@@ -382,8 +480,9 @@ struct Int8ActivationKernel {
 
 void emitInt8ActivationKernel(KB &k, const KernelConfig &cfg,
                               const KernelIO &io, const PackedLayout &layout,
-                              Value blob, Value numRows) {
-  Int8ActivationKernel kernel{cfg, io, layout, blob, {}, {}, {}};
+                              Value blob, Value numRows,
+                              const Int8CodeTable *codebook) {
+  Int8ActivationKernel kernel{cfg, io, layout, blob, codebook, {}, {}, {}};
   kernel.emit(k, numRows);
 }
 

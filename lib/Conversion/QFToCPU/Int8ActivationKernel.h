@@ -16,7 +16,10 @@
 #include "KernelBuilder.h"
 
 #include "qforge/Conversion/QFToCPU/PackedLayout.h"
+#include "qforge/Quant/Codebooks.h"
 #include "qforge/Quant/Scheme.h"
+
+#include <optional>
 
 namespace qforge::cpu {
 
@@ -31,17 +34,31 @@ inline int64_t int8ActivationBlock(unsigned bits) { return bits == 4 ? 64 : 32; 
 inline constexpr int64_t kInt8ActivationRows = 8;
 
 /// Whether `scheme` takes the int8-activation kernel (and its packing) under
-/// `cfg`: cfg.int8Activations, a weight-only 4- or 8-bit integer scheme, and
-/// groups of a multiple of int8ActivationBlock (or one scale per channel or
-/// tensor).
+/// `cfg`: cfg.int8Activations, a weight-only 4- or 8-bit integer, NF4 or FP4
+/// scheme, and groups of a multiple of int8ActivationBlock (or one scale per
+/// channel or tensor).
 bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg);
 
+/// The int8 codebook the kernel multiplies 4-bit table codes (NF4, FP4)
+/// with, nullopt for integer weights: value(c) ~ levels[c] * step (at most
+/// step / 2 away, quant::Int8Codebook).
+std::optional<quant::Int8Codebook> int8CodebookFor(quant::WeightFormat format);
+
+/// Table codes for the kernel: a 16 x i8 constant global holding the
+/// codebook's levels + 128 (unsigned bytes), and its step.
+struct Int8CodeTable {
+  mlir::Value table;
+  float step = 1.0f;
+};
+
 /// Emits the kernel for rows [0, numRows) of `io` reading the packed weights
-/// `blob` laid out as `layout` (kb == int8ActivationBlock(bits)): a prologue that
-/// quantizes the activations, then the parallel tile loop.
+/// `blob` laid out as `layout` (kb == int8ActivationBlock(bits)): a prologue
+/// that quantizes the activations, then the parallel tile loop. `codebook`:
+/// the codes' table for NF4 / FP4, null for integer codes.
 void emitInt8ActivationKernel(KB &k, const KernelConfig &cfg,
                               const KernelIO &io, const PackedLayout &layout,
-                              mlir::Value blob, mlir::Value numRows);
+                              mlir::Value blob, mlir::Value numRows,
+                              const Int8CodeTable *codebook);
 
 } // namespace qforge::cpu
 

@@ -67,7 +67,8 @@ bool isAllTrue(Value mask) {
 }
 
 /// gather of 32 bytes from a 16-byte constant table, indexed by zero-extended
-/// bytes < 16: vpshufb with the table in both 128-bit lanes.
+/// bytes < 16 (a nibble, or two concatenated): vpshufb with the table in both
+/// 128-bit lanes.
 bool lowerByteLookup(vector::GatherOp op) {
   auto type = cast<VectorType>(op.getType());
   if (type.getRank() != 1 || type.getDimSize(0) != 32 ||
@@ -89,7 +90,9 @@ bool lowerByteLookup(vector::GatherOp op) {
       return matchPattern(shr.getRhs(), m_ConstantInt(&c)) && c.uge(4);
     return false;
   };
-  if (!shuffle || !isNibble(shuffle.getV1()) || !isNibble(shuffle.getV2()))
+  bool nibbles = shuffle ? isNibble(shuffle.getV1()) && isNibble(shuffle.getV2())
+                        : isNibble(ext.getIn());
+  if (!nibbles)
     return false;
   DenseElementsAttr table = tableAttr(op.getBase());
   if (!table || !table.getElementType().isInteger(8) ||

@@ -577,7 +577,22 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
       Value blob = getPackedBlob(b, loc, op, *packed, cfg);
       if (!blob)
         return failure();
-      emitInt8ActivationKernel(k, cfg, io, packed->layout, blob, numRows);
+      // Table codes: the codebook's int8 levels + 128, as unsigned bytes.
+      std::optional<Int8CodeTable> codebook;
+      if (auto book = int8CodebookFor(scheme.weight)) {
+        SmallVector<int8_t> bytes;
+        for (int8_t level : book->levels)
+          bytes.push_back(int8_t(uint8_t(int(level) + 128)));
+        codebook = Int8CodeTable{
+            getConstantByteTable(b, loc, op,
+                                 scheme.weight == quant::WeightFormat::NF4
+                                     ? "__qf_nf4_int8_levels"
+                                     : "__qf_fp4e2m1_int8_levels",
+                                 bytes),
+            book->step};
+      }
+      emitInt8ActivationKernel(k, cfg, io, packed->layout, blob, numRows,
+                               codebook ? &*codebook : nullptr);
     } else {
       floatSource = makeFloatWeightSource(b, loc, op, cfg);
       if (!floatSource)

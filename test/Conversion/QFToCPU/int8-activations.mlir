@@ -77,3 +77,26 @@ func.func @w8(%x: tensor<?x96xf32>) -> tensor<?x8xf32> {
   %y = qf.matmul #qf.scheme<"w8"> %x, %w scale(%s) : (tensor<?x96xf32>, tensor<8x96xi8>, tensor<8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+// NF4 codes: the 4-bit dot-order packing without zero terms; each code is
+// looked up (vpshufb) in the codebook rounded to int8 (levels + 128 as
+// unsigned bytes), and the levels multiply as two nibbles like 8-bit codes.
+// PACK-LABEL: func.func @nf4g64
+// PACK: qf.cpu.packed = {bits = 4 : i64, dot_order = true, {{.*}}group = 64 : i64{{.*}}kb = 64 : i64{{.*}}nr = 8 : i64, zero_term = false}
+// IR: memref.global "private" constant @__qf_nf4_int8_levels : memref<16xi8> = dense<[1, 40, 61, 78, 92, 105, 116, -128, -118, -108, -97, -85, -72, -57, -36, -1]>
+// IR-LABEL: func.func @nf4g64
+// IR: %[[LEVELS:.*]] = memref.get_global @__qf_nf4_int8_levels
+// IR: vector.gather %[[LEVELS]]
+// IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
+// IR: arith.shli {{.*}} : vector<8xi32>
+// LLVM-LABEL: llvm.func internal @nf4g64_parallel0(
+// LLVM: llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"
+// LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
+func.func @nf4g64(%x: tensor<?x128xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant dense<3> : tensor<8x128xui4>
+  %s = arith.constant dense<0.5> : tensor<8x2xf32>
+  %y = qf.matmul #qf.scheme<"nf4g64"> %x, %w scale(%s) : (tensor<?x128xf32>, tensor<8x128xui4>, tensor<8x2xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}

@@ -237,7 +237,8 @@ TEST_P(Int8Activations, WithinActivationRoundingOfReference) {
 INSTANTIATE_TEST_SUITE_P(Schemes, Int8Activations,
                          ::testing::Values("w4g64", "w4g128", "w4g128asym",
                                            "w4g256", "w4", "w4asym", "w8",
-                                           "w8asym", "w8g32", "w8g128asym"),
+                                           "w8asym", "w8g32", "w8g128asym",
+                                           "nf4g64", "nf4", "fp4g64"),
                          [](const ::testing::TestParamInfo<const char *> &info) {
                            return std::string(info.param);
                          });

@@ -107,4 +107,28 @@ TEST(FP4E2M1, MatchesExhaustiveNearestSearch) {
   }
 }
 
+// The int8 codebooks of the CPU kernels' int8-activation path: the ends at
+// +-127, every level within step / 2 of its value, and NF4's by hand.
+TEST(Int8Codebook, RoundsEachLevelToTheNearestStep) {
+  for (auto [book, value] :
+       {std::pair{nf4Int8Codebook(), +[](uint8_t c) { return decodeNF4(c); }},
+        std::pair{fp4E2M1Int8Codebook(),
+                  +[](uint8_t c) { return fp4E2M1ToF32(c); }}}) {
+    int maxLevel = 0;
+    for (uint8_t c = 0; c < 16; ++c) {
+      float v = value(c);
+      EXPECT_LE(std::fabs(book.levels[c] * book.step - v), book.step / 2)
+          << int(c);
+      maxLevel = std::max(maxLevel, std::abs(int(book.levels[c])));
+    }
+    EXPECT_EQ(maxLevel, 127);
+  }
+  EXPECT_FLOAT_EQ(nf4Int8Codebook().step, 1.0f / 127.0f);
+  const int8_t nf4[16] = {-127, -88, -67, -50, -36, -23, -12, 0,
+                          10,   20,  31,  43,  56,  71,  92,  127};
+  for (int c = 0; c < 16; ++c)
+    EXPECT_EQ(nf4Int8Codebook().levels[c], nf4[c]) << c;
+  EXPECT_FLOAT_EQ(fp4E2M1Int8Codebook().step, 6.0f / 127.0f);
+}
+
 } // namespace

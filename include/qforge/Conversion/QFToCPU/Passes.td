@@ -23,12 +23,14 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     Weights packed by `--qf-pack-weights` (a `qf.cpu.packed` attribute on the
     op) are read from the packed global instead of the weight operand.
 
-    With `int8-activations`, packed 4- and 8-bit integer weights (groups of
-    a multiple of 64 / 32, or per channel) take an integer kernel (for every
-    M): activations are quantized to int8 per weight group (symmetric, round
-    to nearest even) and multiplied with the unsigned codes exactly in i32
-    (`vpmaddubsw` + `vpmaddwd` on AVX2; 8-bit codes as two nibbles), then
-    scaled per group in f32. This is the arithmetic of ONNX
+    With `int8-activations`, packed 4- and 8-bit integer, NF4 and FP4 weights
+    (groups of a multiple of 64 / 32, or per channel) take an integer kernel
+    (for every M): activations are quantized to int8 per weight group
+    (symmetric, round to nearest even) and multiplied with the unsigned codes
+    exactly in i32 (`vpmaddubsw` + `vpmaddwd` on AVX2; 8-bit codes as two
+    nibbles), then scaled per group in f32. NF4 / FP4 codes multiply as
+    their codebook rounded to int8 (`vpshufb`; levels within step/2 of the
+    values, step = max|value| / 127). This is the arithmetic of ONNX
     Runtime's MatMulNBits at accuracy_level=4: the result differs from the
     f32-activation one by at most sum_k |W| * s_x / 2 per output.
 
