@@ -19,7 +19,8 @@
 //
 // Codes are unsigned (the zero point is in the zero term) and multiplied as
 // nibbles (0..15): 4-bit codes as they are, 8-bit codes u as 16 * (u >> 4) +
-// (u & 15), two nibble dots per code. So on AVX2 vpmaddubsw (unsigned x
+// (u & 15), two nibble dots per code, NF4 / FP4 codes as the byte of their
+// int8 level + 128 (looked up), split as 8-bit codes. So on AVX2 vpmaddubsw (unsigned x
 // signed bytes, pairs summed in i16) cannot saturate: |2 * 15 * 127| per pair
 // (see kVectorsPerI16 for the sums). Splitting 8-bit codes costs two
 // vpmaddubsw per 32 products, as many as vpmaddwd on int16 would, but needs

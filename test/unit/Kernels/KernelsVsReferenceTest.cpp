@@ -479,4 +479,37 @@ TEST(Targets, PortableX86WithoutAVX2) {
   }
 }
 
+// int8 activations on the same target: the portable 4-byte dot products
+// (dotGroupsOf4) instead of vpmaddubsw, for 4-bit, 8-bit and table codes.
+TEST(Targets, PortableX86Int8Activations) {
+  std::vector<MatmulSpec> specs = {make("w4g64", 3, 9, 130),
+                                   make("w8asym", 17, 19, 70),
+                                   make("nf4g64", 5, 9, 200)};
+  std::vector<std::string> names = {"w4", "w8", "nf4"};
+  std::mt19937 rng(6);
+  std::vector<MatmulData> datas(specs.size());
+  std::string text;
+  std::vector<const MatmulSpec *> specPtrs;
+  std::vector<const MatmulData *> dataPtrs;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    specs[i].int8Activations = true;
+    ASSERT_EQ(makeData(specs[i], rng, datas[i]), "");
+    text += functionText(names[i], specs[i], datas[i]);
+    specPtrs.push_back(&specs[i]);
+    dataPtrs.push_back(&datas[i]);
+  }
+  Compiled ref, cpu;
+  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "x86_64",
+                          kOptLevel, /*int8Activations=*/true));
+  for (size_t i = 0; i < specs.size(); ++i) {
+    PreparedCall refCall, cpuCall;
+    std::string error;
+    ASSERT_TRUE(prepare(*ref.engine, names[i], specs[i], datas[i], refCall, error));
+    ASSERT_TRUE(prepare(*cpu.engine, names[i], specs[i], datas[i], cpuCall, error));
+    refCall.invoke();
+    cpuCall.invoke();
+    EXPECT_EQ(compareOutputs(names[i], specs[i], datas[i], refCall, cpuCall), 0);
+  }
+}
+
 } // namespace
