@@ -83,24 +83,31 @@ void forTilesParallel(
   loop->setAttr(kParallelGrainAttr, b.getI64IntegerAttr(grain));
 }
 
+namespace {
+
+/// acc (vector<4 x i32>) + AArch64 `sdot` of bytes [16 p, 16 p + 16) of a
+/// and b.
+Value sdotPart(KB &k, Value acc, Value a, Value b, int64_t p) {
+  auto slice = [&](Value v) {
+    return vector::ExtractStridedSliceOp::create(k.b, k.loc, v, {p * 16}, {16},
+                                                 {1});
+  };
+  return arm_neon::SdotOp::create(k.b, k.loc, k.vec(4, k.b.getI32Type()), acc,
+                                  slice(a), slice(b));
+}
+
+} // namespace
 
 Value dotI8(KB &k, Value x, Value w, Value acc, bool armDotprod) {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   int64_t n = cast<VectorType>(x.getType()).getNumElements();
   if (armDotprod && n % 16 == 0) {
-    VectorType v4i32 = k.vec(4, b.getI32Type());
     Value halves[2] = {
         vector::ExtractStridedSliceOp::create(b, loc, acc, {0}, {4}, {1}),
         vector::ExtractStridedSliceOp::create(b, loc, acc, {4}, {4}, {1})};
-    for (int64_t p = 0; p < n / 16; ++p) {
-      Value xs = vector::ExtractStridedSliceOp::create(b, loc, x, {p * 16},
-                                                       {16}, {1});
-      Value ws = vector::ExtractStridedSliceOp::create(b, loc, w, {p * 16},
-                                                       {16}, {1});
-      Value &h = halves[p % 2];
-      h = arm_neon::SdotOp::create(b, loc, v4i32, h, xs, ws);
-    }
+    for (int64_t p = 0; p < n / 16; ++p)
+      halves[p % 2] = sdotPart(k, halves[p % 2], x, w, p);
     return vector::ShuffleOp::create(b, loc, halves[0], halves[1],
                                      ArrayRef<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
   }
@@ -158,16 +165,11 @@ Value dotGroupsOf4(KB &k, Value u, Value s, Value acc, bool armDotprod) {
   Location loc = k.loc;
   int64_t n = cast<VectorType>(u.getType()).getNumElements();
   if (armDotprod && n % 16 == 0) {
-    VectorType v4i32 = k.vec(4, b.getI32Type());
     Value out;
     for (int64_t p = 0; p < n / 16; ++p) {
       Value a = vector::ExtractStridedSliceOp::create(b, loc, acc, {p * 4}, {4},
                                                       {1});
-      Value us = vector::ExtractStridedSliceOp::create(b, loc, u, {p * 16},
-                                                       {16}, {1});
-      Value ss = vector::ExtractStridedSliceOp::create(b, loc, s, {p * 16},
-                                                       {16}, {1});
-      Value part = arm_neon::SdotOp::create(b, loc, v4i32, a, us, ss);
+      Value part = sdotPart(k, a, u, s, p);
       if (p == 0) {
         out = part;
         continue;

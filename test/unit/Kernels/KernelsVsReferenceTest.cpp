@@ -411,40 +411,50 @@ std::vector<EpilogueCase> epilogueCases() {
   };
 }
 
-class Epilogues : public ::testing::Test {};
-
-TEST_F(Epilogues, MatchReference) {
-  std::vector<EpilogueCase> cases = epilogueCases();
-  std::mt19937 rng(77);
-  std::vector<MatmulData> datas(cases.size());
-  std::vector<std::string> names;
+/// Each spec as function names[i] (data drawn from `rng` in order), compiled
+/// with the reference and the CPU pipeline for `target`, called once each
+/// and compared.
+void compileCallAndCompare(const std::vector<MatmulSpec> &specs,
+                           const std::vector<std::string> &names,
+                           std::mt19937 &rng, const std::string &target = "host",
+                           bool int8Activations = false) {
+  std::vector<MatmulData> datas(specs.size());
   std::vector<const MatmulSpec *> specPtrs;
   std::vector<const MatmulData *> dataPtrs;
   std::string text;
-  for (size_t i = 0; i < cases.size(); ++i) {
-    ASSERT_EQ(makeData(cases[i].spec, rng, datas[i]), "") << cases[i].name;
-    names.push_back(cases[i].name);
-    text += functionText(names.back(), cases[i].spec, datas[i]);
-    specPtrs.push_back(&cases[i].spec);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    ASSERT_EQ(makeData(specs[i], rng, datas[i]), "") << names[i];
+    text += functionText(names[i], specs[i], datas[i]);
+    specPtrs.push_back(&specs[i]);
     dataPtrs.push_back(&datas[i]);
   }
   Compiled ref, cpu;
-  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu));
-  for (size_t i = 0; i < cases.size(); ++i) {
+  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, target,
+                          kOptLevel, int8Activations));
+  for (size_t i = 0; i < specs.size(); ++i) {
     PreparedCall refCall, cpuCall;
     std::string error;
-    ASSERT_TRUE(prepare(*ref.engine, names[i], cases[i].spec, datas[i], refCall,
-                        error))
+    ASSERT_TRUE(prepare(*ref.engine, names[i], specs[i], datas[i], refCall, error))
         << error;
-    ASSERT_TRUE(prepare(*cpu.engine, names[i], cases[i].spec, datas[i], cpuCall,
-                        error))
+    ASSERT_TRUE(prepare(*cpu.engine, names[i], specs[i], datas[i], cpuCall, error))
         << error;
     refCall.invoke();
     cpuCall.invoke();
-    EXPECT_EQ(compareOutputs(cases[i].name, cases[i].spec, datas[i], refCall,
-                             cpuCall),
-              0);
+    EXPECT_EQ(compareOutputs(names[i], specs[i], datas[i], refCall, cpuCall), 0);
   }
+}
+
+class Epilogues : public ::testing::Test {};
+
+TEST_F(Epilogues, MatchReference) {
+  std::vector<MatmulSpec> specs;
+  std::vector<std::string> names;
+  for (const EpilogueCase &c : epilogueCases()) {
+    specs.push_back(c.spec);
+    names.push_back(c.name);
+  }
+  std::mt19937 rng(77);
+  ASSERT_NO_FATAL_FAILURE(compileCallAndCompare(specs, names, rng));
 }
 
 // A target without AVX2 takes 128-bit vectors (4 f32 lanes) and the portable
@@ -454,29 +464,9 @@ TEST(Targets, PortableX86WithoutAVX2) {
                                    make("a8w8", 3, 9, 70),
                                    make("w4g32", 40, 19, 300),
                                    make("a8w8", 40, 19, 600)};
-  std::mt19937 rng(5);
-  std::vector<MatmulData> datas(specs.size());
   std::vector<std::string> names = {"w4", "a8", "w4_largeM", "a8_largeM"};
-  std::string text;
-  std::vector<const MatmulSpec *> specPtrs;
-  std::vector<const MatmulData *> dataPtrs;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    ASSERT_EQ(makeData(specs[i], rng, datas[i]), "");
-    text += functionText(names[i], specs[i], datas[i]);
-    specPtrs.push_back(&specs[i]);
-    dataPtrs.push_back(&datas[i]);
-  }
-  Compiled ref, cpu;
-  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "x86_64"));
-  for (size_t i = 0; i < specs.size(); ++i) {
-    PreparedCall refCall, cpuCall;
-    std::string error;
-    ASSERT_TRUE(prepare(*ref.engine, names[i], specs[i], datas[i], refCall, error));
-    ASSERT_TRUE(prepare(*cpu.engine, names[i], specs[i], datas[i], cpuCall, error));
-    refCall.invoke();
-    cpuCall.invoke();
-    EXPECT_EQ(compareOutputs(names[i], specs[i], datas[i], refCall, cpuCall), 0);
-  }
+  std::mt19937 rng(5);
+  ASSERT_NO_FATAL_FAILURE(compileCallAndCompare(specs, names, rng, "x86_64"));
 }
 
 // int8 activations on the same target: the portable 4-byte dot products
@@ -485,31 +475,12 @@ TEST(Targets, PortableX86Int8Activations) {
   std::vector<MatmulSpec> specs = {make("w4g64", 3, 9, 130),
                                    make("w8asym", 17, 19, 70),
                                    make("nf4g64", 5, 9, 200)};
+  for (MatmulSpec &spec : specs)
+    spec.int8Activations = true;
   std::vector<std::string> names = {"w4", "w8", "nf4"};
   std::mt19937 rng(6);
-  std::vector<MatmulData> datas(specs.size());
-  std::string text;
-  std::vector<const MatmulSpec *> specPtrs;
-  std::vector<const MatmulData *> dataPtrs;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    specs[i].int8Activations = true;
-    ASSERT_EQ(makeData(specs[i], rng, datas[i]), "");
-    text += functionText(names[i], specs[i], datas[i]);
-    specPtrs.push_back(&specs[i]);
-    dataPtrs.push_back(&datas[i]);
-  }
-  Compiled ref, cpu;
-  ASSERT_TRUE(compileBoth(text, names, specPtrs, dataPtrs, ref, cpu, "x86_64",
-                          kOptLevel, /*int8Activations=*/true));
-  for (size_t i = 0; i < specs.size(); ++i) {
-    PreparedCall refCall, cpuCall;
-    std::string error;
-    ASSERT_TRUE(prepare(*ref.engine, names[i], specs[i], datas[i], refCall, error));
-    ASSERT_TRUE(prepare(*cpu.engine, names[i], specs[i], datas[i], cpuCall, error));
-    refCall.invoke();
-    cpuCall.invoke();
-    EXPECT_EQ(compareOutputs(names[i], specs[i], datas[i], refCall, cpuCall), 0);
-  }
+  ASSERT_NO_FATAL_FAILURE(compileCallAndCompare(specs, names, rng, "x86_64",
+                                                /*int8Activations=*/true));
 }
 
 } // namespace
