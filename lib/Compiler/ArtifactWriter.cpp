@@ -43,10 +43,13 @@ std::string llvmFeatures(const Target &target) {
   std::string out;
   for (const std::string &f : target.features) {
     std::string name = f;
+    // Every AVX512-VNNI CPU has VL, which the kernels' 256-bit vpdpbusd
+    // needs (the generic `vnni` means AVX512-VNNI here; `avxvnni` names the
+    // VEX form of CPUs without AVX-512).
     if (f == "avx512")
       name = "avx512f";
-    else if (f == "vnni")
-      name = "avx512vnni";
+    else if (f == "vnni" || f == "avx512vnni")
+      name = "avx512vnni,+avx512vl";
     else if (f == "fp16")
       name = "fullfp16";
     out += (out.empty() ? "+" : ",+") + name;

@@ -1,5 +1,6 @@
 // qforge-compile --int8-activations: 4-bit weights in groups of 64 take the
-// int8-activation kernel (vpmaddubsw on AVX2), and the report says so.
+// int8-activation kernel (vpmaddubsw on AVX2, vpdpbusd with VNNI), and the
+// report says so.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: qforge-compile %s --scheme w4g64 --int8-activations --target=x86_64:znver3+avx2+fma --emit=llvm -o %t/llvm --quiet
 // RUN: FileCheck %s --check-prefix=LLVM < %t/llvm/mlp.ll
@@ -9,12 +10,26 @@
 // RUN: FileCheck %s --check-prefix=JSON < %t/so/report.json
 // RUN: qforge-compile %s --scheme w4g64 -o %t/so2 --quiet
 // RUN: FileCheck %s --check-prefix=JSON-OFF < %t/so2/report.json
+// VNNI targets: the object code multiplies with vpdpbusd, EVEX-encoded for
+// AVX512-VNNI (`vnni`: the writer adds AVX512-VL, which its 256-bit form
+// needs) and VEX-encoded for AVX-VNNI.
+// RUN: qforge-compile %s --scheme w4g64 --int8-activations --target=x86_64+avx2+fma+avx512+vnni --emit=obj -o %t/evex --quiet
+// RUN: llvm-objdump -d %t/evex/mlp.o | FileCheck %s --check-prefix=EVEX
+// RUN: qforge-compile %s --scheme w4g64 --int8-activations --target=x86_64:alderlake+avx2+fma+avxvnni --emit=obj -o %t/vex --quiet
+// RUN: llvm-objdump -d %t/vex/mlp.o | FileCheck %s --check-prefix=VEX
 
 // LLVM: call <16 x i16> @llvm.x86.avx2.pmadd.ub.sw(<32 x i8>
 // LLVM: call <8 x i32> @llvm.x86.avx2.pmadd.wd(<16 x i16>
 // F32-NOT: pmadd.ub.sw
 // JSON: "int8_activations": true
 // JSON-OFF: "int8_activations": false
+// EVEX-NOT: vpmaddubsw
+// EVEX-NOT: {vex}
+// EVEX: vpdpbusd {{.*}}%ymm
+// EVEX-NOT: vpmaddubsw
+// VEX-NOT: vpmaddubsw
+// VEX: {vex} vpdpbusd %ymm
+// VEX-NOT: vpmaddubsw
 
 func.func @mlp(%x: tensor<2x128xf32> {qf.name = "x"}) -> (tensor<2x8xf32> {qf.name = "y"}) {
   %w = arith.constant dense<0.25> : tensor<128x8xf32>

@@ -20,11 +20,20 @@
 // Codes are unsigned (the zero point is in the zero term) and multiplied as
 // nibbles (0..15): 4-bit codes as they are, 8-bit codes u as 16 * (u >> 4) +
 // (u & 15), two nibble dots per code, NF4 / FP4 codes as the byte of their
-// int8 level + 128 (looked up), split as 8-bit codes. So on AVX2 vpmaddubsw (unsigned x
-// signed bytes, pairs summed in i16) cannot saturate: |2 * 15 * 127| per pair
-// (see kVectorsPerI16 for the sums). Splitting 8-bit codes costs two
-// vpmaddubsw per 32 products, as many as vpmaddwd on int16 would, but needs
-// no widening of the codes and no sign trick.
+// int8 level + 128 (looked up), split as 8-bit codes. So on AVX2 vpmaddubsw
+// (unsigned x signed bytes, pairs summed in i16) cannot saturate:
+// |2 * 15 * 127| per pair (see kVectorsPerI16 for the sums). Splitting 8-bit
+// codes costs two vpmaddubsw per 32 products, as many as vpmaddwd on int16
+// would, but needs no widening of the codes and no sign trick.
+//
+// With VNNI (AVX-VNNI or AVX512-VNNI + VL), vpdpbusd sums the 4 products of
+// unsigned and signed bytes straight into the i32 lane, exactly for any
+// byte: one instruction per 32 products instead of vpmaddubsw + a share of
+// vpmaddwd + vpaddd, 8-bit codes and table levels whole (no nibble split,
+// half the multiplies). The portable path (no AVX2) has the same shape, its
+// dots as widening arithmetic: the kernel tests run it, so the VNNI path
+// differs from tested code only in the instruction --qf-lower-cpu-lookups
+// picks for the tagged dots.
 //
 //===----------------------------------------------------------------------===//
 
@@ -189,11 +198,24 @@ struct Int8ActivationKernel {
   ///     4j.., against word j.
   ///   4-bit table codes: as 4-bit integers, each code then looked up
   ///     (vpshufb) as an unsigned level byte, split as 8-bit integers.
+  /// When the dot takes whole bytes (wholeBytes()), 8-bit codes and level
+  /// bytes are one `low` part each, not split.
   /// Each part: the codes and the offset of their activation word from j.
   struct NibbleParts {
     SmallVector<std::pair<Value, int64_t>> low, high;
   };
-  bool hasHighParts() const { return l.bits == 8 || codebook; }
+  /// Whether the dot instruction takes unsigned bytes as they are: VNNI's
+  /// vpdpbusd, or the portable widening arithmetic (not vpmaddubsw, whose
+  /// i16 pair sums could saturate, nor AArch64's sdot of signed bytes).
+  /// Then 8-bit codes and table levels are multiplied whole.
+  bool wholeBytes() const {
+    return !cfg.armDotprod && (!cfg.x86Avx2 || cfg.x86Vnni);
+  }
+  /// AVX2 without VNNI: vpmaddubsw into i16 sums, widened by vpmaddwd.
+  bool i16Sums() const { return cfg.x86Avx2 && !cfg.x86Vnni; }
+  bool hasHighParts() const {
+    return (l.bits == 8 || codebook) && !wholeBytes();
+  }
   int64_t rowsPerTile() const {
     return hasHighParts() ? kRowsPerTileSplit : kRowsPerTile;
   }
@@ -213,6 +235,10 @@ struct Int8ActivationKernel {
       return arith::ShRUIOp::create(b, loc, v, four).getResult();
     };
     NibbleParts parts;
+    if (l.bits == 8 && wholeBytes()) {
+      parts.low.push_back({bytes, 0});
+      return parts;
+    }
     if (l.bits == 8) {
       parts.low.push_back({lowNibble(bytes), 0});
       parts.high.push_back({highNibble(bytes), 0});
@@ -234,6 +260,10 @@ struct Int8ActivationKernel {
       Value level = vector::GatherOp::create(b, loc, v32i8, codebook->table,
                                              ValueRange{k.idx(0)}, index, all,
                                              k.zero(v32i8));
+      if (wholeBytes()) {
+        parts.low.push_back({level, word});
+        continue;
+      }
       parts.low.push_back({lowNibble(level), word});
       parts.high.push_back({highNibble(level), word});
     }
@@ -265,7 +295,7 @@ struct Int8ActivationKernel {
     OpBuilder &sb = sk.b;
     Location loc = sk.loc;
     int64_t tiles = stepBases.size(), lanes = tiles * mr;
-    bool high = hasHighParts();
+    bool high = hasHighParts(), i16 = i16Sums();
     VectorType v32i8 = sk.vec(32, sb.getI8Type());
     VectorType v16i16 = sk.vec(16, sb.getI16Type());
     VectorType v8i32 = sk.vec(8, sb.getI32Type());
@@ -279,8 +309,8 @@ struct Int8ActivationKernel {
           sb, loc, v, sk.splat(v8i32, sk.intConst(sb.getI32Type(), 4)));
     };
     // Vector j (index) of the block into `sums`: the i16 pair sums on AVX2
-    // ([at] the low parts, [lanes + at] the high parts), else the i32
-    // accumulators.
+    // without VNNI ([at] the low parts, [lanes + at] the high parts), else
+    // the i32 accumulators.
     auto vectorBody = [&](KB &vk, Value j, SmallVector<Value> sums) {
       OpBuilder &vb = vk.b;
       SmallVector<NibbleParts> parts;
@@ -303,7 +333,7 @@ struct Int8ActivationKernel {
           int64_t at = t * mr + i;
           auto sumParts = [&](ArrayRef<std::pair<Value, int64_t>> ps,
                               Value into) {
-            if (!cfg.x86Avx2) {
+            if (!i16) {
               for (auto [code, offset] : ps)
                 into = dotGroupsOf4(vk, code, x(offset), into, cfg.armDotprod);
               return into;
@@ -315,7 +345,7 @@ struct Int8ActivationKernel {
             }
             return vk.add(into, sum);
           };
-          if (!cfg.x86Avx2) {
+          if (!i16) {
             sums[at] = sumParts(parts[t].low, sums[at]);
             if (high)
               sums[at] = vk.add(sums[at], times16(sumParts(parts[t].high,
@@ -332,12 +362,11 @@ struct Int8ActivationKernel {
     SmallVector<Value> acc(cur.begin(), cur.end());
     for (int64_t c = 0; c < kVectorsPerBlock; c += kVectorsPerI16) {
       SmallVector<Value> sums =
-          cfg.x86Avx2 ? SmallVector<Value>((high ? 2 : 1) * lanes,
-                                           sk.zero(v16i16))
-                      : acc;
+          i16 ? SmallVector<Value>((high ? 2 : 1) * lanes, sk.zero(v16i16))
+              : acc;
       for (int64_t j = c; j < c + kVectorsPerI16; ++j)
         sums = vectorBody(sk, sk.idx(j), sums);
-      if (!cfg.x86Avx2) {
+      if (!i16) {
         acc = sums;
         continue;
       }

@@ -29,6 +29,9 @@ KernelConfig getKernelConfig(const Target &target) {
   KernelConfig c;
   if (target.arch == Target::Arch::X86_64) {
     c.x86Avx2 = target.hasFeature("avx2");
+    c.x86Vnni = c.x86Avx2 && (target.hasFeature("vnni") ||
+                              target.hasFeature("avxvnni") ||
+                              target.hasFeature("avx512vnni"));
     c.vl = target.hasFeature("avx512") ? 16 : c.x86Avx2 ? 8 : 4;
     c.f16Convert = target.hasFeature("f16c");
   } else {

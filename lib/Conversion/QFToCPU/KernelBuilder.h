@@ -34,6 +34,10 @@ struct KernelConfig {
   int64_t kcFloat = 512;
   int64_t kcInt = 512;
   bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
+  /// AVX2 with VNNI (AVX-VNNI or AVX512-VNNI): 4-byte dots of unsigned x
+  /// signed bytes accumulate into i32 in one instruction (vpdpbusd), and
+  /// LLVM folds vpmaddwd + add into vpdpwssd by itself.
+  bool x86Vnni = false;
   /// f16 -> f32 vector conversion in hardware (x86 F16C, AArch64).
   bool f16Convert = false;
   bool armDotprod = false; ///< AArch64 with dotprod: int8 dots are sdot.

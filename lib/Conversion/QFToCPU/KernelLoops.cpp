@@ -193,6 +193,8 @@ Value dotGroupsOf4(KB &k, Value u, Value s, Value acc, bool armDotprod) {
     p = arith::AddIOp::create(b, loc, vector::ShuffleOp::create(b, loc, p, p, even),
                               vector::ShuffleOp::create(b, loc, p, p, odd));
   }
+  if (n == 32)
+    p.getDefiningOp()->setAttr(kDotBusdAttr, b.getUnitAttr());
   return arith::AddIOp::create(b, loc, acc, p);
 }
 

@@ -67,23 +67,32 @@ mlir::Value dotI8(KB &k, mlir::Value x, mlir::Value w, mlir::Value acc,
                   bool armDotprod);
 
 /// acc (vector<N/4 x i32>) + the 4-byte dot products of u and s
-/// (vector<N x i8>, u in 0..127, s signed): lane i += sum of u[4i + j] *
-/// s[4i + j], j < 4. With AArch64 dotprod one `sdot` per 16 bytes, otherwise
-/// plain widening arith (x86 AVX2 uses pairProductsU8S8 / pairSumsI16).
+/// (vector<N x i8>, u unsigned, s signed): lane i += sum of u[4i + j] *
+/// s[4i + j], j < 4. With AArch64 dotprod one `sdot` per 16 bytes (signed
+/// bytes: u must be in 0..127), otherwise plain widening arith, exact for any
+/// u, the 4-byte sums tagged kDotBusdAttr for N = 32 (x86 AVX2 without VNNI
+/// uses pairProductsU8S8 / pairSumsI16 instead).
 mlir::Value dotGroupsOf4(KB &k, mlir::Value u, mlir::Value s, mlir::Value acc,
                          bool armDotprod);
 
-/// Marks the adjacent-pair sums that --qf-lower-cpu-lookups turns into AVX2
-/// multiply-add instructions after bufferization (an intrinsic call has no
-/// memory-effect model, which buffer deallocation needs, so the kernels emit
-/// plain vector ops and tag them):
+/// Marks the adjacent-pair sums and 4-byte dots that --qf-lower-cpu-lookups
+/// turns into AVX2 / VNNI multiply-add instructions after bufferization (an
+/// intrinsic call has no memory-effect model, which buffer deallocation
+/// needs, so the kernels emit plain vector ops and tag them):
 ///   kMaddUbsAttr on addi(even(p), odd(p)), p = extui(a) * extsi(b) in i16
 ///     (a, b: vector<32 x i8>) -> vpmaddubsw(a, b), which saturates where the
 ///     i16 sum would wrap: only for pairs the caller guarantees cannot occur;
 ///   kPairSumAttr on addi(even(e), odd(e)), e = extsi(v) to i32
-///     (v: vector<16 x i16>) -> vpmaddwd(v, splat(1)), exact.
+///     (v: vector<16 x i16>) -> vpmaddwd(v, splat(1)), exact;
+///   kDotBusdAttr on addi(even(q), odd(q)), q = addi(even(p), odd(p)),
+///     p = extui(u) * extsi(s) in i32 (u, s: vector<32 x i8>; the 4-byte
+///     sums of dotGroupsOf4) -> on VNNI targets vpdpbusd(acc, u, s) with the
+///     acc it is added to (or zero), exact for any unsigned u and signed s
+///     (each product fits in 16 bits, the four are summed into acc without
+///     saturation).
 inline constexpr llvm::StringLiteral kMaddUbsAttr = "qf.cpu.maddubs";
 inline constexpr llvm::StringLiteral kPairSumAttr = "qf.cpu.pair_sum";
+inline constexpr llvm::StringLiteral kDotBusdAttr = "qf.cpu.dpbusd";
 
 /// vector<N/2 x i16>: u[2j] * s[2j] + u[2j+1] * s[2j+1] for u unsigned and s
 /// signed bytes (vector<N x i8>, N = 32 tagged for vpmaddubsw). The caller

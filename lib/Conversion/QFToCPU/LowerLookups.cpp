@@ -7,7 +7,8 @@
 // vpermps reads only the low 3 bits of each index.
 //
 // Also the kernels' tagged adjacent-pair sums (KernelLoops.h) become
-// vpmaddubsw / vpmaddwd.
+// vpmaddubsw / vpmaddwd, and on VNNI targets their tagged 4-byte dots
+// vpdpbusd.
 //
 //===----------------------------------------------------------------------===//
 
@@ -114,9 +115,10 @@ bool lowerByteLookup(vector::GatherOp op) {
   return true;
 }
 
-/// The operand of the even-lane shuffle feeding a tagged pair sum.
-Value pairSumSource(arith::AddIOp op) {
-  auto even = op.getLhs().getDefiningOp<vector::ShuffleOp>();
+/// The operand of the even-lane shuffle feeding `v`, an adjacent-pair addi.
+Value pairTreeSource(Value v) {
+  auto add = v.getDefiningOp<arith::AddIOp>();
+  auto even = add ? add.getLhs().getDefiningOp<vector::ShuffleOp>() : nullptr;
   return even ? even.getV1() : Value();
 }
 
@@ -126,7 +128,7 @@ bool lowerTaggedPairSum(arith::AddIOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   KB k{b, loc};
-  Value src = pairSumSource(op);
+  Value src = pairTreeSource(op);
   if (!src)
     return false;
   Value result;
@@ -158,6 +160,48 @@ bool lowerTaggedPairSum(arith::AddIOp op) {
   return true;
 }
 
+/// A kDotBusdAttr sum of 4-byte products (KernelLoops.h: two levels of
+/// adjacent-pair sums of extui(u) * extsi(s)) as vpdpbusd(acc, u, s): acc is
+/// what the sum is added to when that is its only use (the add becomes the
+/// instruction), else zero (an add of a zero accumulator folds away before
+/// this pass). False (IR unchanged) when it is not of the tagged form.
+bool lowerTaggedDotBusd(arith::AddIOp op) {
+  Value level1 = pairTreeSource(op);
+  Value products = level1 ? pairTreeSource(level1) : Value();
+  auto mul = products ? products.getDefiningOp<arith::MulIOp>() : nullptr;
+  auto u = mul ? mul.getLhs().getDefiningOp<arith::ExtUIOp>() : nullptr;
+  auto s = mul ? mul.getRhs().getDefiningOp<arith::ExtSIOp>() : nullptr;
+  auto type = cast<VectorType>(op.getType());
+  auto isBytes32 = [](Value v) {
+    auto t = cast<VectorType>(v.getType());
+    return t.getNumElements() == 32 && t.getElementType().isInteger(8);
+  };
+  if (!u || !s || type.getNumElements() != 8 || !isBytes32(u.getIn()) ||
+      !isBytes32(s.getIn()))
+    return false;
+  Operation *replaced = op;
+  OpBuilder b(op);
+  Value acc;
+  if (op->hasOneUse())
+    if (auto user = dyn_cast<arith::AddIOp>(*op->user_begin())) {
+      replaced = user;
+      acc = user.getLhs() == op.getResult() ? user.getRhs() : user.getLhs();
+      b.setInsertionPoint(user);
+    }
+  if (!acc)
+    acc = KB{b, op.getLoc()}.zero(type);
+  Value result = LLVM::CallIntrinsicOp::create(
+                     b, op.getLoc(), type,
+                     b.getStringAttr("llvm.x86.avx512.vpdpbusd.256"),
+                     ValueRange{acc, u.getIn(), s.getIn()})
+                     .getResult(0);
+  replaced->replaceAllUsesWith(ValueRange{result});
+  replaced->erase();
+  if (replaced != op.getOperation())
+    op.erase();
+  return true;
+}
+
 struct LowerCPULookupsPass
     : cpu::impl::QFLowerCPULookupsBase<LowerCPULookupsPass> {
   using Base::Base;
@@ -176,6 +220,17 @@ struct LowerCPULookupsPass
     });
     for (arith::AddIOp op : pairSums)
       lowerTaggedPairSum(op);
+    if (cfg.x86Vnni) {
+      // The 256-bit intrinsic: VEX-encoded with AVX-VNNI, EVEX with
+      // AVX512-VNNI + VL (the artifact writer adds VL to its features).
+      SmallVector<arith::AddIOp> dots;
+      getOperation().walk([&](arith::AddIOp op) {
+        if (op->hasAttr(kDotBusdAttr))
+          dots.push_back(op);
+      });
+      for (arith::AddIOp op : dots)
+        lowerTaggedDotBusd(op);
+    }
     SmallVector<vector::GatherOp> gathers;
     getOperation().walk([&](vector::GatherOp op) { gathers.push_back(op); });
     for (vector::GatherOp op : gathers) {

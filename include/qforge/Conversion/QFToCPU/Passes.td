@@ -117,8 +117,12 @@ def QFLowerCPULookups : Pass<"qf-lower-cpu-lookups", "mlir::func::FuncOp"> {
     Also on AVX2: the kernels' adjacent-pair sums of byte products tagged
     `qf.cpu.maddubs` (u8 x s8 pairs into i16, whose range the kernel
     guarantees) become `vpmaddubsw`, and i16 pair sums tagged
-    `qf.cpu.pair_sum` become `vpmaddwd` with ones. Other targets keep the
-    plain vector ops, which compute the same values.
+    `qf.cpu.pair_sum` become `vpmaddwd` with ones. With VNNI as well
+    (`avxvnni`, `avx512vnni` or `vnni`), the 4-byte sums of u8 x s8 products
+    tagged `qf.cpu.dpbusd` become `vpdpbusd`
+    (`llvm.x86.avx512.vpdpbusd.256`), together with the add of the i32
+    accumulator they feed. Other targets keep the plain vector ops, which
+    compute the same values.
 
     Runs after bufferization (the intrinsic call has no memory-effect model,
     which the buffer deallocation passes require), before vector to LLVM.
