@@ -93,7 +93,7 @@ struct Int8ActivationKernel {
   const Int8CodeTable *codebook; ///< table codes (NF4, FP4), else null
   Value xq;        ///< [M, groups * G / 4] i32: 4 int8 each, zero past K
   Value xScale;    ///< [M, groups] f32
-  Value xZeroSum;  ///< [M, groups] f32 (zero terms or table codes only)
+  Value xZeroSum;  ///< [M, groups] f32: s * sum of xq, for the offset terms
 
   int64_t groupElems() const { return l.effectiveGroup(); }
   int64_t numGroups() const { return l.numGroups(); }
@@ -113,8 +113,7 @@ struct Int8ActivationKernel {
     VectorType vf = k.vec(vl, f32), vi = k.vec(vl, i32);
     xq = allocRows(k, numRows, groups * gElems / 4, i32);
     xScale = allocRows(k, numRows, groups, f32);
-    if (l.hasZeroTerm || codebook)
-      xZeroSum = allocRows(k, numRows, groups, f32);
+    xZeroSum = allocRows(k, numRows, groups, f32);
     int64_t steps = gElems / vl;
     scf::ForOp::create(
         b, loc, k.idx(0), numRows, k.idx(1), ValueRange{},
@@ -176,13 +175,11 @@ struct Int8ActivationKernel {
                           xq, ValueRange{m, word});
                       return SmallVector<Value>{sk.add(cur[0], qi)};
                     });
-                if (xZeroSum) {
-                  Value sum = vector::ReductionOp::create(
-                      gb, loc, vector::CombiningKind::ADD, qsum[0]);
-                  Value zs = arith::MulFOp::create(
-                      gb, loc, arith::SIToFPOp::create(gb, loc, f32, sum), s);
-                  memref::StoreOp::create(gb, loc, zs, xZeroSum, ValueRange{m, g});
-                }
+                Value sum = vector::ReductionOp::create(
+                    gb, loc, vector::CombiningKind::ADD, qsum[0]);
+                Value zs = arith::MulFOp::create(
+                    gb, loc, arith::SIToFPOp::create(gb, loc, f32, sum), s);
+                memref::StoreOp::create(gb, loc, zs, xZeroSum, ValueRange{m, g});
                 scf::YieldOp::create(gb, loc);
               });
           scf::YieldOp::create(rb, loc);
@@ -409,9 +406,11 @@ struct Int8ActivationKernel {
               sk.add(wordBegin, sk.mul(s, sk.idx(blockElems() / 4)));
           return step(sk, stepBases, word0, m0, mr, cur);
         });
-    // Header: NR scales, then (integer codes) NR zero terms. Table codes
-    // are levels + 128, each level worth `step`: the dots take scale * step
-    // and the offset term is scale * 128 * step (times zs).
+    // Header: NR scales, then (asymmetric integer codes) NR zero terms.
+    // Symmetric integer codes are q + 2^(bits-1): the offset term is
+    // scale * 2^(bits-1) (times zs). Table codes are levels + 128, each level
+    // worth `step`: the dots take scale * step and the offset term is
+    // scale * 128 * step.
     SmallVector<Value> scales, zeroTerms;
     for (Value base : groupBases) {
       scales.push_back(loadPackedF32s(k, blob, base, nr));
@@ -427,20 +426,18 @@ struct Int8ActivationKernel {
         xsScalar = arith::MulFOp::create(b, loc, xsScalar,
                                          k.f32(codebook->step));
       Value xs = k.splat(vf, xsScalar);
-      Value negZs;
-      if (xZeroSum) {
-        Value zs = memref::LoadOp::create(b, loc, xZeroSum, ValueRange{m, g});
-        if (codebook)
-          zs = arith::MulFOp::create(b, loc, zs, k.f32(128.0f * codebook->step));
-        negZs = k.splat(vf, arith::NegFOp::create(b, loc, zs));
-      }
+      Value zs = memref::LoadOp::create(b, loc, xZeroSum, ValueRange{m, g});
+      if (codebook)
+        zs = arith::MulFOp::create(b, loc, zs, k.f32(128.0f * codebook->step));
+      else if (!l.hasZeroTerm)
+        zs = arith::MulFOp::create(b, loc, zs, k.f32(float(1 << (l.bits - 1))));
+      Value negZs = k.splat(vf, arith::NegFOp::create(b, loc, zs));
       for (int64_t t = 0; t < tiles; ++t) {
         Value &acc = next[t * mr + i];
         Value scale = arith::MulFOp::create(b, loc, scales[t], xs);
         Value dot = arith::SIToFPOp::create(b, loc, vf, dots[t * mr + i]);
         acc = vector::FMAOp::create(b, loc, dot, scale, acc);
-        if (negZs)
-          acc = vector::FMAOp::create(b, loc, zeroTerms[t], negZs, acc);
+        acc = vector::FMAOp::create(b, loc, zeroTerms[t], negZs, acc);
       }
     }
     return next;

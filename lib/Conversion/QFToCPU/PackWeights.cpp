@@ -151,9 +151,11 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
         zeroTerms[i] = scales[i] * z;
       }
     }
-    if (scheme.isInteger() && scheme.symmetric && layout->hasZeroTerm) {
-      // Signed field -> unsigned: q + 2^(bits-1) (every symmetric integer
-      // layout with a zero term: sub-byte codes, int8-activation w8).
+    if (scheme.isInteger() && scheme.symmetric &&
+        (layout->hasZeroTerm || layout->dotOrder)) {
+      // Signed field -> unsigned: q + 2^(bits-1) (symmetric sub-byte codes,
+      // and every symmetric integer of the int8-activation (dot-order)
+      // layout, whose kernel derives the offset term from the scale).
       uint8_t mask = uint8_t((1u << bits) - 1);
       uint8_t offset = uint8_t(1u << (bits - 1));
       for (uint8_t &c : *codes)

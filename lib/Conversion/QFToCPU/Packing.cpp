@@ -46,14 +46,17 @@ std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
   }
   if (usesInt8Activations(scheme, cfg)) {
     // Int8ActivationKernel.h: 32-byte row blocks (64 4-bit or 32 8-bit
-    // codes), tiles of 8 rows in dot order, unsigned integer codes and zero
-    // terms (table codes: the kernel derives its offset term from the scale).
+    // codes), tiles of 8 rows in dot order, unsigned codes. Only asymmetric
+    // integers store zero terms: symmetric codes are stored offset by
+    // 2^(bits-1) and table codes as level + 128, whose offset terms the
+    // kernel derives from the scale (at g128, 4 bytes fewer per row and
+    // group: 5.6% of the bytes a token reads).
     l.nr = kInt8ActivationRows;
     l.kb = int8ActivationBlock(bits);
     l.dotOrder = true;
     l.groupSize =
         scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
-    l.hasZeroTerm = scheme.isInteger();
+    l.hasZeroTerm = scheme.isInteger() && !scheme.symmetric;
     return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
   }
   // A row's block is one vector load of kb * bits / 8 bytes, which must

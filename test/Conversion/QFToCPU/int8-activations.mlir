@@ -15,7 +15,8 @@
 // RUN: | FileCheck %s --check-prefix=MISMATCH
 
 // PACK-LABEL: func.func @w4g128
-// PACK: qf.cpu.packed = {bits = 4 : i64, dot_order = true, {{.*}}group = 128 : i64, k = 256 : i64, kb = 64 : i64{{.*}}nr = 8 : i64
+// Symmetric codes are stored + 8 with no zero terms in the headers.
+// PACK: qf.cpu.packed = {bits = 4 : i64, dot_order = true, {{.*}}group = 128 : i64, k = 256 : i64, kb = 64 : i64{{.*}}nr = 8 : i64, zero_term = false}
 // IR-LABEL: func.func @w4g128
 // The activations are quantized once per call, per row and group, and
 // stored as 32-bit words of 4 bytes...
@@ -42,6 +43,21 @@ func.func @w4g128(%x: tensor<?x256xf32>) -> tensor<?x8xf32> {
 
 // -----
 
+// Asymmetric codes keep their zero terms s * zp in the headers.
+// PACK-LABEL: func.func @w4g64asym
+// PACK: qf.cpu.packed = {bits = 4 : i64, dot_order = true, {{.*}}group = 64 : i64{{.*}}nr = 8 : i64, zero_term = true}
+// IR-LABEL: func.func @w4g64asym
+// IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
+func.func @w4g64asym(%x: tensor<?x128xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant dense<3> : tensor<8x128xui4>
+  %s = arith.constant dense<0.5> : tensor<8x2xf32>
+  %z = arith.constant dense<7> : tensor<8x2xui4>
+  %y = qf.matmul #qf.scheme<"w4g64asym"> %x, %w scale(%s) zero_point(%z) : (tensor<?x128xf32>, tensor<8x128xui4>, tensor<8x2xf32>, tensor<8x2xui4>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
 // Groups of 32 do not fill a 64-element block: the f32 kernel, with its own
 // packing, and no byte dot products.
 // PACK-LABEL: func.func @w4g32
@@ -62,10 +78,10 @@ func.func @w4g32(%x: tensor<1x256xf32>) -> tensor<1x8xf32> {
 
 // -----
 
-// 8-bit codes: 32-element blocks in dot order, offset to unsigned (zero term
-// 128 * scale), each code multiplied as two nibbles.
+// 8-bit codes: 32-element blocks in dot order, offset to unsigned (offset
+// term 128 * scale, from the scale), each code multiplied as two nibbles.
 // PACK-LABEL: func.func @w8
-// PACK: qf.cpu.packed = {bits = 8 : i64, dot_order = true, {{.*}}kb = 32 : i64{{.*}}nr = 8 : i64, zero_term = true}
+// PACK: qf.cpu.packed = {bits = 8 : i64, dot_order = true, {{.*}}kb = 32 : i64{{.*}}nr = 8 : i64, zero_term = false}
 // IR-LABEL: func.func @w8
 // IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
 // IR: arith.shli {{.*}} : vector<8xi32>

@@ -22,6 +22,9 @@
 // (symmetric: q + 2^(bits-1), zero term = scale * 2^(bits-1); asymmetric: q,
 // zero term = scale * zero_point), 8-bit symmetric integers as their two's
 // complement byte (no zero term), float and NF4 codes as their bit patterns.
+// The dot-order layout differs: symmetric integers of any width are stored
+// q + 2^(bits-1) without zero terms (its kernel derives them from the
+// scale).
 // The kernel computes sum_k x * (code - zp) * s as
 //   s * sum_k x * code - zeroTerm * sum_k x     per group.
 // K is padded to whole blocks with code 0 (the kernel reads x masked there).
