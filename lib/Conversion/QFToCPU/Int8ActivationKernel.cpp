@@ -17,20 +17,23 @@
 // lane (vpmaddubsw, then vpmaddwd with ones) sum into that row's lane. No
 // horizontal reductions.
 //
-// Codes are unsigned (the zero point is in the zero term) and multiplied as
-// nibbles (0..15): 4-bit codes as they are, 8-bit codes u as 16 * (u >> 4) +
-// (u & 15), two nibble dots per code, NF4 / FP4 codes as the byte of their
-// int8 level + 128 (looked up), split as 8-bit codes. So on AVX2 vpmaddubsw
+// Integer codes are unsigned (the zero point is in the zero term) and on
+// AVX2 multiplied as nibbles (0..15): 4-bit codes as they are, 8-bit codes u
+// as 16 * (u >> 4) + (u & 15), two nibble dots per code. So vpmaddubsw
 // (unsigned x signed bytes, pairs summed in i16) cannot saturate:
 // |2 * 15 * 127| per pair (see kVectorsPerI16 for the sums). Splitting 8-bit
 // codes costs two vpmaddubsw per 32 products, as many as vpmaddwd on int16
-// would, but needs no widening of the codes and no sign trick.
+// would, but needs no widening of the codes. NF4 / FP4 codes are looked up
+// (vpshufb) as their signed int8 level (|level| <= 127) and multiplied with
+// the sign trick: vpmaddubsw(|x|, level * sign(x)), pairs <= 2 * 127 * 127,
+// widened at once (vpmaddwd).
 //
 // With VNNI (AVX-VNNI or AVX512-VNNI + VL), vpdpbusd sums the 4 products of
 // unsigned and signed bytes straight into the i32 lane, exactly for any
 // byte: one instruction per 32 products instead of vpmaddubsw + a share of
 // vpmaddwd + vpaddd, 8-bit codes and table levels whole (no nibble split,
-// half the multiplies). The portable path (no AVX2) has the same shape, its
+// half the multiplies; table levels are stored + 128 as unsigned bytes
+// there). The portable path (no AVX2) has the same shape, its
 // dots as widening arithmetic: the kernel tests run it, so the VNNI path
 // differs from tested code only in the instruction --qf-lower-cpu-lookups
 // picks for the tagged dots.
@@ -59,6 +62,10 @@ std::optional<quant::Int8Codebook> int8CodebookFor(quant::WeightFormat format) {
   }
 }
 
+int int8CodeTableOffset(const KernelConfig &cfg) {
+  return cfg.x86Avx2 && !cfg.x86Vnni ? 0 : 128;
+}
+
 bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg) {
   if (!cfg.int8Activations || scheme.activation != quant::ActivationMode::None)
     return false;
@@ -79,9 +86,9 @@ namespace {
 
 /// lhs rows per block against one tile (AVX2: MR x (i16 + i32
 /// accumulators) + 2 code and 2 activation vectors fit the 16 registers for
-/// 4-bit integers; 8-bit integers and table codes keep two i16 sums per row:
-/// 3 rows spilled. Table codes still spill a little at 2 rows; 1 row, or a
-/// loop over the vectors instead of unrolling, measured no faster.)
+/// 4-bit integers; 8-bit integers keep two i16 sums per row: 3 rows
+/// spilled. Signed table levels have one i32 accumulator per row; 2 rows
+/// measured no faster than 4.)
 constexpr int64_t kRowsPerTile = 4;
 constexpr int64_t kRowsPerTileSplit = 2;
 
@@ -93,7 +100,7 @@ struct Int8ActivationKernel {
   const Int8CodeTable *codebook; ///< table codes (NF4, FP4), else null
   Value xq;        ///< [M, groups * G / 4] i32: 4 int8 each, zero past K
   Value xScale;    ///< [M, groups] f32
-  Value xZeroSum;  ///< [M, groups] f32: s * sum of xq, for the offset terms
+  Value xZeroSum;  ///< [M, groups] f32: s * sum of xq (hasOffsetTerms())
 
   int64_t groupElems() const { return l.effectiveGroup(); }
   int64_t numGroups() const { return l.numGroups(); }
@@ -113,7 +120,8 @@ struct Int8ActivationKernel {
     VectorType vf = k.vec(vl, f32), vi = k.vec(vl, i32);
     xq = allocRows(k, numRows, groups * gElems / 4, i32);
     xScale = allocRows(k, numRows, groups, f32);
-    xZeroSum = allocRows(k, numRows, groups, f32);
+    if (hasOffsetTerms())
+      xZeroSum = allocRows(k, numRows, groups, f32);
     int64_t steps = gElems / vl;
     scf::ForOp::create(
         b, loc, k.idx(0), numRows, k.idx(1), ValueRange{},
@@ -175,11 +183,14 @@ struct Int8ActivationKernel {
                           xq, ValueRange{m, word});
                       return SmallVector<Value>{sk.add(cur[0], qi)};
                     });
-                Value sum = vector::ReductionOp::create(
-                    gb, loc, vector::CombiningKind::ADD, qsum[0]);
-                Value zs = arith::MulFOp::create(
-                    gb, loc, arith::SIToFPOp::create(gb, loc, f32, sum), s);
-                memref::StoreOp::create(gb, loc, zs, xZeroSum, ValueRange{m, g});
+                if (xZeroSum) {
+                  Value sum = vector::ReductionOp::create(
+                      gb, loc, vector::CombiningKind::ADD, qsum[0]);
+                  Value zs = arith::MulFOp::create(
+                      gb, loc, arith::SIToFPOp::create(gb, loc, f32, sum), s);
+                  memref::StoreOp::create(gb, loc, zs, xZeroSum,
+                                          ValueRange{m, g});
+                }
                 scf::YieldOp::create(gb, loc);
               });
           scf::YieldOp::create(rb, loc);
@@ -194,7 +205,8 @@ struct Int8ActivationKernel {
   ///   8-bit integers u = 16 * (u >> 4) + (u & 15): both nibbles are elements
   ///     4j.., against word j.
   ///   4-bit table codes: as 4-bit integers, each code then looked up
-  ///     (vpshufb) as an unsigned level byte, split as 8-bit integers.
+  ///     (vpshufb) as its level byte (signed, or + 128 unsigned, split as
+  ///     8-bit integers where the dot wants nibbles: AArch64 sdot).
   /// When the dot takes whole bytes (wholeBytes()), 8-bit codes and level
   /// bytes are one `low` part each, not split.
   /// Each part: the codes and the offset of their activation word from j.
@@ -205,11 +217,22 @@ struct Int8ActivationKernel {
   /// vpdpbusd, or the portable widening arithmetic (not vpmaddubsw, whose
   /// i16 pair sums could saturate, nor AArch64's sdot of signed bytes).
   /// Then 8-bit codes and table levels are multiplied whole.
+  /// Signed table levels (AVX2 without VNNI) are multiplied whole as well.
   bool wholeBytes() const {
-    return !cfg.armDotprod && (!cfg.x86Avx2 || cfg.x86Vnni);
+    return signedLevels() ||
+           (!cfg.armDotprod && (!cfg.x86Avx2 || cfg.x86Vnni));
   }
-  /// AVX2 without VNNI: vpmaddubsw into i16 sums, widened by vpmaddwd.
-  bool i16Sums() const { return cfg.x86Avx2 && !cfg.x86Vnni; }
+  /// Table codes on AVX2 without VNNI: the table holds the signed levels
+  /// (|level| <= 127), each part one dotSignedGroupsOf4 (vpsignb,
+  /// vpmaddubsw(|x|, .), vpmaddwd) into the i32 accumulators: half the
+  /// multiplies of splitting level + 128 into nibbles, and no offset term.
+  bool signedLevels() const { return codebook && codebook->offset == 0; }
+  /// Integer codes on AVX2 without VNNI: vpmaddubsw into i16 sums, widened
+  /// by vpmaddwd.
+  bool i16Sums() const { return cfg.x86Avx2 && !cfg.x86Vnni && !codebook; }
+  /// Whether the codes carry an offset (zero terms, symmetric q +
+  /// 2^(bits-1), levels + 128) whose term needs s * sum(xq).
+  bool hasOffsetTerms() const { return !signedLevels(); }
   bool hasHighParts() const {
     return (l.bits == 8 || codebook) && !wholeBytes();
   }
@@ -318,12 +341,19 @@ struct Int8ActivationKernel {
                     ValueRange{vk.add(base, vk.mul(j, vk.idx(32)))})));
       Value wordJ = vk.add(word0, j);
       for (int64_t i = 0; i < mr; ++i) {
-        // The activation words this vector needs, each broadcast once.
-        DenseMap<int64_t, Value> words;
+        // The activation words this vector needs, each broadcast once (and
+        // its absolute value taken once, for signed levels).
+        DenseMap<int64_t, Value> words, absWords;
         auto x = [&](int64_t offset) {
           Value &v = words[offset];
           if (!v)
             v = broadcastX(vk, rows[i], vk.add(wordJ, vk.idx(offset)));
+          return v;
+        };
+        auto absX = [&](int64_t offset) {
+          Value &v = absWords[offset];
+          if (!v)
+            v = math::AbsIOp::create(vb, loc, x(offset));
           return v;
         };
         for (int64_t t = 0; t < tiles; ++t) {
@@ -332,7 +362,11 @@ struct Int8ActivationKernel {
                               Value into) {
             if (!i16) {
               for (auto [code, offset] : ps)
-                into = dotGroupsOf4(vk, code, x(offset), into, cfg.armDotprod);
+                into = signedLevels()
+                           ? dotSignedGroupsOf4(vk, code, x(offset),
+                                                absX(offset), into)
+                           : dotGroupsOf4(vk, code, x(offset), into,
+                                          cfg.armDotprod);
               return into;
             }
             Value sum;
@@ -408,9 +442,9 @@ struct Int8ActivationKernel {
         });
     // Header: NR scales, then (asymmetric integer codes) NR zero terms.
     // Symmetric integer codes are q + 2^(bits-1): the offset term is
-    // scale * 2^(bits-1) (times zs). Table codes are levels + 128, each level
-    // worth `step`: the dots take scale * step and the offset term is
-    // scale * 128 * step.
+    // scale * 2^(bits-1) (times zs). Table codes are levels (+ 128 where the
+    // table is unsigned), each level worth `step`: the dots take
+    // scale * step and the offset term is scale * 128 * step.
     SmallVector<Value> scales, zeroTerms;
     for (Value base : groupBases) {
       scales.push_back(loadPackedF32s(k, blob, base, nr));
@@ -426,18 +460,24 @@ struct Int8ActivationKernel {
         xsScalar = arith::MulFOp::create(b, loc, xsScalar,
                                          k.f32(codebook->step));
       Value xs = k.splat(vf, xsScalar);
-      Value zs = memref::LoadOp::create(b, loc, xZeroSum, ValueRange{m, g});
-      if (codebook)
-        zs = arith::MulFOp::create(b, loc, zs, k.f32(128.0f * codebook->step));
-      else if (!l.hasZeroTerm)
-        zs = arith::MulFOp::create(b, loc, zs, k.f32(float(1 << (l.bits - 1))));
-      Value negZs = k.splat(vf, arith::NegFOp::create(b, loc, zs));
+      Value negZs;
+      if (xZeroSum) {
+        Value zs = memref::LoadOp::create(b, loc, xZeroSum, ValueRange{m, g});
+        if (codebook)
+          zs = arith::MulFOp::create(
+              b, loc, zs, k.f32(float(codebook->offset) * codebook->step));
+        else if (!l.hasZeroTerm)
+          zs = arith::MulFOp::create(b, loc, zs,
+                                     k.f32(float(1 << (l.bits - 1))));
+        negZs = k.splat(vf, arith::NegFOp::create(b, loc, zs));
+      }
       for (int64_t t = 0; t < tiles; ++t) {
         Value &acc = next[t * mr + i];
         Value scale = arith::MulFOp::create(b, loc, scales[t], xs);
         Value dot = arith::SIToFPOp::create(b, loc, vf, dots[t * mr + i]);
         acc = vector::FMAOp::create(b, loc, dot, scale, acc);
-        acc = vector::FMAOp::create(b, loc, zeroTerms[t], negZs, acc);
+        if (negZs)
+          acc = vector::FMAOp::create(b, loc, zeroTerms[t], negZs, acc);
       }
     }
     return next;

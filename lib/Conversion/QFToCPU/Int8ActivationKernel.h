@@ -45,11 +45,18 @@ bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg);
 std::optional<quant::Int8Codebook> int8CodebookFor(quant::WeightFormat format);
 
 /// Table codes for the kernel: a 16 x i8 constant global holding the
-/// codebook's levels + 128 (unsigned bytes), and its step.
+/// codebook's levels + `offset` (int8CodeTableOffset), and its step.
 struct Int8CodeTable {
   mlir::Value table;
   float step = 1.0f;
+  int offset = 128;
 };
+
+/// What the kernel's table holds for `cfg`: levels + 128 (unsigned bytes,
+/// for dots that take unsigned codes: VNNI, the portable path, sdot as
+/// nibbles), or the signed levels themselves (0) on AVX2 without VNNI,
+/// which multiplies them as vpmaddubsw(|x|, level * sign(x)).
+int int8CodeTableOffset(const KernelConfig &cfg);
 
 /// Emits the kernel for rows [0, numRows) of `io` reading the packed weights
 /// `blob` laid out as `layout` (kb == int8ActivationBlock(bits)): a prologue

@@ -198,6 +198,19 @@ Value dotGroupsOf4(KB &k, Value u, Value s, Value acc, bool armDotprod) {
   return arith::AddIOp::create(b, loc, acc, p);
 }
 
+Value dotSignedGroupsOf4(KB &k, Value w, Value x, Value absX, Value acc) {
+  OpBuilder &b = k.b;
+  Location loc = k.loc;
+  auto type = cast<VectorType>(w.getType());
+  Value zero = k.zero(type);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+  auto signedW = arith::SelectOp::create(
+      b, loc, negative, arith::SubIOp::create(b, loc, zero, w), w);
+  signedW->setAttr(kSignByAttr, b.getUnitAttr());
+  return k.add(acc, pairSumsI16(k, pairProductsU8S8(k, absX, signedW)));
+}
+
 Value pairSumsI16(KB &k, Value v) {
   int64_t n = cast<VectorType>(v.getType()).getNumElements();
   Value e = arith::ExtSIOp::create(k.b, k.loc, k.vec(n, k.b.getI32Type()), v);

@@ -75,6 +75,14 @@ mlir::Value dotI8(KB &k, mlir::Value x, mlir::Value w, mlir::Value acc,
 mlir::Value dotGroupsOf4(KB &k, mlir::Value u, mlir::Value s, mlir::Value acc,
                          bool armDotprod);
 
+/// acc (vector<8 x i32>) + the 4-byte dot products of w and x (vector<32 x
+/// i8>, both signed with |w|, |x| <= 127; absX = |x|, shared by the
+/// caller's dots of the same x) per 32-bit lane, on AVX2 as
+/// vpmaddubsw(|x|, w * sign(x)) (pair sums <= 2 * 127 * 127 < 2^15: exact)
+/// widened by vpmaddwd: w * sign(x) is a select tagged kSignByAttr.
+mlir::Value dotSignedGroupsOf4(KB &k, mlir::Value w, mlir::Value x,
+                               mlir::Value absX, mlir::Value acc);
+
 /// Marks the adjacent-pair sums and 4-byte dots that --qf-lower-cpu-lookups
 /// turns into AVX2 / VNNI multiply-add instructions after bufferization (an
 /// intrinsic call has no memory-effect model, which buffer deallocation
@@ -92,7 +100,11 @@ mlir::Value dotGroupsOf4(KB &k, mlir::Value u, mlir::Value s, mlir::Value acc,
 ///     saturation).
 inline constexpr llvm::StringLiteral kMaddUbsAttr = "qf.cpu.maddubs";
 inline constexpr llvm::StringLiteral kPairSumAttr = "qf.cpu.pair_sum";
+///   kSignByAttr on select(x < 0, 0 - w, w) (vector<32 x i8>) ->
+///     vpsignb(w, x), which also zeroes lanes where x == 0: only for values
+///     then multiplied by |x|.
 inline constexpr llvm::StringLiteral kDotBusdAttr = "qf.cpu.dpbusd";
+inline constexpr llvm::StringLiteral kSignByAttr = "qf.cpu.sign_by";
 
 /// vector<N/2 x i16>: u[2j] * s[2j] + u[2j+1] * s[2j+1] for u unsigned and s
 /// signed bytes (vector<N x i8>, N = 32 tagged for vpmaddubsw). The caller

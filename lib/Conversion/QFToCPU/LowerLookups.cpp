@@ -7,8 +7,8 @@
 // vpermps reads only the low 3 bits of each index.
 //
 // Also the kernels' tagged adjacent-pair sums (KernelLoops.h) become
-// vpmaddubsw / vpmaddwd, and on VNNI targets their tagged 4-byte dots
-// vpdpbusd.
+// vpmaddubsw / vpmaddwd, their tagged sign transfers vpsignb, and on VNNI
+// targets their tagged 4-byte dots vpdpbusd.
 //
 //===----------------------------------------------------------------------===//
 
@@ -202,6 +202,23 @@ bool lowerTaggedDotBusd(arith::AddIOp op) {
   return true;
 }
 
+/// A kSignByAttr select(x < 0, 0 - w, w) (KernelLoops.h) as vpsignb(w, x).
+bool lowerTaggedSignBy(arith::SelectOp op) {
+  auto cmp = op.getCondition().getDefiningOp<arith::CmpIOp>();
+  auto type = dyn_cast<VectorType>(op.getType());
+  if (!cmp || cmp.getPredicate() != arith::CmpIPredicate::slt || !type ||
+      type.getNumElements() != 32 || !type.getElementType().isInteger(8))
+    return false;
+  OpBuilder b(op);
+  Value result = LLVM::CallIntrinsicOp::create(
+                     b, op.getLoc(), type, b.getStringAttr("llvm.x86.avx2.psign.b"),
+                     ValueRange{op.getFalseValue(), cmp.getLhs()})
+                     .getResult(0);
+  op.replaceAllUsesWith(result);
+  op.erase();
+  return true;
+}
+
 struct LowerCPULookupsPass
     : cpu::impl::QFLowerCPULookupsBase<LowerCPULookupsPass> {
   using Base::Base;
@@ -220,6 +237,13 @@ struct LowerCPULookupsPass
     });
     for (arith::AddIOp op : pairSums)
       lowerTaggedPairSum(op);
+    SmallVector<arith::SelectOp> signs;
+    getOperation().walk([&](arith::SelectOp op) {
+      if (op->hasAttr(kSignByAttr))
+        signs.push_back(op);
+    });
+    for (arith::SelectOp op : signs)
+      lowerTaggedSignBy(op);
     if (cfg.x86Vnni) {
       // The 256-bit intrinsic: VEX-encoded with AVX-VNNI, EVEX with
       // AVX512-VNNI + VL (the artifact writer adds VL to its features).

@@ -577,19 +577,21 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
       Value blob = getPackedBlob(b, loc, op, *packed, cfg);
       if (!blob)
         return failure();
-      // Table codes: the codebook's int8 levels + 128, as unsigned bytes.
+      // Table codes: the codebook's int8 levels, + 128 where the dot wants
+      // unsigned bytes.
       std::optional<Int8CodeTable> codebook;
       if (auto book = int8CodebookFor(scheme.weight)) {
+        int offset = int8CodeTableOffset(cfg);
         SmallVector<int8_t> bytes;
         for (int8_t level : book->levels)
-          bytes.push_back(int8_t(uint8_t(int(level) + 128)));
-        codebook = Int8CodeTable{
-            getConstantByteTable(b, loc, op,
-                                 scheme.weight == quant::WeightFormat::NF4
-                                     ? "__qf_nf4_int8_levels"
-                                     : "__qf_fp4e2m1_int8_levels",
-                                 bytes),
-            book->step};
+          bytes.push_back(int8_t(uint8_t(int(level) + offset)));
+        std::string name = scheme.weight == quant::WeightFormat::NF4
+                               ? "__qf_nf4_int8_levels"
+                               : "__qf_fp4e2m1_int8_levels";
+        if (offset)
+          name += "_plus" + std::to_string(offset);
+        codebook = Int8CodeTable{getConstantByteTable(b, loc, op, name, bytes),
+                                 book->step, offset};
       }
       emitInt8ActivationKernel(k, cfg, io, packed->layout, blob, numRows,
                                codebook ? &*codebook : nullptr);

@@ -18,6 +18,8 @@
 // RUN: | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 \
 // RUN: | FileCheck %s --check-prefix=AVX512VNNI
 
+// The NF4 table (@nf4g64 below) holds levels + 128.
+// IR: memref.global "private" constant @__qf_nf4_int8_levels_plus128 : memref<16xi8> = dense<[1, 40, 61, 78, 92, 105, 116, -128, -118, -108, -97, -85, -72, -57, -36, -1]>
 // IR-LABEL: func.func @w4g128
 // IR-NOT: qf.cpu.maddubs
 // IR: arith.addi {{.*}} {qf.cpu.dpbusd} : vector<8xi32>
@@ -64,7 +66,8 @@ func.func @w8(%x: tensor<?x96xf32>) -> tensor<?x8xf32> {
   return %y : tensor<?x8xf32>
 }
 
-// NF4 codes: each looked up (vpshufb) as its level + 128, and the level byte
+// NF4 codes: each looked up (vpshufb) as its level + 128 (an unsigned byte,
+// as vpdpbusd wants: the table global at the top), and the level byte
 // multiplied whole.
 // IR-LABEL: func.func @nf4g64
 // IR: vector.gather

@@ -97,18 +97,29 @@ func.func @w8(%x: tensor<?x96xf32>) -> tensor<?x8xf32> {
 // -----
 
 // NF4 codes: the 4-bit dot-order packing without zero terms; each code is
-// looked up (vpshufb) in the codebook rounded to int8 (levels + 128 as
-// unsigned bytes), and the levels multiply as two nibbles like 8-bit codes.
+// looked up (vpshufb) in the codebook rounded to int8 (signed levels, |level|
+// <= 127), and multiplied with the sign trick: vpmaddubsw(|x|,
+// level * sign(x)), widened at once (vpmaddwd). No nibble split of the
+// levels, no offset term.
 // PACK-LABEL: func.func @nf4g64
 // PACK: qf.cpu.packed = {bits = 4 : i64, dot_order = true, {{.*}}group = 64 : i64{{.*}}kb = 64 : i64{{.*}}nr = 8 : i64, zero_term = false}
-// IR: memref.global "private" constant @__qf_nf4_int8_levels : memref<16xi8> = dense<[1, 40, 61, 78, 92, 105, 116, -128, -118, -108, -97, -85, -72, -57, -36, -1]>
+// IR: memref.global "private" constant @__qf_nf4_int8_levels : memref<16xi8> = dense<[-127, -88, -67, -50, -36, -23, -12, 0, 10, 20, 31, 43, 56, 71, 92, 127]>
 // IR-LABEL: func.func @nf4g64
 // IR: %[[LEVELS:.*]] = memref.get_global @__qf_nf4_int8_levels
-// IR: vector.gather %[[LEVELS]]
+// IR: %[[LEVEL:.*]] = vector.gather %[[LEVELS]]
+// IR-NOT: arith.shli
+// IR: %[[ABS:.*]] = math.absi %[[X:.*]] : vector<32xi8>
+// IR: %[[NEG:.*]] = arith.cmpi slt, %[[X]]
+// IR: %[[SIGNED:.*]] = arith.select %[[NEG]], %{{.*}}, %[[LEVEL]] {qf.cpu.sign_by} : vector<32xi1>, vector<32xi8>
+// IR: arith.extui %[[ABS]] : vector<32xi8> to vector<32xi16>
+// IR: arith.extsi %[[SIGNED]] : vector<32xi8> to vector<32xi16>
 // IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
-// IR: arith.shli {{.*}} : vector<8xi32>
+// IR: arith.addi {{.*}} {qf.cpu.pair_sum} : vector<8xi32>
+// IR-NOT: arith.shli
+// IR: return
 // LLVM-LABEL: llvm.func internal @nf4g64_parallel0(
 // LLVM: llvm.call_intrinsic "llvm.x86.avx2.pshuf.b"
+// LLVM: llvm.call_intrinsic "llvm.x86.avx2.psign.b"
 // LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
 func.func @nf4g64(%x: tensor<?x128xf32>) -> tensor<?x8xf32> {
   %w = arith.constant dense<3> : tensor<8x128xui4>

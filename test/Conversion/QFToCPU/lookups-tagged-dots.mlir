@@ -1,7 +1,8 @@
-// --qf-lower-cpu-lookups on the 4-byte dots the kernels tag qf.cpu.dpbusd
-// (KernelLoops.h): with VNNI each becomes one vpdpbusd, taking the
-// accumulator it is added to (either operand order) or zero; untagged sums,
-// and every sum on AVX2 without VNNI, stay plain vector ops.
+// --qf-lower-cpu-lookups on the kernels' tagged dot pieces (KernelLoops.h):
+// with VNNI each 4-byte sum tagged qf.cpu.dpbusd becomes one vpdpbusd,
+// taking the accumulator it is added to (either operand order) or zero;
+// untagged sums, and every sum on AVX2 without VNNI, stay plain vector ops.
+// On AVX2 a sign transfer tagged qf.cpu.sign_by becomes vpsignb.
 // RUN: qforge-opt %s -split-input-file \
 // RUN:   --qf-lower-cpu-lookups="target=x86_64+avx2+fma+avxvnni" | FileCheck %s
 // RUN: qforge-opt %s -split-input-file \
@@ -86,4 +87,33 @@ func.func @untagged(%acc: vector<8xi32>, %u: vector<32xi8>, %s: vector<32xi8>) -
   %d = arith.addi %e1, %o1 : vector<8xi32>
   %r = arith.addi %acc, %d : vector<8xi32>
   return %r : vector<8xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @sign_by
+// CHECK-SAME: (%[[W:.*]]: vector<32xi8>, %[[X:.*]]: vector<32xi8>)
+// CHECK: %[[R:.*]] = llvm.call_intrinsic "llvm.x86.avx2.psign.b"(%[[W]], %[[X]]) : (vector<32xi8>, vector<32xi8>) -> vector<32xi8>
+// CHECK: return %[[R]]
+// AVX2-LABEL: func.func @sign_by
+// AVX2: llvm.call_intrinsic "llvm.x86.avx2.psign.b"
+func.func @sign_by(%w: vector<32xi8>, %x: vector<32xi8>) -> vector<32xi8> {
+  %z = arith.constant dense<0> : vector<32xi8>
+  %n = arith.cmpi slt, %x, %z : vector<32xi8>
+  %m = arith.subi %z, %w : vector<32xi8>
+  %r = arith.select %n, %m, %w {qf.cpu.sign_by} : vector<32xi1>, vector<32xi8>
+  return %r : vector<32xi8>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @select_untagged
+// CHECK-NOT: llvm.call_intrinsic
+// CHECK: arith.select
+func.func @select_untagged(%w: vector<32xi8>, %x: vector<32xi8>) -> vector<32xi8> {
+  %z = arith.constant dense<0> : vector<32xi8>
+  %n = arith.cmpi slt, %x, %z : vector<32xi8>
+  %m = arith.subi %z, %w : vector<32xi8>
+  %r = arith.select %n, %m, %w : vector<32xi1>, vector<32xi8>
+  return %r : vector<32xi8>
 }
