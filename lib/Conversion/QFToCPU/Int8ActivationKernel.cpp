@@ -17,15 +17,16 @@
 // lane (vpmaddubsw, then vpmaddwd with ones) sum into that row's lane. No
 // horizontal reductions.
 //
-// Integer codes are unsigned (the zero point is in the zero term) and on
-// AVX2 multiplied as nibbles (0..15): 4-bit codes as they are, 8-bit codes u
-// as 16 * (u >> 4) + (u & 15), two nibble dots per code. So vpmaddubsw
-// (unsigned x signed bytes, pairs summed in i16) cannot saturate:
-// |2 * 15 * 127| per pair (see kVectorsPerI16 for the sums). Splitting 8-bit
-// codes costs two vpmaddubsw per 32 products, as many as vpmaddwd on int16
-// would, but needs no widening of the codes. NF4 / FP4 codes are looked up
-// (vpshufb) as their signed int8 level (|level| <= 127) and multiplied with
-// the sign trick: vpmaddubsw(|x|, level * sign(x)), pairs <= 2 * 127 * 127,
+// Integer codes are stored unsigned (the zero point is in the zero term,
+// symmetric codes + 2^(bits-1)) and on AVX2 multiplied as nibbles (0..15):
+// 4-bit codes as they are, asymmetric 8-bit codes u as 16 * (u >> 4) +
+// (u & 15), two nibble dots per code. So vpmaddubsw (unsigned x signed
+// bytes, pairs summed in i16) cannot saturate: |2 * 15 * 127| per pair (see
+// kVectorsPerI16 for the sums). Symmetric 8-bit codes and NF4 / FP4 codes
+// (looked up with vpshufb as their signed int8 level, |level| <= 127) use
+// the sign trick instead: one operand's sign moved onto the other, so that
+// vpmaddubsw's unsigned operand is an absolute value (|q| <= 128 for
+// 8-bit codes, |x| <= 127 against table levels), pairs <= 2 * 128 * 127,
 // widened at once (vpmaddwd).
 //
 // With VNNI (AVX-VNNI or AVX512-VNNI + VL), vpdpbusd sums the 4 products of
@@ -217,22 +218,33 @@ struct Int8ActivationKernel {
   /// vpdpbusd, or the portable widening arithmetic (not vpmaddubsw, whose
   /// i16 pair sums could saturate, nor AArch64's sdot of signed bytes).
   /// Then 8-bit codes and table levels are multiplied whole.
-  /// Signed table levels (AVX2 without VNNI) are multiplied whole as well.
+  /// With the sign trick (AVX2 without VNNI: signed table levels, symmetric
+  /// 8-bit codes) they are multiplied whole as well.
   bool wholeBytes() const {
-    return signedLevels() ||
-           (!cfg.armDotprod && (!cfg.x86Avx2 || cfg.x86Vnni));
+    return signTrick() || (!cfg.armDotprod && (!cfg.x86Avx2 || cfg.x86Vnni));
   }
   /// Table codes on AVX2 without VNNI: the table holds the signed levels
   /// (|level| <= 127), each part one dotSignedGroupsOf4 (vpsignb,
   /// vpmaddubsw(|x|, .), vpmaddwd) into the i32 accumulators: half the
   /// multiplies of splitting level + 128 into nibbles, and no offset term.
   bool signedLevels() const { return codebook && codebook->offset == 0; }
-  /// Integer codes on AVX2 without VNNI: vpmaddubsw into i16 sums, widened
-  /// by vpmaddwd.
-  bool i16Sums() const { return cfg.x86Avx2 && !cfg.x86Vnni && !codebook; }
+  /// Symmetric 8-bit codes on AVX2 without VNNI: stored q + 128, taken back
+  /// to q (xor 0x80) and multiplied as vpmaddubsw(|q|, x * sign(q)), widened
+  /// at once: one vpmaddubsw per 32 products instead of two nibble dots,
+  /// and no offset term.
+  bool signedInt8Codes() const {
+    return l.bits == 8 && !l.hasZeroTerm && !codebook && cfg.x86Avx2 &&
+           !cfg.x86Vnni;
+  }
+  bool signTrick() const { return signedLevels() || signedInt8Codes(); }
+  /// Other integer codes on AVX2 without VNNI: nibbles, vpmaddubsw into i16
+  /// sums, widened by vpmaddwd.
+  bool i16Sums() const {
+    return cfg.x86Avx2 && !cfg.x86Vnni && !codebook && !signedInt8Codes();
+  }
   /// Whether the codes carry an offset (zero terms, symmetric q +
   /// 2^(bits-1), levels + 128) whose term needs s * sum(xq).
-  bool hasOffsetTerms() const { return !signedLevels(); }
+  bool hasOffsetTerms() const { return !signTrick(); }
   bool hasHighParts() const {
     return (l.bits == 8 || codebook) && !wholeBytes();
   }
@@ -256,7 +268,11 @@ struct Int8ActivationKernel {
     };
     NibbleParts parts;
     if (l.bits == 8 && wholeBytes()) {
-      parts.low.push_back({bytes, 0});
+      Value code = bytes;
+      if (signedInt8Codes()) // q + 128 -> q
+        code = arith::XOrIOp::create(b, loc, bytes,
+                                     k.splat(v32i8, k.intConst(i8, -128)));
+      parts.low.push_back({code, 0});
       return parts;
     }
     if (l.bits == 8) {
@@ -340,6 +356,14 @@ struct Int8ActivationKernel {
                     vb, loc, v32i8, blob,
                     ValueRange{vk.add(base, vk.mul(j, vk.idx(32)))})));
       Value wordJ = vk.add(word0, j);
+      // |code| of signed 8-bit codes, taken once for all rows.
+      DenseMap<Value, Value> absCodes;
+      auto absCode = [&](Value code) {
+        Value &v = absCodes[code];
+        if (!v)
+          v = math::AbsIOp::create(vb, loc, code);
+        return v;
+      };
       for (int64_t i = 0; i < mr; ++i) {
         // The activation words this vector needs, each broadcast once (and
         // its absolute value taken once, for signed levels).
@@ -361,12 +385,17 @@ struct Int8ActivationKernel {
           auto sumParts = [&](ArrayRef<std::pair<Value, int64_t>> ps,
                               Value into) {
             if (!i16) {
-              for (auto [code, offset] : ps)
-                into = signedLevels()
-                           ? dotSignedGroupsOf4(vk, code, x(offset),
-                                                absX(offset), into)
-                           : dotGroupsOf4(vk, code, x(offset), into,
-                                          cfg.armDotprod);
+              for (auto [code, offset] : ps) {
+                if (signedLevels())
+                  into = dotSignedGroupsOf4(vk, x(offset), code, absX(offset),
+                                            into);
+                else if (signedInt8Codes())
+                  into = dotSignedGroupsOf4(vk, code, x(offset),
+                                            absCode(code), into);
+                else
+                  into = dotGroupsOf4(vk, code, x(offset), into,
+                                      cfg.armDotprod);
+              }
               return into;
             }
             Value sum;

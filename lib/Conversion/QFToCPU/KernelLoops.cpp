@@ -198,17 +198,16 @@ Value dotGroupsOf4(KB &k, Value u, Value s, Value acc, bool armDotprod) {
   return arith::AddIOp::create(b, loc, acc, p);
 }
 
-Value dotSignedGroupsOf4(KB &k, Value w, Value x, Value absX, Value acc) {
-  OpBuilder &b = k.b;
+Value dotSignedGroupsOf4(KB &k, Value a, Value b, Value absA, Value acc) {
+  OpBuilder &ob = k.b;
   Location loc = k.loc;
-  auto type = cast<VectorType>(w.getType());
-  Value zero = k.zero(type);
+  Value zero = k.zero(b.getType());
   Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
-  auto signedW = arith::SelectOp::create(
-      b, loc, negative, arith::SubIOp::create(b, loc, zero, w), w);
-  signedW->setAttr(kSignByAttr, b.getUnitAttr());
-  return k.add(acc, pairSumsI16(k, pairProductsU8S8(k, absX, signedW)));
+      arith::CmpIOp::create(ob, loc, arith::CmpIPredicate::slt, a, zero);
+  auto signedB = arith::SelectOp::create(
+      ob, loc, negative, arith::SubIOp::create(ob, loc, zero, b), b);
+  signedB->setAttr(kSignByAttr, ob.getUnitAttr());
+  return k.add(acc, pairSumsI16(k, pairProductsU8S8(k, absA, signedB)));
 }
 
 Value pairSumsI16(KB &k, Value v) {

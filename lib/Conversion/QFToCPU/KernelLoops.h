@@ -75,13 +75,13 @@ mlir::Value dotI8(KB &k, mlir::Value x, mlir::Value w, mlir::Value acc,
 mlir::Value dotGroupsOf4(KB &k, mlir::Value u, mlir::Value s, mlir::Value acc,
                          bool armDotprod);
 
-/// acc (vector<8 x i32>) + the 4-byte dot products of w and x (vector<32 x
-/// i8>, both signed with |w|, |x| <= 127; absX = |x|, shared by the
-/// caller's dots of the same x) per 32-bit lane, on AVX2 as
-/// vpmaddubsw(|x|, w * sign(x)) (pair sums <= 2 * 127 * 127 < 2^15: exact)
-/// widened by vpmaddwd: w * sign(x) is a select tagged kSignByAttr.
-mlir::Value dotSignedGroupsOf4(KB &k, mlir::Value w, mlir::Value x,
-                               mlir::Value absX, mlir::Value acc);
+/// acc (vector<8 x i32>) + the 4-byte dot products of a and b (vector<32 x
+/// i8>, signed, b never -128; absA = |a| as unsigned bytes, which the caller
+/// shares between the dots of the same a) per 32-bit lane, on AVX2 as
+/// vpmaddubsw(|a|, b * sign(a)) (pair sums <= 2 * 128 * 127 < 2^15: exact)
+/// widened by vpmaddwd: b * sign(a) is a select tagged kSignByAttr.
+mlir::Value dotSignedGroupsOf4(KB &k, mlir::Value a, mlir::Value b,
+                               mlir::Value absA, mlir::Value acc);
 
 /// Marks the adjacent-pair sums and 4-byte dots that --qf-lower-cpu-lookups
 /// turns into AVX2 / VNNI multiply-add instructions after bufferization (an
@@ -100,9 +100,9 @@ mlir::Value dotSignedGroupsOf4(KB &k, mlir::Value w, mlir::Value x,
 ///     saturation).
 inline constexpr llvm::StringLiteral kMaddUbsAttr = "qf.cpu.maddubs";
 inline constexpr llvm::StringLiteral kPairSumAttr = "qf.cpu.pair_sum";
-///   kSignByAttr on select(x < 0, 0 - w, w) (vector<32 x i8>) ->
-///     vpsignb(w, x), which also zeroes lanes where x == 0: only for values
-///     then multiplied by |x|.
+///   kSignByAttr on select(a < 0, 0 - b, b) (vector<32 x i8>) ->
+///     vpsignb(b, a), which also zeroes lanes where a == 0: only for values
+///     then multiplied by |a|.
 inline constexpr llvm::StringLiteral kDotBusdAttr = "qf.cpu.dpbusd";
 inline constexpr llvm::StringLiteral kSignByAttr = "qf.cpu.sign_by";
 

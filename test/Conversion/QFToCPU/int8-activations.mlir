@@ -78,14 +78,25 @@ func.func @w4g32(%x: tensor<1x256xf32>) -> tensor<1x8xf32> {
 
 // -----
 
-// 8-bit codes: 32-element blocks in dot order, offset to unsigned (offset
-// term 128 * scale, from the scale), each code multiplied as two nibbles.
+// Symmetric 8-bit codes: 32-element blocks in dot order, stored q + 128
+// without zero terms; on AVX2 taken back to q (xor 0x80) and multiplied with
+// the sign trick, vpmaddubsw(|q|, x * sign(q)), no nibble split.
 // PACK-LABEL: func.func @w8
 // PACK: qf.cpu.packed = {bits = 8 : i64, dot_order = true, {{.*}}kb = 32 : i64{{.*}}nr = 8 : i64, zero_term = false}
 // IR-LABEL: func.func @w8
+// IR-NOT: arith.shli
+// IR: %[[Q:.*]] = arith.xori %{{.*}}, %{{.*}} : vector<32xi8>
+// IR: %[[ABS:.*]] = math.absi %[[Q]] : vector<32xi8>
+// IR: %[[NEG:.*]] = arith.cmpi slt, %[[Q]]
+// IR: %[[SIGNED:.*]] = arith.select %[[NEG]], %{{.*}}, %{{.*}} {qf.cpu.sign_by} : vector<32xi1>, vector<32xi8>
+// IR: arith.extui %[[ABS]] : vector<32xi8> to vector<32xi16>
+// IR: arith.extsi %[[SIGNED]] : vector<32xi8> to vector<32xi16>
 // IR: arith.addi {{.*}} {qf.cpu.maddubs} : vector<16xi16>
-// IR: arith.shli {{.*}} : vector<8xi32>
+// IR: arith.addi {{.*}} {qf.cpu.pair_sum} : vector<8xi32>
+// IR-NOT: arith.shli
+// IR: return
 // LLVM-LABEL: llvm.func internal @w8_parallel0(
+// LLVM: llvm.call_intrinsic "llvm.x86.avx2.psign.b"
 // LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
 func.func @w8(%x: tensor<?x96xf32>) -> tensor<?x8xf32> {
   %w = arith.constant dense<-5> : tensor<8x96xi8>

@@ -411,19 +411,23 @@ std::vector<EpilogueCase> epilogueCases() {
   };
 }
 
-/// Each spec as function names[i] (data drawn from `rng` in order), compiled
-/// with the reference and the CPU pipeline for `target`, called once each
-/// and compared.
-void compileCallAndCompare(const std::vector<MatmulSpec> &specs,
-                           const std::vector<std::string> &names,
-                           std::mt19937 &rng, const std::string &target = "host",
-                           bool int8Activations = false) {
+/// Each spec as function names[i] (data drawn from `rng` in order, then
+/// changed by `edit` if given), compiled with the reference and the CPU
+/// pipeline for `target`, called once each and compared.
+void compileCallAndCompare(
+    const std::vector<MatmulSpec> &specs, const std::vector<std::string> &names,
+    std::mt19937 &rng, const std::string &target = "host",
+    bool int8Activations = false,
+    const std::function<void(const MatmulSpec &, MatmulData &)> &edit =
+        nullptr) {
   std::vector<MatmulData> datas(specs.size());
   std::vector<const MatmulSpec *> specPtrs;
   std::vector<const MatmulData *> dataPtrs;
   std::string text;
   for (size_t i = 0; i < specs.size(); ++i) {
     ASSERT_EQ(makeData(specs[i], rng, datas[i]), "") << names[i];
+    if (edit)
+      edit(specs[i], datas[i]);
     text += functionText(names[i], specs[i], datas[i]);
     specPtrs.push_back(&specs[i]);
     dataPtrs.push_back(&datas[i]);
@@ -481,6 +485,34 @@ TEST(Targets, PortableX86Int8Activations) {
   std::mt19937 rng(6);
   ASSERT_NO_FATAL_FAILURE(compileCallAndCompare(specs, names, rng, "x86_64",
                                                 /*int8Activations=*/true));
+}
+
+// Symmetric 8-bit codes may be -128 (the quantizer never writes it, an
+// imported model may): the kernel's sign trick on AVX2 multiplies |q| =
+// 128 as an unsigned byte and moves q's sign onto the activation, exact
+// for it too. Every 5th code is set to -128 (the per-channel scale kept).
+TEST(Int8ActivationCodes, MinusOneTwentyEightIsExact) {
+  std::vector<MatmulSpec> specs = {make("w8", 5, 9, 96), make("w8g32", 3, 17, 70)};
+  for (MatmulSpec &spec : specs)
+    spec.int8Activations = true;
+  std::vector<std::string> names = {"w8", "w8g32"};
+  std::mt19937 rng(128);
+  ASSERT_NO_FATAL_FAILURE(compileCallAndCompare(
+      specs, names, rng, "host", /*int8Activations=*/true,
+      [](const MatmulSpec &spec, MatmulData &data) {
+        int64_t groups = data.scale.numElements() / spec.n;
+        int64_t groupSize = groups > 1 ? data.scheme.groupSize : spec.k;
+        for (int64_t i = 3; i < spec.n * spec.k; i += 5) {
+          int64_t row = i / spec.k, col = i % spec.k;
+          float scale;
+          std::memcpy(&scale,
+                      data.scale.bytes.data() +
+                          4 * (row * groups + col / groupSize),
+                      4);
+          data.w.bytes[i] = 0x80;
+          data.wDequant[i] = -128.0f * scale;
+        }
+      }));
 }
 
 } // namespace
