@@ -87,9 +87,10 @@ namespace {
 
 /// lhs rows per block against one tile (AVX2: MR x (i16 + i32
 /// accumulators) + 2 code and 2 activation vectors fit the 16 registers for
-/// 4-bit integers; 8-bit integers keep two i16 sums per row: 3 rows
-/// spilled. Signed table levels have one i32 accumulator per row; 2 rows
-/// measured no faster than 4.)
+/// 4-bit integers; asymmetric 8-bit integers keep two i16 sums per row: 3
+/// rows spilled. The sign trick (signed table levels, symmetric 8-bit
+/// codes) has one i32 accumulator per row; 2 rows measured no faster than
+/// 4 for table levels.)
 constexpr int64_t kRowsPerTile = 4;
 constexpr int64_t kRowsPerTileSplit = 2;
 
@@ -214,12 +215,12 @@ struct Int8ActivationKernel {
   struct NibbleParts {
     SmallVector<std::pair<Value, int64_t>> low, high;
   };
-  /// Whether the dot instruction takes unsigned bytes as they are: VNNI's
-  /// vpdpbusd, or the portable widening arithmetic (not vpmaddubsw, whose
-  /// i16 pair sums could saturate, nor AArch64's sdot of signed bytes).
-  /// Then 8-bit codes and table levels are multiplied whole.
-  /// With the sign trick (AVX2 without VNNI: signed table levels, symmetric
-  /// 8-bit codes) they are multiplied whole as well.
+  /// Whether 8-bit codes and table levels are multiplied whole rather than
+  /// as two nibbles: where the dot takes unsigned bytes as they are (VNNI's
+  /// vpdpbusd, the portable widening arithmetic; not vpmaddubsw, whose i16
+  /// pair sums could saturate, nor AArch64's sdot of signed bytes), or with
+  /// the sign trick (AVX2 without VNNI: signed table levels, symmetric
+  /// 8-bit codes).
   bool wholeBytes() const {
     return signTrick() || (!cfg.armDotprod && (!cfg.x86Avx2 || cfg.x86Vnni));
   }

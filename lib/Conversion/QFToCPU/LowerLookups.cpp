@@ -202,7 +202,7 @@ bool lowerTaggedDotBusd(arith::AddIOp op) {
   return true;
 }
 
-/// A kSignByAttr select(x < 0, 0 - w, w) (KernelLoops.h) as vpsignb(w, x).
+/// A kSignByAttr select(a < 0, 0 - b, b) (KernelLoops.h) as vpsignb(b, a).
 bool lowerTaggedSignBy(arith::SelectOp op) {
   auto cmp = op.getCondition().getDefiningOp<arith::CmpIOp>();
   auto type = dyn_cast<VectorType>(op.getType());
