@@ -219,6 +219,18 @@ bool lowerTaggedSignBy(arith::SelectOp op) {
   return true;
 }
 
+/// The ops of type OpT under `root` that carry any of `tags`, collected
+/// before any is rewritten.
+template <typename OpT>
+SmallVector<OpT> taggedOps(Operation *root, ArrayRef<StringRef> tags) {
+  SmallVector<OpT> ops;
+  root->walk([&](OpT op) {
+    if (llvm::any_of(tags, [&](StringRef tag) { return op->hasAttr(tag); }))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
 struct LowerCPULookupsPass
     : cpu::impl::QFLowerCPULookupsBase<LowerCPULookupsPass> {
   using Base::Base;
@@ -230,31 +242,16 @@ struct LowerCPULookupsPass
     KernelConfig cfg = getKernelConfig(parsed->resolved());
     if (!cfg.x86Avx2)
       return;
-    SmallVector<arith::AddIOp> pairSums;
-    getOperation().walk([&](arith::AddIOp op) {
-      if (op->hasAttr(kMaddUbsAttr) || op->hasAttr(kPairSumAttr))
-        pairSums.push_back(op);
-    });
-    for (arith::AddIOp op : pairSums)
+    Operation *root = getOperation();
+    for (auto op : taggedOps<arith::AddIOp>(root, {kMaddUbsAttr, kPairSumAttr}))
       lowerTaggedPairSum(op);
-    SmallVector<arith::SelectOp> signs;
-    getOperation().walk([&](arith::SelectOp op) {
-      if (op->hasAttr(kSignByAttr))
-        signs.push_back(op);
-    });
-    for (arith::SelectOp op : signs)
+    for (auto op : taggedOps<arith::SelectOp>(root, {kSignByAttr}))
       lowerTaggedSignBy(op);
-    if (cfg.x86Vnni) {
-      // The 256-bit intrinsic: VEX-encoded with AVX-VNNI, EVEX with
-      // AVX512-VNNI + VL (the artifact writer adds VL to its features).
-      SmallVector<arith::AddIOp> dots;
-      getOperation().walk([&](arith::AddIOp op) {
-        if (op->hasAttr(kDotBusdAttr))
-          dots.push_back(op);
-      });
-      for (arith::AddIOp op : dots)
+    // The 256-bit intrinsic: VEX-encoded with AVX-VNNI, EVEX with
+    // AVX512-VNNI + VL (the artifact writer adds VL to its features).
+    if (cfg.x86Vnni)
+      for (auto op : taggedOps<arith::AddIOp>(root, {kDotBusdAttr}))
         lowerTaggedDotBusd(op);
-    }
     SmallVector<vector::GatherOp> gathers;
     getOperation().walk([&](vector::GatherOp op) { gathers.push_back(op); });
     for (vector::GatherOp op : gathers) {
