@@ -20,6 +20,9 @@ runner_libs = ",".join(
     os.path.join(config.llvm_lib_dir, lib)
     for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so"))
 config.substitutions.append(("%mlir_runner_libs", runner_libs))
+# The dialect + pass plugin for stock mlir-opt (lib/Plugin).
+config.substitutions.append(
+    ("%qforge_plugin", os.path.join(config.qforge_obj_root, "lib", "QForgePlugin.so")))
 
 tool_dirs = [config.qforge_tools_dir, config.llvm_tools_dir]
 tools = [

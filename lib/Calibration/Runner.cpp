@@ -1,6 +1,7 @@
 //===- Runner.cpp - JIT-run a model with qf.observe taps ------------------===//
 
 #include "qforge/Calibration/Runner.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Pipelines/Pipelines.h"
@@ -265,7 +266,7 @@ lowerObservesToRuntimeCalls(ModuleOp module) {
     if (inserted)
       ids.push_back(op.getId().str());
     int64_t channelDim = -1;
-    if (auto attr = op->getAttrOfType<IntegerAttr>("qf.channel_dim"))
+    if (auto attr = op->getAttrOfType<IntegerAttr>(qf::kChannelDimAttrName))
       channelDim = attr.getInt();
 
     builder.setInsertionPoint(op);

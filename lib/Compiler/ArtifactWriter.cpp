@@ -31,32 +31,6 @@ llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// Our feature names -> LLVM's.
-std::string llvmFeatures(const Target &target) {
-  if (target.arch == Target::Arch::Host) {
-    std::string out;
-    for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
-      out += (out.empty() ? "" : ",") + std::string(on ? "+" : "-") +
-             name.str();
-    return out;
-  }
-  std::string out;
-  for (const std::string &f : target.features) {
-    std::string name = f;
-    // Every AVX512-VNNI CPU has VL, which the kernels' 256-bit vpdpbusd
-    // needs (the generic `vnni` means AVX512-VNNI here; `avxvnni` names the
-    // VEX form of CPUs without AVX-512).
-    if (f == "avx512")
-      name = "avx512f";
-    else if (f == "vnni" || f == "avx512vnni")
-      name = "avx512vnni,+avx512vl";
-    else if (f == "fp16")
-      name = "fullfp16";
-    out += (out.empty() ? "+" : ",+") + name;
-  }
-  return out;
-}
-
 /// `void qforge_entry(void **args)`: args[i] is the i-th memref descriptor
 /// (inputs, then outputs), so the runtime can call any signature.
 llvm::Error addPackedEntry(llvm::Module &module, const std::string &entry) {
@@ -127,11 +101,14 @@ llvm::Error ArtifactWriter::writeFile(const std::string &file,
   return llvm::Error::success();
 }
 
-llvm::Error ArtifactWriter::writeMLIR(ModuleOp module) {
+llvm::Error ArtifactWriter::writeMLIR(ModuleOp module, StringRef suffix,
+                                      bool newline) {
   std::string text;
   llvm::raw_string_ostream os(text);
   module.print(os);
-  return writeFile(report.name + ".mlir", text);
+  if (newline)
+    os << "\n";
+  return writeFile(report.name + suffix.str(), text);
 }
 
 std::string ArtifactWriter::infoText() const {
@@ -199,7 +176,7 @@ std::string ArtifactWriter::header() const {
 }
 
 llvm::Error ArtifactWriter::writeCode(ModuleOp module, const std::string &entry,
-                                      const Target &target, EmitKind emit) {
+                                      const TargetInfo &target, EmitKind emit) {
   static bool initialized = [] {
     llvm::InitializeAllTargetInfos();
     llvm::InitializeAllTargets();
@@ -222,19 +199,16 @@ llvm::Error ArtifactWriter::writeCode(ModuleOp module, const std::string &entry,
     return e;
   addInfo(*llvmModule, infoText());
 
-  Target resolved = target.resolved();
-  llvm::Triple triple(resolved.triple());
+  llvm::Triple triple(target.getTriple());
   std::string lookupError;
   const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(triple, lookupError);
   if (!llvmTarget)
     return fail("no LLVM target for '" + triple.str() + "': " + lookupError);
-  std::string cpu = target.arch == Target::Arch::Host
-                        ? llvm::sys::getHostCPUName().str()
-                        : (resolved.cpu.empty() ? "generic" : resolved.cpu);
   llvm::TargetOptions targetOptions;
   std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
-      triple, cpu, llvmFeatures(target), targetOptions, llvm::Reloc::PIC_));
+      triple, target.getLLVMCPU(), target.getLLVMFeatures(), targetOptions,
+      llvm::Reloc::PIC_));
   if (!machine)
     return fail("cannot create a target machine for '" + triple.str() + "'");
   llvmModule->setTargetTriple(triple);
@@ -267,8 +241,8 @@ llvm::Error ArtifactWriter::writeCode(ModuleOp module, const std::string &entry,
     return llvm::Error::success();
 
   // Link the shared library with the system's C compiler driver.
-  if (target.arch != Target::Arch::Host &&
-      resolved.triple() != llvm::sys::getProcessTriple())
+  if (!target.isHost() &&
+      target.getTriple() != llvm::sys::getProcessTriple())
     return fail("linking a shared library for '" + triple.str() +
                 "' is not supported here; use --emit=obj");
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");

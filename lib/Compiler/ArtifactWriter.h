@@ -3,7 +3,7 @@
 #define QFORGE_LIB_COMPILER_ARTIFACTWRITER_H
 
 #include "qforge/Compiler/Compile.h"
-#include "qforge/Support/Target.h"
+#include "qforge/Target/TargetInfo.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
@@ -16,14 +16,17 @@ public:
   ArtifactWriter(std::string dir, CompileReport &report)
       : dir(std::move(dir)), report(report) {}
 
-  /// <name>.mlir: the quantized module, before lowering.
-  llvm::Error writeMLIR(mlir::ModuleOp module);
+  /// <name><suffix>: the module as text (<name>.mlir: the quantized
+  /// module, before lowering; <name>.llvm.mlir: after the compile pipeline,
+  /// ending with a newline as mlir-opt prints it).
+  llvm::Error writeMLIR(mlir::ModuleOp module, llvm::StringRef suffix = ".mlir",
+                        bool newline = false);
 
   /// From a module in the LLVM dialect whose `entry` has C interface and
   /// out-parameters: <name>.ll, <name>.o, or <name>.so + <name>.h +
   /// report.json, by `emit`.
   llvm::Error writeCode(mlir::ModuleOp module, const std::string &entry,
-                        const Target &target, EmitKind emit);
+                        const TargetInfo &target, EmitKind emit);
 
 private:
   llvm::Error writeFile(const std::string &file, llvm::StringRef contents);

@@ -1,6 +1,7 @@
 //===- CalibrationStage.cpp - --calib inside qforge-compile --------------===//
 
 #include "CalibrationStage.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "qforge/Calibration/Collector.h"
 #include "qforge/Calibration/Fingerprint.h"
@@ -42,11 +43,11 @@ jit(ModuleOp module, StringRef entry, StringRef what) {
   MLIRContext *ctx = module.getContext();
   module.walk([&](func::FuncOp fn) {
     for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
-      fn.removeArgAttr(i, StringAttr::get(ctx, "qf.name"));
-      fn.removeArgAttr(i, StringAttr::get(ctx, "qf.dim_names"));
+      fn.removeArgAttr(i, StringAttr::get(ctx, qf::kNameAttrName));
+      fn.removeArgAttr(i, StringAttr::get(ctx, qf::kDimNamesAttrName));
     }
     for (unsigned i = 0; i < fn.getNumResults(); ++i)
-      fn.removeResultAttr(i, StringAttr::get(ctx, "qf.name"));
+      fn.removeResultAttr(i, StringAttr::get(ctx, qf::kNameAttrName));
   });
   return calib::CompiledModel::compile(module, entry, what);
 }

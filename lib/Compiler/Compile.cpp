@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Compiler/Compile.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "ArtifactWriter.h"
 #include "CalibrationStage.h"
 #include "Signature.h"
@@ -21,12 +22,13 @@
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
-#include "qforge/Support/Target.h"
+#include "qforge/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -103,7 +105,7 @@ int64_t storedBytesOf(Value v) {
 
 /// The packed global --qf-pack-weights made for `op` (qf.cpu.packed), if any.
 std::optional<int64_t> packedBytesOf(qf::MatmulOp op) {
-  auto dict = op->getAttrOfType<DictionaryAttr>("qf.cpu.packed");
+  auto dict = op->getAttrOfType<DictionaryAttr>(qf::kCPUPackedAttrName);
   auto symbol = dict ? dict.getAs<FlatSymbolRefAttr>("global") : nullptr;
   if (!symbol)
     return std::nullopt;
@@ -129,7 +131,7 @@ void recordQuantizedLayers(ModuleOp module, CompileReport &report) {
       if (layer.name != name)
         continue;
       layer.scheme = op.getQuantScheme().str();
-      if (auto algo = op->getAttrOfType<StringAttr>("qf.algorithm"))
+      if (auto algo = op->getAttrOfType<StringAttr>(qf::kAlgorithmAttrName))
         layer.algorithm = algo.str();
       if (std::optional<int64_t> packed = packedBytesOf(op))
         layer.weightBytesAfter = *packed;
@@ -151,6 +153,68 @@ llvm::Error runPasses(ModuleOp module,
   return llvm::Error::success();
 }
 
+/// The artifact's base name: `--name` as given when it is a plain file name
+/// (letters, digits, '_', '-', '.'; not starting with '.'), an error
+/// otherwise; or the entry function's name with every other character
+/// replaced by '_' (and a leading '.' prefixed by '_'). No name can leave
+/// OUTDIR or hide its files.
+llvm::Expected<std::string> artifactName(StringRef given, StringRef function) {
+  auto allowed = [](char c) {
+    return isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
+           c == '.';
+  };
+  if (!given.empty()) {
+    if (given.size() > 200 || given.front() == '.' ||
+        !llvm::all_of(given, allowed))
+      return fail("invalid --name '" + given +
+                  "': an artifact name is a plain file name of letters, "
+                  "digits, '_', '-' and '.', not starting with '.' (at most "
+                  "200 characters)");
+    return given.str();
+  }
+  std::string out;
+  for (char c : function.take_front(200))
+    out += allowed(c) ? c : '_';
+  if (out.empty() || out.front() == '.')
+    out = "_" + out;
+  return out;
+}
+
+/// Calls `before` / `after` with each pass's argument around its run: the
+/// driver's report hooks into the one compile pipeline this way.
+class PipelineHooks : public PassInstrumentation {
+public:
+  PipelineHooks(std::function<void(StringRef)> before,
+                std::function<void(StringRef)> after)
+      : before(std::move(before)), after(std::move(after)) {}
+  void runBeforePass(Pass *pass, Operation *) override {
+    before(pass->getArgument());
+  }
+  void runAfterPass(Pass *pass, Operation *) override {
+    after(pass->getArgument());
+  }
+
+private:
+  std::function<void(StringRef)> before, after;
+};
+
+void setPipelineOptions(const CompileOptions &options, StringRef entry,
+                        StringRef stats, CompilePipelineOptions &pipeline) {
+  pipeline.target = options.target;
+  pipeline.scheme = options.scheme;
+  pipeline.schemeFile = options.schemeFile;
+  pipeline.algorithm = options.algorithm;
+  pipeline.stats = stats.str();
+  pipeline.int8Activations = options.int8Activations
+                                 ? cpu::Int8ActivationPolicy::Always
+                                 : cpu::Int8ActivationPolicy::Never;
+  pipeline.lowering = options.lowering == Lowering::Reference
+                          ? LoweringKind::Reference
+                          : LoweringKind::CPU;
+  pipeline.entry = entry.str();
+  pipeline.lower = options.emit != EmitKind::MLIR;
+}
+
 /// Removes a directory tree; used for the private staging directory.
 void removeTree(StringRef dir) {
   std::error_code ec;
@@ -162,6 +226,25 @@ void removeTree(StringRef dir) {
 
 } // namespace
 
+llvm::Expected<std::string>
+compilePipelineText(ModuleOp module, const CompileOptions &options) {
+  if (!options.calib.empty())
+    return fail("--print-pipeline cannot name --calib's statistics, which are "
+                "computed in-process: calibrate with qforge-calibrate and give "
+                "--stats");
+  llvm::Expected<func::FuncOp> entry = findEntry(module, options.entry);
+  if (!entry)
+    return entry.takeError();
+  CompilePipelineOptions pipeline;
+  setPipelineOptions(options, entry->getName(), options.stats, pipeline);
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  buildCompilePipeline(pm, pipeline);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  pm.printAsTextualPipeline(os);
+  return text;
+}
+
 llvm::Expected<CompileReport> compileModule(ModuleOp module,
                                             const CompileOptions &options) {
   MLIRContext *ctx = module.getContext();
@@ -170,7 +253,11 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   std::optional<Target> target = Target::parse(options.target, &error);
   if (!target)
     return fail(error);
-  report.target = target->resolved().str();
+  llvm::Expected<std::unique_ptr<TargetInfo>> targetInfo =
+      TargetInfo::get(*target);
+  if (!targetInfo)
+    return targetInfo.takeError();
+  report.target = (*targetInfo)->getTarget().str();
   report.int8Activations =
       options.int8Activations && options.lowering == Lowering::CPU;
 
@@ -178,8 +265,10 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   if (!entry)
     return entry.takeError();
   func::FuncOp fn = *entry;
-  report.name =
-      sanitizeName(options.name.empty() ? fn.getName() : options.name);
+  llvm::Expected<std::string> name = artifactName(options.name, fn.getName());
+  if (!name)
+    return name.takeError();
+  report.name = *name;
   auto stage = [&](llvm::StringRef name) {
     if (options.onStage)
       options.onStage(name);
@@ -228,35 +317,57 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     if (llvm::Error e = calib::writeStatsFile(statsPath, calibration->stats()))
       return std::move(e);
   }
-  if (!options.scheme.empty() || !options.schemeFile.empty()) {
-    stage("quantization");
-    qf::QFQuantizeOptions q;
-    q.schemeText = options.scheme.empty() ? "f32" : options.scheme;
-    q.schemeFile = options.schemeFile;
-    q.algorithm = options.algorithm;
-    q.statsFile = statsPath;
-    if (llvm::Error e = runPasses(
-            module, [&](OpPassManager &pm) { pm.addPass(qf::createQFQuantize(q)); },
-            "quantization"))
-      return std::move(e);
+  // The lowering replaces func.func by llvm.func: keep the name, not `fn`.
+  std::string entryName = fn.getName().str();
+  {
+    // One pipeline does the rest (buildCompilePipeline); the report's
+    // evaluation and stored sizes are taken between its passes.
+    CompilePipelineOptions pipeline;
+    setPipelineOptions(options, entryName, statsPath, pipeline);
+    bool quantizes = !options.scheme.empty() || !options.schemeFile.empty();
+    llvm::Error hookError = llvm::Error::success();
+    bool layersRecorded = false;
+    std::string running;
+    auto evaluate = [&] {
+      if (!calibration || hookError)
+        return;
+      stage("evaluation");
+      hookError = calibration->measureErrors(module, options, report);
+    };
+    auto recordLayers = [&] {
+      if (!layersRecorded)
+        recordQuantizedLayers(module, report);
+      layersRecorded = true;
+    };
+    if (!quantizes)
+      evaluate();
+    PassManager pm(ctx, ModuleOp::getOperationName());
+    buildCompilePipeline(pm, pipeline);
+    pm.addInstrumentation(std::make_unique<PipelineHooks>(
+        [&](StringRef pass) {
+          running = pass.str();
+          if (pass == "qf-quantize")
+            stage("quantization");
+          else if (pass == "qf-prepare-export")
+            stage("lowering");
+          else if (pass == "qf-lower-to-cpu" || pass == "qf-lower-to-reference")
+            // Packed (CPU): the report counts the bytes the artifact holds.
+            recordLayers();
+        },
+        [&](StringRef pass) {
+          if (pass == "qf-quantize")
+            evaluate();
+        }));
+    if (failed(pm.run(module))) {
+      llvm::consumeError(std::move(hookError));
+      return fail(running == "qf-quantize"
+                      ? "quantization failed (see the errors above)"
+                      : "lowering to LLVM failed (see the errors above)");
+    }
+    if (hookError)
+      return std::move(hookError);
+    recordLayers();
   }
-  if (calibration) {
-    stage("evaluation");
-    if (llvm::Error e = calibration->measureErrors(module, options, report))
-      return std::move(e);
-  }
-  if (options.lowering == Lowering::CPU && options.emit != EmitKind::MLIR) {
-    // Packing first, so that the report counts the bytes the artifact holds.
-    cpu::QFPackWeightsOptions pack;
-    pack.target = options.target;
-    pack.int8Activations = options.int8Activations;
-    if (llvm::Error e = runPasses(
-            module,
-            [&](OpPassManager &pm) { pm.addPass(cpu::createQFPackWeights(pack)); },
-            "packing the weights"))
-      return std::move(e);
-  }
-  recordQuantizedLayers(module, report);
 
   if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))
     return fail("cannot create output directory '" + options.outDir +
@@ -274,34 +385,10 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     ArtifactWriter writer(staging.str().str(), report);
     if (options.emit == EmitKind::MLIR)
       return writer.writeMLIR(module);
-    // The lowering replaces func.func by llvm.func: keep the name, not `fn`.
-    std::string entryName = fn.getName().str();
-    fn->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
-    // Names are in the report and the artifact's signature; LLVM would only
-    // warn about attributes it does not know.
-    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
-      fn.removeArgAttr(i, "qf.name");
-      fn.removeArgAttr(i, "qf.dim_names");
-    }
-    for (unsigned i = 0; i < fn.getNumResults(); ++i)
-      fn.removeResultAttr(i, StringAttr::get(ctx, "qf.name"));
-    stage("lowering");
-    PassManager pm(ctx);
-    if (options.lowering == Lowering::Reference) {
-      ReferencePipelineOptions lowering;
-      lowering.resultsToOutParams = true;
-      buildReferenceToLLVMPipeline(pm, lowering);
-    } else {
-      CPUPipelineOptions lowering;
-      lowering.target = options.target;
-      lowering.resultsToOutParams = true;
-      lowering.int8Activations = options.int8Activations;
-      buildCPUToLLVMPipeline(pm, lowering);
-    }
-    if (failed(pm.run(module)))
-      return fail("lowering to LLVM failed (see the errors above)");
+    if (options.emit == EmitKind::LLVMDialect)
+      return writer.writeMLIR(module, ".llvm.mlir", /*newline=*/true);
     stage("codegen");
-    return writer.writeCode(module, entryName, *target, options.emit);
+    return writer.writeCode(module, entryName, **targetInfo, options.emit);
   }();
   if (result) {
     removeTree(staging);

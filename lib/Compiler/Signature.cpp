@@ -1,6 +1,7 @@
 //===- Signature.cpp - The exported function's inputs and outputs --------===//
 
 #include "Signature.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
@@ -75,7 +76,7 @@ std::string sanitizeName(StringRef name) {
 }
 
 std::string inputName(func::FuncOp fn, unsigned i) {
-  auto attr = fn.getArgAttrOfType<StringAttr>(i, "qf.name");
+  auto attr = fn.getArgAttrOfType<StringAttr>(i, qf::kNameAttrName);
   return attr ? attr.str() : "arg" + std::to_string(i);
 }
 
@@ -144,7 +145,7 @@ llvm::Error computeSignature(func::FuncOp fn, CompileReport &report) {
     auto tensor = tensorOf(type.getInput(i), name, "input");
     if (!tensor)
       return tensor.takeError();
-    auto dimNames = fn.getArgAttrOfType<ArrayAttr>(i, "qf.dim_names");
+    auto dimNames = fn.getArgAttrOfType<ArrayAttr>(i, qf::kDimNamesAttrName);
     TensorSignature sig{sanitizeName(name), *dtypeName(tensor->getElementType()),
                         {}, {}};
     for (int64_t d = 0; d < tensor->getRank(); ++d) {
@@ -165,7 +166,7 @@ llvm::Error computeSignature(func::FuncOp fn, CompileReport &report) {
   }
   auto ret = dyn_cast<func::ReturnOp>(fn.getBody().back().getTerminator());
   for (unsigned r = 0; r < type.getNumResults(); ++r) {
-    auto attr = fn.getResultAttrOfType<StringAttr>(r, "qf.name");
+    auto attr = fn.getResultAttrOfType<StringAttr>(r, qf::kNameAttrName);
     std::string name = attr ? attr.str() : "result" + std::to_string(r);
     auto tensor = tensorOf(type.getResult(r), name, "output");
     if (!tensor)

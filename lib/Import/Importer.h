@@ -7,8 +7,9 @@
 // operands (Reshape's shape, axes, Slice bounds, ...) are read from that
 // data and never appear in the IR.
 //
-// The op converters (ONNXOps*.cpp) see one node at a time through
-// NodeContext.
+// The op converters (one file per op family, ONNXElementwise.cpp ...
+// ONNXQuantOps.cpp, listed by ONNXOps.cpp's table) see one node at a time
+// through NodeContext.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_LIB_IMPORT_IMPORTER_H

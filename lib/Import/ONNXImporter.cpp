@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Import/ONNXImporter.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "Importer.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 
@@ -218,9 +219,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
   Block *entry = func.addEntryBlock();
   for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "qf.name", StringAttr::get(ctx, name));
+    func.setArgAttr(i, qf::kNameAttrName, StringAttr::get(ctx, name));
     if (argDimNames[i])
-      func.setArgAttr(i, "qf.dim_names", argDimNames[i]);
+      func.setArgAttr(i, qf::kDimNamesAttrName, argDimNames[i]);
     define(name, ValueEntry{entry->getArgument(i), nullptr});
   }
   builder.setInsertionPointToEnd(entry);
@@ -338,7 +339,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   func.setType(
       builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, out] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, "qf.name", StringAttr::get(ctx, out.name()));
+    func.setResultAttr(i, qf::kNameAttrName, StringAttr::get(ctx, out.name()));
 
   if (failed(verify(*module))) {
     (void)fail("internal error: the imported IR does not verify (please "

@@ -12,7 +12,6 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
 #include "PipelineStages.h"
-#include "qforge/Support/Target.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -29,17 +28,19 @@ namespace qforge {
 
 void buildCPUToLLVMPipeline(OpPassManager &pm,
                             const CPUPipelineOptions &options) {
-  const std::string &target = options.target;
+  if (!options.target.empty()) {
+    qf::QFAttachTargetOptions attach;
+    attach.target = options.target;
+    pm.addPass(qf::createQFAttachTarget(attach));
+  }
   // Float matmuls too: otherwise linalg-to-loops makes scalar loops of them.
   pm.addPass(qf::createQFFloatMatmulToKernel());
-  cpu::QFPackWeightsOptions pack;
-  pack.target = target;
-  pack.int8Activations = options.int8Activations;
-  pm.addPass(cpu::createQFPackWeights(pack));
-  cpu::QFLowerToCPUOptions lower;
-  lower.target = target;
-  lower.int8Activations = options.int8Activations;
-  pm.addPass(cpu::createQFLowerToCPU(lower));
+  // Decide (one #qf.cpu_kernel per qf.matmul), then pack and lower as told.
+  cpu::QFCPUSelectKernelsOptions select;
+  select.int8Activations = options.int8Activations;
+  pm.addPass(cpu::createQFCPUSelectKernels(select));
+  pm.addPass(cpu::createQFPackWeights());
+  pm.addPass(cpu::createQFLowerToCPU());
   // Threads: the kernels' parallel loops become functions over a range...
   pm.addPass(cpu::createQFOutlineParallel());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
@@ -49,31 +50,29 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // After bufferization: register permutes for the table lookups.
-  cpu::QFLowerCPULookupsOptions lookups;
-  lookups.target = target;
-  pm.addNestedPass<func::FuncOp>(cpu::createQFLowerCPULookups(lookups));
+  pm.addNestedPass<func::FuncOp>(cpu::createQFLowerCPULookups());
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
   pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
   pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
 
-  // Vector ops with the target's features: x86vector for x86 targets with
-  // AVX, and reassociated float reductions (the kernels' accumulation order
-  // already differs from the reference; the tree reduction is faster).
+  // Vector ops to LLVM, with reassociated float reductions (the kernels'
+  // accumulation order already differs from the reference; the tree
+  // reduction is faster). The x86vector and arm_neon conversions are both
+  // enabled: they rewrite only ops of their own dialects, which the kernels
+  // emit only for targets that have them, so the pipeline needs no target
+  // here and reads it from the module like every other pass.
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.reassociateFPReductions = true;
-  std::optional<Target> parsed = Target::parse(target);
-  if (parsed) {
-    Target resolved = parsed->resolved();
-    vectorOptions.x86Vector = resolved.arch == Target::Arch::X86_64 &&
-                              resolved.hasFeature("avx2");
-    vectorOptions.armNeon = resolved.arch == Target::Arch::AArch64;
-  }
+  vectorOptions.x86Vector = true;
+  vectorOptions.armNeon = true;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   detail::addLLVMConversionStages(pm);
   // ...called through the runtime's thread-pool hook (serial when unbound).
   pm.addPass(cpu::createQFParallelToLLVM());
+  // The target is consumed: stock mlir-translate reads the result.
+  pm.addPass(qf::createQFDetachTarget());
 }
 
 namespace {
@@ -81,23 +80,31 @@ struct CPUPipelineTextOptions
     : public PassPipelineOptions<CPUPipelineTextOptions> {
   Option<std::string> target{
       *this, "target",
-      llvm::cl::desc("Code generation target (#qf.target text)"),
-      llvm::cl::init("host")};
-  Option<bool> int8Activations{
+      llvm::cl::desc("Code generation target (#qf.target text) to attach; "
+                     "empty: the module's own (the host when it has none)"),
+      llvm::cl::init("")};
+  Option<cpu::Int8ActivationPolicy> int8Activations{
       *this, "int8-activations",
-      llvm::cl::desc("4-bit integer weights: int8 activations and int8 dot "
-                     "products in the small-M kernel (see qf-lower-to-cpu)"),
-      llvm::cl::init(false)};
+      llvm::cl::desc("Where weight-only matmuls take the int8-activation "
+                     "kernel (qf-cpu-select-kernels)"),
+      llvm::cl::init(cpu::Int8ActivationPolicy::Never),
+      llvm::cl::values(
+          clEnumValN(cpu::Int8ActivationPolicy::Never, "never",
+                     "f32 activations everywhere"),
+          clEnumValN(cpu::Int8ActivationPolicy::Always, "always",
+                     "every matmul whose weights the kernel takes"),
+          clEnumValN(cpu::Int8ActivationPolicy::Auto, "auto",
+                     "as always, on targets with native int8 dot products"))};
 };
 } // namespace
 
 void registerCPUPipelines() {
   PassPipelineRegistration<CPUPipelineTextOptions>(
       "qf-cpu-to-llvm",
-      "Float matmuls with constant weights to f32 qf.matmul, pack constant "
-      "weights, lower qf.matmul to fused vector kernels for the target, "
-      "bufferize, and convert everything to the LLVM dialect (runnable with "
-      "mlir-runner)",
+      "Attach the target, float matmuls with constant weights to f32 "
+      "qf.matmul, select a kernel per qf.matmul, pack constant weights, lower "
+      "qf.matmul to fused vector kernels for the target, bufferize, and "
+      "convert everything to the LLVM dialect (runnable with mlir-runner)",
       [](OpPassManager &pm, const CPUPipelineTextOptions &options) {
         CPUPipelineOptions cpu;
         cpu.target = options.target;

@@ -9,6 +9,7 @@
 
 #include "qforge/Pipelines/Pipelines.h"
 #include "PipelineStages.h"
+#include "StridedCopies.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -43,7 +44,8 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm,
   detail::addLLVMConversionStages(pm);
 }
 
-void registerCPUPipelines(); // CPUToLLVM.cpp
+void registerCPUPipelines();     // CPUToLLVM.cpp
+void registerCompilePipeline();  // CompilePipeline.cpp
 
 void registerPipelines() {
   PassPipelineRegistration<>(
@@ -52,6 +54,8 @@ void registerPipelines() {
       "everything to the LLVM dialect (runnable with mlir-runner)",
       [](OpPassManager &pm) { buildReferenceToLLVMPipeline(pm); });
   registerCPUPipelines();
+  registerCompilePipeline();
+  registerStridedCopiesToLinalgPass();
 }
 
 } // namespace qforge

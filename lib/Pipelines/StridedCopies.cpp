@@ -65,3 +65,7 @@ struct StridedCopiesToLinalgPass
 std::unique_ptr<Pass> qforge::createStridedCopiesToLinalgPass() {
   return std::make_unique<StridedCopiesToLinalgPass>();
 }
+
+void qforge::registerStridedCopiesToLinalgPass() {
+  registerPass([] { return createStridedCopiesToLinalgPass(); });
+}

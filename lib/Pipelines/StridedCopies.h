@@ -17,6 +17,10 @@ namespace qforge {
 /// becomes linalg.copy. Run after bufferization, before linalg-to-loops.
 std::unique_ptr<mlir::Pass> createStridedCopiesToLinalgPass();
 
+/// Registers it by name (qf-strided-copies-to-linalg), so that printed
+/// pipelines replay in qforge-opt.
+void registerStridedCopiesToLinalgPass();
+
 } // namespace qforge
 
 #endif

@@ -25,6 +25,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MatmulHarness.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "qforge/Conversion/QFToCPU/PackedLayout.h"
 #include "qforge/Conversion/QFToCPU/Passes.h"
@@ -56,6 +57,11 @@ using namespace qforge::harness;
 
 namespace {
 
+qforge::cpu::Int8ActivationPolicy int8ActivationPolicy(bool on) {
+  return on ? qforge::cpu::Int8ActivationPolicy::Always
+            : qforge::cpu::Int8ActivationPolicy::Never;
+}
+
 // Command line (parsed by hand: libLLVM's global options already include
 // names such as --threads).
 struct Options {
@@ -77,7 +83,7 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
   --check        compare each case with the reference lowering; exit 1 on a
                  mismatch, naming the case
   --int8-activations
-                 compile with qf-lower-to-cpu's int8-activations: 4- and
+                 compile with qf-cpu-select-kernels' int8-activations=always: 4- and
                  8-bit integer, NF4 and FP4 schemes (w4gN, nf4gN, fp4gN /
                  w8gN with N a multiple of 64 / 32, or per channel;
                  NF4 / FP4 with an int8 codebook) quantize the
@@ -322,7 +328,7 @@ int64_t streamedBytes(mlir::ModuleOp module, const std::string &prefix) {
     auto f = op->getParentOfType<mlir::func::FuncOp>();
     if (!f || !f.getSymName().starts_with(prefix))
       return;
-    if (auto dict = op->getAttrOfType<mlir::DictionaryAttr>("qf.cpu.packed")) {
+    if (auto dict = op->getAttrOfType<mlir::DictionaryAttr>(qforge::qf::kCPUPackedAttrName)) {
       qforge::cpu::PackedLayout l;
       auto get = [&](llvm::StringRef name) {
         auto a = dict.getAs<mlir::IntegerAttr>(name);
@@ -400,12 +406,14 @@ bool runCase(const Case &c, qforge_pool *pool, Result &res,
   if (!module)
     return false;
   {
-    // Pack first to count the bytes one call streams; the full pipeline
-    // below packs again only what is not packed yet (nothing).
+    // Choose the kernels and pack first to count the bytes one call
+    // streams; the full pipeline below keeps those configs and packs only
+    // what is not packed yet (nothing).
     mlir::PassManager pm(&context);
-    qforge::cpu::QFPackWeightsOptions pack;
-    pack.int8Activations = opts.int8Activations;
-    pm.addPass(qforge::cpu::createQFPackWeights(pack));
+    qforge::cpu::QFCPUSelectKernelsOptions select;
+    select.int8Activations = int8ActivationPolicy(opts.int8Activations);
+    pm.addPass(qforge::cpu::createQFCPUSelectKernels(select));
+    pm.addPass(qforge::cpu::createQFPackWeights());
     if (mlir::failed(pm.run(*module))) {
       error = "qf-pack-weights failed";
       return false;
@@ -416,7 +424,7 @@ bool runCase(const Case &c, qforge_pool *pool, Result &res,
       *module,
       [&](mlir::OpPassManager &pm) {
         qforge::CPUPipelineOptions cpu;
-        cpu.int8Activations = opts.int8Activations;
+        cpu.int8Activations = int8ActivationPolicy(opts.int8Activations);
         qforge::buildCPUToLLVMPipeline(pm, cpu);
       },
       error, 3);

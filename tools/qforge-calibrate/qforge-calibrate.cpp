@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Calibration/Fingerprint.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/Runner.h"
 #include "qforge/Calibration/Collector.h"
@@ -334,7 +335,7 @@ std::map<std::string, LayerInfo> layerInfo(ModuleOp module) {
       l.scheme = matmul.getQuantScheme().str();
     else
       l.scheme = "f32";
-    if (auto algo = op->getAttrOfType<StringAttr>("qf.algorithm"))
+    if (auto algo = op->getAttrOfType<StringAttr>(qforge::qf::kAlgorithmAttrName))
       l.algorithm = algo.getValue().str();
     info[name] = l;
   }

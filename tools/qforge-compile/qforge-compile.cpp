@@ -3,7 +3,9 @@
 //   qforge-compile MODEL.mlir|MODEL.onnx [--calib SAMPLES.npz | --stats F]
 //                  [--scheme S | --scheme-file F] [--algorithm A]
 //                  [--shape NAME=D0xD1...]... [--target T]
-//                  [--lowering=cpu|reference] [--emit=mlir|llvm|obj] -o OUTDIR
+//                  [--lowering=cpu|reference]
+//                  [--emit=mlir|llvm-mlir|llvm|obj] -o OUTDIR
+//   qforge-compile MODEL [options] --print-pipeline
 //
 // Writes OUTDIR/<name>.so (the compiled model), <name>.h (its C entry point
 // and signature) and report.json, and prints the per-layer report.
@@ -33,8 +35,12 @@ static cl::opt<std::string> input(cl::Positional,
                                   cl::desc("MODEL.mlir or MODEL.onnx"),
                                   cl::Required, cl::cat(category));
 static cl::opt<std::string> outDir("o", cl::desc("Output directory"),
-                                   cl::value_desc("OUTDIR"), cl::Required,
-                                   cl::cat(category));
+                                   cl::value_desc("OUTDIR"), cl::cat(category));
+static cl::opt<bool> printPipeline(
+    "print-pipeline",
+    cl::desc("Print the pass pipeline the options give (for qforge-opt "
+             "--pass-pipeline=...) and exit; nothing is compiled"),
+    cl::cat(category));
 static cl::opt<std::string>
     scheme("scheme",
            cl::desc("Quantization scheme for every matmul with a constant "
@@ -77,6 +83,9 @@ static cl::opt<qforge::EmitKind> emit(
     "emit", cl::desc("Stop at an intermediate stage"),
     cl::values(clEnumValN(qforge::EmitKind::MLIR, "mlir",
                           "the quantized module (<name>.mlir)"),
+               clEnumValN(qforge::EmitKind::LLVMDialect, "llvm-mlir",
+                          "the module after the compile pipeline, in the LLVM "
+                          "dialect (<name>.llvm.mlir)"),
                clEnumValN(qforge::EmitKind::LLVM, "llvm",
                           "optimised LLVM IR (<name>.ll)"),
                clEnumValN(qforge::EmitKind::Object, "obj",
@@ -116,6 +125,12 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "qforge-compile: quantize a model and compile it to a shared library\n");
+
+  if (outDir.empty() && !printPipeline) {
+    llvm::WithColor::error(llvm::errs(), "qforge-compile")
+        << "no output directory: give -o OUTDIR\n";
+    return 1;
+  }
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
@@ -177,6 +192,17 @@ int main(int argc, char **argv) {
                    << total << " samples" << (done == total ? "\n" : "");
       llvm::errs().flush();
     };
+  }
+  if (printPipeline) {
+    llvm::Expected<std::string> text =
+        qforge::compilePipelineText(*module, options);
+    if (!text) {
+      llvm::WithColor::error(llvm::errs(), "qforge-compile")
+          << llvm::toString(text.takeError()) << "\n";
+      return 1;
+    }
+    llvm::outs() << *text << "\n";
+    return 0;
   }
   llvm::Expected<qforge::CompileReport> report =
       qforge::compileModule(*module, options);

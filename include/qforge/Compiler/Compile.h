@@ -17,7 +17,11 @@
 
 namespace qforge {
 
-enum class EmitKind { Artifact, MLIR, LLVM, Object };
+/// What qforge-compile writes: the artifact, or the module at a stage:
+/// MLIR after quantization, LLVMDialect after the whole compile pipeline
+/// (what `qforge-opt --pass-pipeline=<--print-pipeline>` prints), LLVM IR
+/// after LLVM's optimizer, or the object file.
+enum class EmitKind { Artifact, MLIR, LLVMDialect, LLVM, Object };
 
 /// How qf ops become code: the fused CPU kernels for the target (packed
 /// weights; the default), or the scalar reference lowering (for debugging:
@@ -102,6 +106,13 @@ struct CompileReport {
   std::vector<ErrorReport> outputErrors; ///< per output, with --calib
   std::vector<std::string> files; ///< what was written, in OUTDIR
 };
+
+/// The textual pass pipeline compileModule runs on `module` with `options`
+/// (qforge-compile --print-pipeline), after input shapes are specialized;
+/// an error for options it cannot express (--calib: statistics computed
+/// in-process).
+llvm::Expected<std::string> compilePipelineText(mlir::ModuleOp module,
+                                                const CompileOptions &options);
 
 /// Compiles `module` (float or already qf) in place and writes the files of
 /// `options.emit` into options.outDir. Nothing is left in outDir on failure.

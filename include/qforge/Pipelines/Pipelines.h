@@ -2,6 +2,8 @@
 #ifndef QFORGE_PIPELINES_PIPELINES_H
 #define QFORGE_PIPELINES_PIPELINES_H
 
+#include "qforge/Conversion/QFToCPU/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
 
 #include <string>
@@ -21,28 +23,89 @@ void buildReferenceToLLVMPipeline(mlir::OpPassManager &pm,
                                   const ReferencePipelineOptions &options = {});
 
 struct CPUPipelineOptions {
-  /// The code generation target, a #qf.target text ("host", "x86-64-v3",
-  /// "aarch64+neon+dotprod", ...).
-  std::string target = "host";
+  /// The code generation target, a #qf.target text ("host",
+  /// "x86_64:znver3", "aarch64+neon+dotprod", ...), attached to the module
+  /// by qf-attach-target; empty: the module's own #qf.target (the host when
+  /// it has none).
+  std::string target;
   /// As in ReferencePipelineOptions.
   bool resultsToOutParams = false;
-  /// 4-bit integer weights take the int8-activation kernel
-  /// (--qf-lower-to-cpu's `int8-activations`).
-  bool int8Activations = false;
+  /// qf-cpu-select-kernels' policy for the int8-activation kernel.
+  cpu::Int8ActivationPolicy int8Activations = cpu::Int8ActivationPolicy::Never;
 };
 
 /// qf code down to the LLVM dialect through the fused CPU kernels
-/// (--qf-float-matmul-to-kernel, --qf-pack-weights, --qf-lower-to-cpu) for
-/// the target; runnable with mlir-runner and mlir::ExecutionEngine. Defined
-/// in lib/Pipelines/CPUToLLVM.cpp.
+/// (--qf-attach-target, --qf-float-matmul-to-kernel,
+/// --qf-cpu-select-kernels, --qf-pack-weights, --qf-lower-to-cpu,
+/// --qf-lower-to-reference, ...); runnable with mlir-runner and
+/// mlir::ExecutionEngine. Defined in lib/Pipelines/CPUToLLVM.cpp.
 void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
                             const CPUPipelineOptions &options);
 inline void buildCPUToLLVMPipeline(mlir::OpPassManager &pm,
-                                   const std::string &target = "host") {
+                                   const std::string &target = "") {
   CPUPipelineOptions options;
   options.target = target;
   buildCPUToLLVMPipeline(pm, options);
 }
+
+/// How qf ops become code in the compile pipeline.
+enum class LoweringKind {
+  CPU,       ///< the fused CPU kernels (packed weights)
+  Reference, ///< the scalar reference lowering (debugging)
+};
+
+/// Everything qforge-compile does to a module, as one pipeline (the
+/// upstream GPUToNVVMPipelineOptions pattern): quantize, then (unless
+/// `lower` is false) prepare the exported function and lower to the LLVM
+/// dialect with results as out-parameters. Its text (--print-pipeline) is
+/// what `qforge-opt --pass-pipeline=...` replays; named `qf-compile`.
+struct CompilePipelineOptions
+    : public mlir::PassPipelineOptions<CompilePipelineOptions> {
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Code generation target (#qf.target text)"),
+      llvm::cl::init("host")};
+  Option<std::string> scheme{
+      *this, "scheme",
+      llvm::cl::desc("Quantization scheme of every matmul with a constant "
+                     "weight (qf-quantize); empty: keep float unless "
+                     "scheme-file is given")};
+  Option<std::string> schemeFile{
+      *this, "scheme-file",
+      llvm::cl::desc("File of 'GLOB SCHEME' lines (qf-quantize)")};
+  Option<std::string> algorithm{
+      *this, "algorithm", llvm::cl::desc("Weight quantization algorithm"),
+      llvm::cl::init("rtn")};
+  Option<std::string> stats{
+      *this, "stats", llvm::cl::desc("Calibration statistics file")};
+  Option<cpu::Int8ActivationPolicy> int8Activations{
+      *this, "int8-activations",
+      llvm::cl::desc("qf-cpu-select-kernels' int8-activation policy"),
+      llvm::cl::init(cpu::Int8ActivationPolicy::Never),
+      llvm::cl::values(
+          clEnumValN(cpu::Int8ActivationPolicy::Never, "never", ""),
+          clEnumValN(cpu::Int8ActivationPolicy::Always, "always", ""),
+          clEnumValN(cpu::Int8ActivationPolicy::Auto, "auto", ""))};
+  Option<LoweringKind> lowering{
+      *this, "lowering", llvm::cl::desc("How qf ops become code"),
+      llvm::cl::init(LoweringKind::CPU),
+      llvm::cl::values(
+          clEnumValN(LoweringKind::CPU, "cpu", "the fused CPU kernels"),
+          clEnumValN(LoweringKind::Reference, "reference",
+                     "the scalar reference lowering"))};
+  Option<std::string> entry{
+      *this, "entry",
+      llvm::cl::desc("The exported function (qf-prepare-export); empty: "
+                     "none (results stay results, for mlir-runner)")};
+  Option<bool> lower{*this, "lower",
+                     llvm::cl::desc("Lower to the LLVM dialect (false: stop "
+                                    "after quantization)"),
+                     llvm::cl::init(true)};
+};
+
+/// Defined in lib/Pipelines/CompilePipeline.cpp.
+void buildCompilePipeline(mlir::OpPassManager &pm,
+                          const CompilePipelineOptions &options);
 
 /// Registers every named pipeline (`--qf-reference-to-llvm`, ...).
 void registerPipelines();

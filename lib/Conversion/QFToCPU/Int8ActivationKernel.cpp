@@ -64,20 +64,23 @@ std::optional<quant::Int8Codebook> int8CodebookFor(quant::WeightFormat format) {
 }
 
 int int8CodeTableOffset(const KernelConfig &cfg) {
-  return cfg.x86Avx2 && !cfg.x86Vnni ? 0 : 128;
+  return cfg.int8Dot == Int8DotKind::X86MaddUbs ? 0 : 128;
 }
 
-bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg) {
-  if (!cfg.int8Activations || scheme.activation != quant::ActivationMode::None)
+unsigned int8ActivationBits(const quant::Scheme &scheme) {
+  if (scheme.weight == quant::WeightFormat::Int8)
+    return 8;
+  if (scheme.weight == quant::WeightFormat::Int4 ||
+      int8CodebookFor(scheme.weight))
+    return 4;
+  return 0;
+}
+
+bool takesInt8Activations(const quant::Scheme &scheme) {
+  if (scheme.activation != quant::ActivationMode::None)
     return false;
-  unsigned bits;
-  if (scheme.weight == quant::WeightFormat::Int4)
-    bits = 4;
-  else if (scheme.weight == quant::WeightFormat::Int8)
-    bits = 8;
-  else if (int8CodebookFor(scheme.weight))
-    bits = 4;
-  else
+  unsigned bits = int8ActivationBits(scheme);
+  if (bits == 0)
     return false;
   return scheme.granularity != quant::Granularity::Group ||
          scheme.groupSize % int8ActivationBlock(bits) == 0;
@@ -222,7 +225,8 @@ struct Int8ActivationKernel {
   /// the sign trick (AVX2 without VNNI: signed table levels, symmetric
   /// 8-bit codes).
   bool wholeBytes() const {
-    return signTrick() || (!cfg.armDotprod && (!cfg.x86Avx2 || cfg.x86Vnni));
+    return signTrick() || cfg.int8Dot == Int8DotKind::Generic ||
+           cfg.int8Dot == Int8DotKind::X86Vnni;
   }
   /// Table codes on AVX2 without VNNI: the table holds the signed levels
   /// (|level| <= 127), each part one dotSignedGroupsOf4 (vpsignb,
@@ -234,14 +238,15 @@ struct Int8ActivationKernel {
   /// at once: one vpmaddubsw per 32 products instead of two nibble dots,
   /// and no offset term.
   bool signedInt8Codes() const {
-    return l.bits == 8 && !l.hasZeroTerm && !codebook && cfg.x86Avx2 &&
-           !cfg.x86Vnni;
+    return l.bits == 8 && !l.hasZeroTerm && !codebook &&
+           cfg.int8Dot == Int8DotKind::X86MaddUbs;
   }
   bool signTrick() const { return signedLevels() || signedInt8Codes(); }
   /// Other integer codes on AVX2 without VNNI: nibbles, vpmaddubsw into i16
   /// sums, widened by vpmaddwd.
   bool i16Sums() const {
-    return cfg.x86Avx2 && !cfg.x86Vnni && !codebook && !signedInt8Codes();
+    return cfg.int8Dot == Int8DotKind::X86MaddUbs && !codebook &&
+           !signedInt8Codes();
   }
   /// Whether the codes carry an offset (zero terms, symmetric q +
   /// 2^(bits-1), levels + 128) whose term needs s * sum(xq).
@@ -395,7 +400,7 @@ struct Int8ActivationKernel {
                                             absCode(code), into);
                 else
                   into = dotGroupsOf4(vk, code, x(offset), into,
-                                      cfg.armDotprod);
+                                      cfg.int8Dot);
               }
               return into;
             }

@@ -33,11 +33,11 @@ inline int64_t int8ActivationBlock(unsigned bits) { return bits == 4 ? 64 : 32; 
 /// whose 4-byte dot products land in one 32-bit lane per row.
 inline constexpr int64_t kInt8ActivationRows = 8;
 
-/// Whether `scheme` takes the int8-activation kernel (and its packing) under
-/// `cfg`: cfg.int8Activations, a weight-only 4- or 8-bit integer, NF4 or FP4
-/// scheme, and groups of a multiple of int8ActivationBlock (or one scale per
-/// channel or tensor).
-bool usesInt8Activations(const quant::Scheme &scheme, const KernelConfig &cfg);
+/// Whether the int8-activation kernel can take `scheme`'s weights: a
+/// weight-only 4- or 8-bit integer, NF4 or FP4 scheme with groups of a
+/// multiple of int8ActivationBlock (or one scale per channel or tensor).
+/// Whether it does is qf-cpu-select-kernels' choice (KernelSelection.h).
+bool takesInt8Activations(const quant::Scheme &scheme);
 
 /// The int8 codebook the kernel multiplies 4-bit table codes (NF4, FP4)
 /// with, nullopt for integer weights: value(c) ~ levels[c] * step (at most
@@ -51,6 +51,9 @@ struct Int8CodeTable {
   float step = 1.0f;
   int offset = 128;
 };
+
+/// The bits of one code of `scheme` in the int8-activation layout (4 or 8).
+unsigned int8ActivationBits(const quant::Scheme &scheme);
 
 /// What the kernel's table holds for `cfg`: levels + 128 (unsigned bytes,
 /// for dots that take unsigned codes: VNNI, the portable path, sdot as

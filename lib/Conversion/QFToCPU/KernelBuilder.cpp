@@ -2,6 +2,8 @@
 
 #include "KernelBuilder.h"
 
+#include "qforge/Dialect/QF/IR/QFAttrs.h"
+
 #include "mlir/Dialect/Vector/Utils/VectorUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -10,36 +12,25 @@ using namespace mlir;
 
 namespace qforge::cpu {
 
-FailureOr<KernelConfig> getKernelConfigFor(Operation *module,
-                                           StringRef passName,
-                                           StringRef target) {
-  std::string error;
-  std::optional<Target> parsed =
-      Target::parse(std::string_view(target.data(), target.size()), &error);
-  if (!parsed)
-    return module->emitError() << passName << ": " << error;
-  Target resolved = parsed->resolved();
-  if (!resolved.isCPU())
-    return module->emitError() << passName << ": target '" << parsed->str()
+FailureOr<KernelConfig> getKernelConfigFor(Operation *anchor,
+                                           StringRef passName) {
+  Target target = qf::getTargetOf(anchor);
+  llvm::Expected<std::unique_ptr<TargetInfo>> info = TargetInfo::get(target);
+  if (!info)
+    return anchor->emitError()
+           << passName << ": " << llvm::toString(info.takeError());
+  if (!(*info)->isCPU())
+    return anchor->emitError() << passName << ": target '" << target.str()
                                << "' is not a CPU target";
-  return getKernelConfig(resolved);
+  return getKernelConfig(**info);
 }
 
-KernelConfig getKernelConfig(const Target &target) {
+KernelConfig getKernelConfig(const TargetInfo &target) {
   KernelConfig c;
-  if (target.arch == Target::Arch::X86_64) {
-    c.x86Avx2 = target.hasFeature("avx2");
-    c.x86Vnni = c.x86Avx2 && (target.hasFeature("vnni") ||
-                              target.hasFeature("avxvnni") ||
-                              target.hasFeature("avx512vnni"));
-    c.vl = target.hasFeature("avx512") ? 16 : c.x86Avx2 ? 8 : 4;
-    c.f16Convert = target.hasFeature("f16c");
-  } else {
-    c.vl = 4; // NEON and anything else: 128-bit vectors.
-    c.f16Convert = target.arch == Target::Arch::AArch64;
-    c.armDotprod = target.arch == Target::Arch::AArch64 &&
-                   target.hasFeature("dotprod");
-  }
+  c.vl = target.getF32Lanes();
+  c.int8Dot = target.getInt8DotKind();
+  c.registerLookups = target.hasRegisterLookups();
+  c.f16Convert = target.hasF16Conversion();
   return c;
 }
 

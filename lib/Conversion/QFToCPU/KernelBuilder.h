@@ -8,7 +8,7 @@
 #ifndef QFORGE_LIB_CONVERSION_QFTOCPU_KERNELBUILDER_H
 #define QFORGE_LIB_CONVERSION_QFTOCPU_KERNELBUILDER_H
 
-#include "qforge/Support/Target.h"
+#include "qforge/Target/TargetInfo.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -33,27 +33,31 @@ struct KernelConfig {
   int64_t mrLarge = 6;
   int64_t kcFloat = 512;
   int64_t kcInt = 512;
-  bool x86Avx2 = false; ///< May call AVX2 intrinsics (vpmaddwd, ...).
-  /// AVX2 with VNNI (AVX-VNNI or AVX512-VNNI): 4-byte dots of unsigned x
-  /// signed bytes accumulate into i32 in one instruction (vpdpbusd), and
-  /// LLVM folds vpmaddwd + add into vpdpwssd by itself.
-  bool x86Vnni = false;
+  /// How int8 dots are computed (TargetInfo::getInt8DotKind): vpmaddubsw
+  /// pairs on AVX2, vpdpbusd with VNNI (LLVM then also folds vpmaddwd + add
+  /// into vpdpwssd), sdot on AArch64 with dotprod, portable ops otherwise.
+  Int8DotKind int8Dot = Int8DotKind::Generic;
+  /// NF4/FP4 codes may be decoded with in-register table lookups (x86
+  /// AVX2: vpshufb, vpermps).
+  bool registerLookups = false;
   /// f16 -> f32 vector conversion in hardware (x86 F16C, AArch64).
   bool f16Convert = false;
-  bool armDotprod = false; ///< AArch64 with dotprod: int8 dots are sdot.
-  /// Pass option `int8-activations` (not a target property): 4-bit integer
-  /// weights take the int8-activation kernel (Int8ActivationKernel.h).
-  bool int8Activations = false;
+
+  /// The AVX2 intrinsics of --qf-lower-cpu-lookups may be called.
+  bool x86Avx2() const {
+    return int8Dot == Int8DotKind::X86MaddUbs ||
+           int8Dot == Int8DotKind::X86Vnni;
+  }
 };
 
-KernelConfig getKernelConfig(const Target &target);
+/// Tiles and instruction choices for a CPU target.
+KernelConfig getKernelConfig(const TargetInfo &target);
 
-/// The kernel configuration for a pass's `target=` option text: emits an
-/// error on `module` (prefixed with `passName`) and fails when the text does
-/// not parse or does not name a CPU.
-mlir::FailureOr<KernelConfig> getKernelConfigFor(mlir::Operation *module,
-                                                 llvm::StringRef passName,
-                                                 llvm::StringRef target);
+/// The kernel configuration for the target `anchor` is compiled for (its
+/// module's #qf.target, qforge::qf::getTargetOf): emits an error on `anchor`
+/// (prefixed with `passName`) and fails when it is not a CPU target.
+mlir::FailureOr<KernelConfig> getKernelConfigFor(mlir::Operation *anchor,
+                                                 llvm::StringRef passName);
 
 /// Thin wrapper over OpBuilder + Location with the constants and vector
 /// helpers the kernels use everywhere.

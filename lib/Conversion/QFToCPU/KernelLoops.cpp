@@ -98,11 +98,11 @@ Value sdotPart(KB &k, Value acc, Value a, Value b, int64_t p) {
 
 } // namespace
 
-Value dotI8(KB &k, Value x, Value w, Value acc, bool armDotprod) {
+Value dotI8(KB &k, Value x, Value w, Value acc, Int8DotKind dot) {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   int64_t n = cast<VectorType>(x.getType()).getNumElements();
-  if (armDotprod && n % 16 == 0) {
+  if (dot == Int8DotKind::ArmSdot && n % 16 == 0) {
     Value halves[2] = {
         vector::ExtractStridedSliceOp::create(b, loc, acc, {0}, {4}, {1}),
         vector::ExtractStridedSliceOp::create(b, loc, acc, {4}, {4}, {1})};
@@ -160,11 +160,11 @@ Value pairProductsU8S8(KB &k, Value u, Value s) {
   return addAdjacentPairs(k, p, kMaddUbsAttr);
 }
 
-Value dotGroupsOf4(KB &k, Value u, Value s, Value acc, bool armDotprod) {
+Value dotGroupsOf4(KB &k, Value u, Value s, Value acc, Int8DotKind dot) {
   OpBuilder &b = k.b;
   Location loc = k.loc;
   int64_t n = cast<VectorType>(u.getType()).getNumElements();
-  if (armDotprod && n % 16 == 0) {
+  if (dot == Int8DotKind::ArmSdot && n % 16 == 0) {
     Value out;
     for (int64_t p = 0; p < n / 16; ++p) {
       Value a = vector::ExtractStridedSliceOp::create(b, loc, acc, {p * 4}, {4},

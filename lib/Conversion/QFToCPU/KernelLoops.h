@@ -9,6 +9,7 @@
 #define QFORGE_LIB_CONVERSION_QFTOCPU_KERNELLOOPS_H
 
 #include "KernelBuilder.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
@@ -64,7 +65,7 @@ void forTilesParallel(
 /// exact in i32; on x86 with AVX2, LLVM selects vpmovsxbw + vpmaddwd for the
 /// pair sums (a8w8-vpmaddwd.mlir checks the assembly).
 mlir::Value dotI8(KB &k, mlir::Value x, mlir::Value w, mlir::Value acc,
-                  bool armDotprod);
+                  Int8DotKind dot);
 
 /// acc (vector<N/4 x i32>) + the 4-byte dot products of u and s
 /// (vector<N x i8>, u unsigned, s signed): lane i += sum of u[4i + j] *
@@ -73,7 +74,7 @@ mlir::Value dotI8(KB &k, mlir::Value x, mlir::Value w, mlir::Value acc,
 /// u, the 4-byte sums tagged kDotBusdAttr for N = 32 (x86 AVX2 without VNNI
 /// uses pairProductsU8S8 / pairSumsI16 instead).
 mlir::Value dotGroupsOf4(KB &k, mlir::Value u, mlir::Value s, mlir::Value acc,
-                         bool armDotprod);
+                         Int8DotKind dot);
 
 /// acc (vector<8 x i32>) + the 4-byte dot products of a and b (vector<32 x
 /// i8>, signed, b never -128; absA = |a| as unsigned bytes, which the caller
@@ -98,13 +99,13 @@ mlir::Value dotSignedGroupsOf4(KB &k, mlir::Value a, mlir::Value b,
 ///     acc it is added to (or zero), exact for any unsigned u and signed s
 ///     (each product fits in 16 bits, the four are summed into acc without
 ///     saturation).
-inline constexpr llvm::StringLiteral kMaddUbsAttr = "qf.cpu.maddubs";
-inline constexpr llvm::StringLiteral kPairSumAttr = "qf.cpu.pair_sum";
+inline constexpr llvm::StringLiteral kMaddUbsAttr = qf::kMaddUbsAttrName;
+inline constexpr llvm::StringLiteral kPairSumAttr = qf::kPairSumAttrName;
 ///   kSignByAttr on select(a < 0, 0 - b, b) (vector<32 x i8>) ->
 ///     vpsignb(b, a), which also zeroes lanes where a == 0: only for values
 ///     then multiplied by |a|.
-inline constexpr llvm::StringLiteral kDotBusdAttr = "qf.cpu.dpbusd";
-inline constexpr llvm::StringLiteral kSignByAttr = "qf.cpu.sign_by";
+inline constexpr llvm::StringLiteral kDotBusdAttr = qf::kDotBusdAttrName;
+inline constexpr llvm::StringLiteral kSignByAttr = qf::kSignByAttrName;
 
 /// vector<N/2 x i16>: u[2j] * s[2j] + u[2j+1] * s[2j+1] for u unsigned and s
 /// signed bytes (vector<N x i8>, N = 32 tagged for vpmaddubsw). The caller

@@ -180,12 +180,6 @@ Value maddPairs(KB &k, Value a, Value b) {
 // Float kernel
 //===----------------------------------------------------------------------===//
 
-bool largeMSupportsFloat(const KernelConfig &cfg, const KernelIO &io,
-                         WeightSource &ws) {
-  int64_t g = ws.groupSize();
-  return g >= io.k || g % ws.stepElems() == 0;
-}
-
 void emitLargeMFloat(KB &k, const KernelConfig &cfg, const KernelIO &io,
                      WeightSource &ws, Value numRows, Value panelBegin,
                      Value panelEnd) {

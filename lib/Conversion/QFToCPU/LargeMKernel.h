@@ -40,13 +40,9 @@ inline int64_t largeMNumPanels(const KernelConfig &cfg, int64_t n) {
   return (n + w - 1) / w;
 }
 
-/// Whether the float large-M kernel can read `ws` (its groups must be whole
-/// decode steps, or one group spans K).
-bool largeMSupportsFloat(const KernelConfig &cfg, const KernelIO &io,
-                         WeightSource &ws);
-
 /// The float (weight-only / f32) large-M kernel for numRows rows and panels
-/// [panelBegin, panelEnd).
+/// [panelBegin, panelEnd). Its groups must be whole decode steps of `ws`
+/// (or one group spans K): qf-cpu-select-kernels sets large_m = 0 otherwise.
 void emitLargeMFloat(KB &k, const KernelConfig &cfg, const KernelIO &io,
                      WeightSource &ws, mlir::Value numRows,
                      mlir::Value panelBegin, mlir::Value panelEnd);

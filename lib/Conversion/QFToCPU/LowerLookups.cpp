@@ -236,11 +236,12 @@ struct LowerCPULookupsPass
   using Base::Base;
 
   void runOnOperation() override {
-    std::optional<Target> parsed = Target::parse(target);
-    if (!parsed)
-      return; // qf-lower-to-cpu reports bad targets
-    KernelConfig cfg = getKernelConfig(parsed->resolved());
-    if (!cfg.x86Avx2)
+    FailureOr<KernelConfig> config =
+        getKernelConfigFor(getOperation(), "qf-lower-cpu-lookups");
+    if (failed(config))
+      return signalPassFailure();
+    const KernelConfig &cfg = *config;
+    if (!cfg.x86Avx2())
       return;
     Operation *root = getOperation();
     for (auto op : taggedOps<arith::AddIOp>(root, {kMaddUbsAttr, kPairSumAttr}))
@@ -249,7 +250,7 @@ struct LowerCPULookupsPass
       lowerTaggedSignBy(op);
     // The 256-bit intrinsic: VEX-encoded with AVX-VNNI, EVEX with
     // AVX512-VNNI + VL (the artifact writer adds VL to its features).
-    if (cfg.x86Vnni)
+    if (cfg.int8Dot == Int8DotKind::X86Vnni)
       for (auto op : taggedOps<arith::AddIOp>(root, {kDotBusdAttr}))
         lowerTaggedDotBusd(op);
     SmallVector<vector::GatherOp> gathers;

@@ -23,6 +23,7 @@
 #include "Epilogue.h"
 #include "KernelBuilder.h"
 #include "KernelLoops.h"
+#include "KernelSelection.h"
 #include "Int8ActivationKernel.h"
 #include "Parallel.h"
 #include "LargeMKernel.h"
@@ -41,7 +42,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Pass/PassManager.h"
 
 namespace qforge::cpu {
 #define GEN_PASS_DEF_QFLOWERTOCPU
@@ -429,7 +429,7 @@ struct IntKernel {
                     ArrayRef<bool>{true});
                 for (int64_t r = 0; r < nr; ++r)
                   next[r * mr + i] = dotI8(sk, xv, w[r], next[r * mr + i],
-                                           cfg.armDotprod);
+                                           cfg.int8Dot);
               }
               return next;
             };
@@ -470,26 +470,32 @@ struct IntKernel {
 // One matmul
 //===----------------------------------------------------------------------===//
 
-/// The large-M kernel from cfg.largeM rows on (largePanels: one range of
-/// its 16-column panels, run in parallel), the small-M one below: chosen at
+/// The large-M kernel from `largeM` rows on (largePanels: one range of its
+/// 16-column panels, run in parallel), the small-M one below: chosen at
 /// compile time for a static M, at run time (scf.if) for a dynamic one.
+/// largeM == 0: the small-M kernel only.
 void dispatchOnRows(
-    KB &k, const KernelIO &io, const KernelConfig &cfg, Value numRows,
+    KB &k, const KernelIO &io, const KernelConfig &cfg, int64_t largeM,
+    Value numRows,
     function_ref<void(KB &, Value panelBegin, Value panelEnd)> largePanels,
     function_ref<void(KB &)> small) {
   auto large = [&](KB &lk) {
     forPanelRangesParallel(lk, largeMNumPanels(cfg, io.n), largePanels);
   };
+  if (largeM == 0) {
+    small(k);
+    return;
+  }
   int64_t staticM = cast<MemRefType>(io.x.getType()).getDimSize(0);
   if (!ShapedType::isDynamic(staticM)) {
-    if (staticM >= cfg.largeM)
+    if (staticM >= largeM)
       large(k);
     else
       small(k);
     return;
   }
   Value isLarge = arith::CmpIOp::create(k.b, k.loc, arith::CmpIPredicate::sge,
-                                        numRows, k.idx(cfg.largeM));
+                                        numRows, k.idx(largeM));
   scf::IfOp::create(
       k.b, k.loc, isLarge,
       [&](OpBuilder &nb, Location loc) {
@@ -506,6 +512,16 @@ void dispatchOnRows(
 
 LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
   Location loc = op.getLoc();
+  // What runs is the op's kernel config (qf-cpu-select-kernels), checked.
+  FailureOr<qf::CPUKernelAttr> kernel = getKernel(op, cfg);
+  if (failed(kernel))
+    return failure();
+  if (kernel->isPacked() != op->hasAttr(kPackedAttrName))
+    return op.emitOpError()
+           << (kernel->isPacked()
+                   ? "has a packed kernel config but no packed weights (run "
+                     "--qf-pack-weights first)"
+                   : "has packed weights but an unpacked kernel config");
   KB k{b, loc};
   quant::Scheme scheme = op.getQuantScheme();
   auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
@@ -552,28 +568,30 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
                                          b.getI64IntegerAttr(64));
   io.out = collapseLeading(b, loc, outBuf, /*keepLast=*/true);
   Value numRows = memref::DimOp::create(b, loc, io.x, 0);
+  int64_t largeM = kernel->getLargeM();
 
   std::unique_ptr<WeightSource> floatSource;
   std::unique_ptr<IntWeightSource> intSource;
-  if (scheme.activation != quant::ActivationMode::None) {
+  if (kernel->getKind() == qf::CPUKernelKind::Int8) {
     intSource = makeIntWeightSource(b, loc, op, cfg);
     if (!intSource)
       return failure();
     IntKernel kernel{cfg, io, *intSource, {}, {}, {}};
     kernel.prologue(k, numRows, scheme.activation);
     dispatchOnRows(
-        k, io, cfg, numRows,
+        k, io, cfg, largeM, numRows,
         [&](KB &pk, Value begin, Value end) {
           emitLargeMInt(pk, cfg, io, *intSource, numRows, kernel.xq,
                         kernel.xsRow, kernel.xsScalar, begin, end);
         },
         [&](KB &sk) { kernel.emitTiles(sk, numRows); });
   } else {
-    // Packed 4-bit weights with int8-activations: the integer kernel for
-    // every M (measured on Zen 3, 2 threads: ~200 GFLOP/s from M = 8 to 512,
-    // faster than the f32 kernels at every M; docs/BENCHMARKS.md).
+    // The int8-activation kernel (for every M: large_m is 0).
     std::optional<PackedInfo> packed = getPackedInfo(op);
-    if (packed && usesInt8Activations(scheme, cfg)) {
+    if (kernel->getKind() == qf::CPUKernelKind::Int8Activations) {
+      if (!packed)
+        return op.emitOpError("has a malformed ") << kPackedAttrName
+                                                  << " attribute";
       Value blob = getPackedBlob(b, loc, op, *packed, cfg);
       if (!blob)
         return failure();
@@ -603,15 +621,12 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
         FloatKernel kernel{cfg, io, *floatSource, {}};
         kernel.emit(sk, numRows);
       };
-      if (largeMSupportsFloat(cfg, io, *floatSource))
-        dispatchOnRows(
-            k, io, cfg, numRows,
-            [&](KB &pk, Value begin, Value end) {
-              emitLargeMFloat(pk, cfg, io, *floatSource, numRows, begin, end);
-            },
-            small);
-      else
-        small(k);
+      dispatchOnRows(
+          k, io, cfg, largeM, numRows,
+          [&](KB &pk, Value begin, Value end) {
+            emitLargeMFloat(pk, cfg, io, *floatSource, numRows, begin, end);
+          },
+          small);
     }
   }
 
@@ -627,11 +642,10 @@ struct LowerToCPUPass : cpu::impl::QFLowerToCPUBase<LowerToCPUPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     FailureOr<KernelConfig> config =
-        getKernelConfigFor(module, "qf-lower-to-cpu", target);
+        getKernelConfigFor(module, "qf-lower-to-cpu");
     if (failed(config))
       return signalPassFailure();
-    KernelConfig cfg = *config;
-    cfg.int8Activations = int8Activations;
+    const KernelConfig &cfg = *config;
 
     SmallVector<MatmulOp> matmuls;
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });
@@ -644,12 +658,10 @@ struct LowerToCPUPass : cpu::impl::QFLowerToCPUBase<LowerToCPUPass> {
     }
     if (failed)
       return signalPassFailure();
-
-    // Every other qf op takes the reference lowering, which also makes
-    // unsigned integer types signless everywhere (our kernels included).
-    OpPassManager pm(ModuleOp::getOperationName());
-    pm.addPass(qforge::qf::createQFLowerToReference());
-    if (mlir::failed(runPipeline(pm, module)))
+    // Every other qf op takes the reference lowering (the shared function,
+    // not a nested pass), which also makes unsigned integer types signless
+    // everywhere: the kernels' arith ops on uiN values become valid here.
+    if (mlir::failed(qforge::qf::lowerToReference(module)))
       return signalPassFailure();
   }
 };

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelSelection.h"
 #include "Packing.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
@@ -85,32 +86,42 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     FailureOr<KernelConfig> config =
-        getKernelConfigFor(module, "qf-pack-weights", target);
+        getKernelConfigFor(module, "qf-pack-weights");
     if (failed(config))
       return signalPassFailure();
-    KernelConfig cfg = *config;
-    cfg.int8Activations = int8Activations;
     SymbolTable symbols(module);
-    module.walk([&](qf::MatmulOp op) { pack(op, cfg, symbols); });
+    WalkResult result = module.walk([&](qf::MatmulOp op) {
+      return failed(pack(op, *config, symbols)) ? WalkResult::interrupt()
+                                                : WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
   }
 
-  void pack(qf::MatmulOp op, const KernelConfig &cfg, SymbolTable &symbols) {
+  LogicalResult pack(qf::MatmulOp op, const KernelConfig &cfg,
+                     SymbolTable &symbols) {
     if (op->hasAttr(kPackedAttrName))
-      return;
+      return success();
+    // The layout is the kernel config's (qf-cpu-select-kernels), checked.
+    FailureOr<qf::CPUKernelAttr> kernel = getKernel(op, cfg);
+    if (failed(kernel))
+      return failure();
+    if (!kernel->isPacked())
+      return success();
     quant::Scheme scheme = op.getQuantScheme();
+    std::optional<PackedLayout> layout = packedLayoutOf(op, *kernel);
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
-    if (!wType.hasStaticShape())
-      return;
     int64_t n = wType.getDimSize(0), k = wType.getDimSize(1);
-    std::optional<PackedLayout> layout = planPacking(scheme, n, k, cfg);
-    if (!layout)
-      return;
+    auto unreadable = [&] {
+      return op.emitOpError("qf-pack-weights: cannot read the constant "
+                            "weights, scales or zero points to pack");
+    };
     std::optional<std::vector<uint8_t>> codes =
         constantBytes(op.getWeight(), n * k);
     std::optional<std::vector<float>> scaleValues =
         constantFloats(op.getWeightScale());
     if (!codes || !scaleValues)
-      return;
+      return unreadable();
     int64_t groups = layout->numGroups();
     // Scales (and zero points) per (row, group), whatever the granularity.
     auto perRowGroup = [&](const auto &values, auto &out) {
@@ -137,7 +148,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
         std::optional<std::vector<uint8_t>> zps =
             constantBytes(op.getWeightZeroPoint(), zpType.getNumElements());
         if (!zps)
-          return;
+          return unreadable();
         zpRaw = *zps;
       }
       std::vector<uint8_t> zp;
@@ -191,6 +202,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
     op->setAttr(kPackedAttrName,
                 packedInfoToAttr(op.getContext(), {FlatSymbolRefAttr::get(name),
                                                    *layout, specialCodes}));
+    return success();
   }
 };
 

@@ -8,6 +8,7 @@
 
 #include "Packing.h"
 #include "WeightSource.h"
+#include "KernelSelection.h"
 
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -280,21 +281,23 @@ Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
   if (why.empty() &&
       (wType.getDimSize(0) != l.n || wType.getDimSize(1) != l.k))
     why = "the layout's shape does not match the weight";
-  std::optional<PackedLayout> expected =
-      planPacking(op.getQuantScheme(), l.n, l.k, cfg);
-  if (why.empty() && expected && l.nr != expected->nr &&
-      l.dotOrder == expected->dotOrder)
-    why = "packed for a different target (tile of " + std::to_string(l.nr) +
-          " rows, the kernel uses " + std::to_string(expected->nr) + ")";
-  if (why.empty() && (!expected || expected->kb != l.kb ||
-                      expected->bits != l.bits ||
-                      expected->groupSize != l.groupSize ||
-                      expected->hasZeroTerm != l.hasZeroTerm ||
-                      expected->lookupOrder != l.lookupOrder ||
-                      expected->dotOrder != l.dotOrder ||
-                      expected->nr != l.nr))
-    why = "the layout is not the one qf-pack-weights uses for this scheme "
-          "and target (with the same int8-activations setting)";
+  // The layout must be the one the op's kernel config names (getKernel has
+  // checked that config against the scheme and target).
+  auto kernel = op->getAttrOfType<qf::CPUKernelAttr>(qf::kCPUKernelAttrName);
+  if (why.empty() && !kernel)
+    why = "the op has no kernel config";
+  if (why.empty()) {
+    PackedLayout expected = packedLayoutOf(op, kernel);
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << kernel;
+    if (expected.kb != l.kb || expected.bits != l.bits ||
+        expected.groupSize != l.groupSize ||
+        expected.hasZeroTerm != l.hasZeroTerm ||
+        expected.lookupOrder != l.lookupOrder ||
+        expected.dotOrder != l.dotOrder || expected.nr != l.nr)
+      why = "the layout is not the one of the op's kernel config " + text;
+  }
   if (!why.empty()) {
     op.emitOpError("has an invalid ") << kPackedAttrName << ": " << why;
     return {};

@@ -1,15 +1,16 @@
 //===- Packing.cpp - Which weights are packed, and how -------------------===//
 
 #include "Packing.h"
-#include "Int8ActivationKernel.h"
 
 #include "mlir/IR/Builders.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
 namespace qforge::cpu {
 
-static unsigned codeBits(quant::WeightFormat format) {
+unsigned codeBits(quant::WeightFormat format) {
   switch (format) {
   case quant::WeightFormat::Int8:
   case quant::WeightFormat::FP8E4M3:
@@ -27,42 +28,53 @@ static unsigned codeBits(quant::WeightFormat format) {
   return 0;
 }
 
-std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
-                                        int64_t k, const KernelConfig &cfg) {
-  unsigned bits = codeBits(scheme.weight);
-  if (bits == 0 || n <= 0 || k <= 0)
-    return std::nullopt;
+PackedLayout packedLayout(const quant::Scheme &scheme, int64_t n, int64_t k,
+                          qf::CPUKernelAttr kernel) {
   PackedLayout l;
   l.n = n;
   l.k = k;
-  l.bits = bits;
-  l.nr = cfg.nr;
-  if (scheme.activation != quant::ActivationMode::None) {
+  l.bits = codeBits(scheme.weight);
+  l.nr = kernel.getNr();
+  l.kb = kernel.getKb();
+  int64_t group =
+      scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
+  bool integer = scheme.isInteger();
+  switch (kernel.getKind()) {
+  case qf::CPUKernelKind::Int8:
     // Integer kernel: int8 rows in steps of KI, one f32 scale per row.
-    l.kb = cfg.ki;
     l.groupSize = 0;
     l.hasZeroTerm = false;
-    return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
-  }
-  if (usesInt8Activations(scheme, cfg)) {
+    break;
+  case qf::CPUKernelKind::Int8Activations:
     // Int8ActivationKernel.h: 32-byte row blocks (64 4-bit or 32 8-bit
     // codes), tiles of 8 rows in dot order, unsigned codes. Only asymmetric
     // integers store zero terms: symmetric codes are stored offset by
     // 2^(bits-1) and table codes as level + 128, whose offset terms the
     // kernel derives from the scale (at g128, 4 bytes fewer per row and
     // group: 5.6% of the bytes a token reads).
-    l.nr = kInt8ActivationRows;
-    l.kb = int8ActivationBlock(bits);
     l.dotOrder = true;
-    l.groupSize =
-        scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
-    l.hasZeroTerm = scheme.isInteger() && !scheme.symmetric;
-    return l.verify().empty() ? std::optional<PackedLayout>(l) : std::nullopt;
+    l.groupSize = group;
+    l.hasZeroTerm = integer && !scheme.symmetric;
+    break;
+  case qf::CPUKernelKind::Float:
+    l.groupSize = group;
+    // NF4 / FP4 on AVX2: byte-shuffle lookups want blocks of 32 in lookup
+    // order (PackedLayout.h).
+    l.lookupOrder = kernel.getLayout() == qf::CPUWeightLayout::Lookup;
+    l.hasZeroTerm = integer && (!scheme.symmetric || l.bits < 8);
+    break;
   }
+  return l;
+}
+
+int64_t floatPackingBlock(const quant::Scheme &scheme,
+                          const KernelConfig &cfg) {
+  unsigned bits = codeBits(scheme.weight);
+  if (bits == 0)
+    return 0;
   // A row's block is one vector load of kb * bits / 8 bytes, which must
   // split into whole VL-lane sub-vectors per field.
-  int64_t fields = 8 / bits;
-  int64_t minBlock = fields * cfg.vl;
+  int64_t minBlock = (8 / bits) * cfg.vl;
   // FP8's arithmetic decode takes ~12 vector ops and a few constants per VL
   // codes: decoding 4 rows x 4 sub-vectors of a 32-element block at once
   // spills on AVX2's 16 registers, 2 sub-vectors per row do not.
@@ -71,25 +83,16 @@ std::optional<PackedLayout> planPacking(const quant::Scheme &scheme, int64_t n,
   int64_t preferred = bits == 2 ? 64 : float8 ? 2 * cfg.vl : 32;
   int64_t group =
       scheme.granularity == quant::Granularity::Group ? scheme.groupSize : 0;
-  l.kb = 0;
   for (int64_t kb = std::max(preferred, minBlock); kb >= minBlock; kb /= 2)
-    if (kb % minBlock == 0 && (group == 0 || group % kb == 0)) {
-      l.kb = kb;
-      break;
-    }
-  if (l.kb == 0)
-    return std::nullopt;
-  l.groupSize = group;
-  // NF4 / FP4 on AVX2: byte-shuffle lookups want blocks of 32 in lookup
-  // order (PackedLayout.h).
-  if (bits == 4 && !scheme.isInteger() && cfg.x86Avx2 && cfg.vl == 8 &&
-      l.kb == 32)
-    l.lookupOrder = true;
-  bool integer = scheme.isInteger();
-  l.hasZeroTerm = integer && (!scheme.symmetric || bits < 8);
-  if (!l.verify().empty())
-    return std::nullopt;
-  return l;
+    if (kb % minBlock == 0 && (group == 0 || group % kb == 0))
+      return kb;
+  return 0;
+}
+
+bool floatLookupOrder(const quant::Scheme &scheme, int64_t kb,
+                      const KernelConfig &cfg) {
+  return codeBits(scheme.weight) == 4 && !scheme.isInteger() &&
+         cfg.registerLookups && cfg.vl == 8 && kb == 32;
 }
 
 PackedDecode packedDecode(const quant::Scheme &scheme) {

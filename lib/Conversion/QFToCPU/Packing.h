@@ -1,8 +1,9 @@
 //===- Packing.h - Which weights are packed, and how ------------*- C++ -*-===//
 //
-// Shared by --qf-pack-weights (which writes the packed global and tags the
-// op) and --qf-lower-to-cpu (which reads it): the layout chosen for a scheme
-// and target, the code transform, and the `qf.cpu.packed` attribute.
+// Shared by --qf-cpu-select-kernels (which chooses the block), --qf-pack-weights
+// (which writes the packed global and tags the op) and --qf-lower-to-cpu
+// (which reads it): the layout of a kernel config, the code transform, and
+// the `qf.cpu.packed` attribute.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_LIB_CONVERSION_QFTOCPU_PACKING_H
@@ -11,6 +12,8 @@
 #include "KernelBuilder.h"
 
 #include "qforge/Conversion/QFToCPU/PackedLayout.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
+#include "qforge/Dialect/QF/IR/QFAttrs.h"
 #include "qforge/Quant/Scheme.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -21,7 +24,7 @@
 namespace qforge::cpu {
 
 /// Discardable attribute on a packed qf.matmul.
-inline constexpr llvm::StringLiteral kPackedAttrName = "qf.cpu.packed";
+inline constexpr llvm::StringLiteral kPackedAttrName = qf::kCPUPackedAttrName;
 
 /// How packed codes become f32 in the float kernel.
 enum class PackedDecode {
@@ -30,12 +33,24 @@ enum class PackedDecode {
   Table  ///< NF4 / FP4 / FP8 codes, looked up
 };
 
-/// The layout `--qf-pack-weights` uses for a [n, k] weight of `scheme` on a
-/// target with `cfg`, or nullopt when the scheme is not packed (f32; group
-/// size not a multiple of any block that fits the vector width).
-std::optional<PackedLayout> planPacking(const quant::Scheme &scheme,
-                                        int64_t n, int64_t k,
-                                        const KernelConfig &cfg);
+/// Bits of one packed code of `format` (8, 4 or 2); 0 for f32 (not packed).
+unsigned codeBits(quant::WeightFormat format);
+
+/// The layout of a packed `kernel` config (the one rule for every kernel
+/// kind: group size, zero terms, order) for a [n, k] weight of `scheme`.
+/// Callers check PackedLayout::verify().
+PackedLayout packedLayout(const quant::Scheme &scheme, int64_t n, int64_t k,
+                          qf::CPUKernelAttr kernel);
+
+/// The block (elements of K) the float kernel's packed layout uses for
+/// `scheme` on a target with `cfg`: the preferred size that splits into
+/// whole vectors and divides the group; 0 when none does.
+int64_t floatPackingBlock(const quant::Scheme &scheme, const KernelConfig &cfg);
+
+/// Whether the float kernel's layout of `scheme` with blocks of `kb` is in
+/// lookup order (4-bit table codes decoded by register lookups).
+bool floatLookupOrder(const quant::Scheme &scheme, int64_t kb,
+                      const KernelConfig &cfg);
 
 PackedDecode packedDecode(const quant::Scheme &scheme);
 

@@ -3,13 +3,15 @@
 #define QFORGE_LIB_CONVERSION_QFTOCPU_PARALLEL_H
 
 #include "llvm/ADT/StringRef.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 namespace qforge::cpu {
 
 /// Marks the kernels' parallel loops (an `scf.parallel` after
 /// --qf-lower-to-cpu, the outlined body function after
 /// --qf-cpu-outline-parallel): the least number of iterations worth one task.
-inline constexpr llvm::StringLiteral kParallelGrainAttr = "qf.cpu.parallel_grain";
+inline constexpr llvm::StringLiteral kParallelGrainAttr =
+    qf::kParallelGrainAttrName;
 
 } // namespace qforge::cpu
 

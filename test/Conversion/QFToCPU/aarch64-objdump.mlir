@@ -9,7 +9,7 @@
 // RUN: | llc -O3 -mtriple=aarch64-unknown-linux-gnu -mattr=+neon -filetype=obj -o %t.neon.o
 // RUN: llvm-objdump -d --no-show-raw-insn %t.neon.o | FileCheck %s --check-prefixes=COMMON,NEON
 // Before LLVM, with dotprod: arm_neon.intr.sdot on 16-byte halves.
-// RUN: qforge-opt %s --qf-lower-to-cpu=target=aarch64+neon+dotprod | FileCheck %s --check-prefix=IR
+// RUN: qforge-opt %s --qf-attach-target=target=aarch64+neon+dotprod --qf-cpu-select-kernels=pack=false --qf-lower-to-cpu | FileCheck %s --check-prefix=IR
 
 // Float path (w4g128, packed constant weights): nibbles widened in registers
 // and 4-lane f32 FMAs.

@@ -3,17 +3,18 @@
 // (tagged, then vpdpbusd), with no i16 pair sums, and 8-bit codes and NF4
 // levels are multiplied whole (no nibble split). AVX-VNNI gives the VEX
 // form, AVX512-VNNI (+ VL) the EVEX form of the same 256-bit instruction.
-// RUN: qforge-opt %s --qf-pack-weights=int8-activations=true \
-// RUN:   --qf-lower-to-cpu="int8-activations=true target=x86_64:znver3+avx2+fma+avxvnni" \
+// RUN: qforge-opt %s --qf-attach-target=target=x86_64:znver3+avx2+fma+avxvnni \
+// RUN:   --qf-cpu-select-kernels=int8-activations=always --qf-pack-weights \
+// RUN:   --qf-lower-to-cpu \
 // RUN: | FileCheck %s --check-prefix=IR
 // RUN: qforge-opt %s \
-// RUN:   --qf-cpu-to-llvm="int8-activations=true target=x86_64:znver3+avx2+fma+avxvnni" \
+// RUN:   --qf-cpu-to-llvm="int8-activations=always target=x86_64:znver3+avx2+fma+avxvnni" \
 // RUN: | tee %t.avxvnni.mlir | FileCheck %s --check-prefix=LLVM
 // RUN: mlir-translate --mlir-to-llvmir %t.avxvnni.mlir \
 // RUN: | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver3 -mattr=+avxvnni \
 // RUN: | FileCheck %s --check-prefix=AVXVNNI
 // RUN: qforge-opt %s \
-// RUN:   --qf-cpu-to-llvm="int8-activations=true target=x86_64:znver4+avx2+fma+avx512+avx512vnni" \
+// RUN:   --qf-cpu-to-llvm="int8-activations=always target=x86_64:znver4+avx2+fma+avx512+avx512vnni" \
 // RUN: | mlir-translate --mlir-to-llvmir \
 // RUN: | llc -O3 -mtriple=x86_64-unknown-linux-gnu -mcpu=znver4 \
 // RUN: | FileCheck %s --check-prefix=AVX512VNNI

@@ -2,16 +2,21 @@
 // 8-row tiles in dot order, the kernel's byte dot products (codes against 4
 // activation bytes broadcast to every lane) tagged for vpmaddubsw /
 // vpmaddwd, and on AVX2 those instructions in the outlined kernel loop.
-// RUN: qforge-opt %s -split-input-file --qf-pack-weights=int8-activations=true \
-// RUN:   --qf-lower-to-cpu="int8-activations=true target=x86_64:znver3+avx2+fma" \
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3+avx2+fma \
+// RUN:   --qf-cpu-select-kernels=int8-activations=always --qf-pack-weights \
+// RUN:   --qf-lower-to-cpu \
 // RUN: | FileCheck %s --check-prefix=IR
 // RUN: qforge-opt %s -split-input-file \
-// RUN:   --qf-cpu-to-llvm="int8-activations=true target=x86_64:znver3+avx2+fma" \
+// RUN:   --qf-cpu-to-llvm="int8-activations=always target=x86_64:znver3+avx2+fma" \
 // RUN: | FileCheck %s --check-prefix=LLVM
-// RUN: qforge-opt %s -split-input-file --qf-pack-weights=int8-activations=true \
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3+avx2+fma \
+// RUN:   --qf-cpu-select-kernels=int8-activations=always --qf-pack-weights \
 // RUN: | FileCheck %s --check-prefix=PACK
-// RUN: not qforge-opt %s -split-input-file --qf-pack-weights \
-// RUN:   --qf-lower-to-cpu=int8-activations=true 2>&1 \
+// Weights packed for one kernel config and lowered under another:
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3+avx2+fma \
+// RUN:   --qf-cpu-select-kernels=int8-activations=never --qf-pack-weights \
+// RUN: | sed 's/#qf.cpu_kernel<kind = float, layout = tiled, nr = 4, kb = 32, large_m = 32>/#qf.cpu_kernel<kind = int8_activations, layout = dot, nr = 8, kb = 64>/' \
+// RUN: | not qforge-opt -split-input-file --qf-lower-to-cpu 2>&1 \
 // RUN: | FileCheck %s --check-prefix=MISMATCH
 
 // PACK-LABEL: func.func @w4g128
@@ -33,7 +38,7 @@
 // LLVM-LABEL: llvm.func internal @w4g128_parallel0(
 // LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"
 // LLVM: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"
-// MISMATCH: error: 'qf.matmul' op has an invalid qf.cpu.packed: the layout is not the one qf-pack-weights uses for this scheme and target (with the same int8-activations setting)
+// MISMATCH: error: 'qf.matmul' op has an invalid qf.cpu.packed: the layout is not the one of the op's kernel config #qf.cpu_kernel<kind = int8_activations, layout = dot, nr = 8, kb = 64>
 func.func @w4g128(%x: tensor<?x256xf32>) -> tensor<?x8xf32> {
   %w = arith.constant dense<3> : tensor<8x256xi4>
   %s = arith.constant dense<0.5> : tensor<8x2xf32>

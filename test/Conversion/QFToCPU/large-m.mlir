@@ -3,7 +3,7 @@
 // zero point folded in) and a 6 x 16 register-blocked microkernel runs every
 // row block against it. Static M chooses at compile time, dynamic M at run
 // time.
-// RUN: qforge-opt %s -split-input-file --qf-lower-to-cpu=target=x86_64:znver3+avx2+fma --canonicalize --cse | FileCheck %s
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3+avx2+fma --qf-cpu-select-kernels=pack=false --qf-lower-to-cpu --canonicalize --cse | FileCheck %s
 
 // Static M = 64, w4g128 asymmetric weights as arguments: only the large-M
 // kernel; the tile is a 512 x 16 f32 buffer (never one of the weight's

@@ -4,9 +4,9 @@
 // untagged sums, and every sum on AVX2 without VNNI, stay plain vector ops.
 // On AVX2 a sign transfer tagged qf.cpu.sign_by becomes vpsignb.
 // RUN: qforge-opt %s -split-input-file \
-// RUN:   --qf-lower-cpu-lookups="target=x86_64+avx2+fma+avxvnni" | FileCheck %s
+// RUN:   --qf-attach-target=target=x86_64+avx2+fma+avxvnni --qf-lower-cpu-lookups | FileCheck %s
 // RUN: qforge-opt %s -split-input-file \
-// RUN:   --qf-lower-cpu-lookups="target=x86_64+avx2+fma" | FileCheck %s --check-prefix=AVX2
+// RUN:   --qf-attach-target=target=x86_64+avx2+fma --qf-lower-cpu-lookups | FileCheck %s --check-prefix=AVX2
 
 // CHECK-LABEL: func.func @accumulated
 // CHECK-SAME: (%[[ACC:.*]]: vector<8xi32>, %[[U:.*]]: vector<32xi8>, %[[S:.*]]: vector<32xi8>)

@@ -1,4 +1,4 @@
-// RUN: qforge-opt %s -split-input-file --qf-lower-to-cpu --canonicalize --cse | FileCheck %s
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3 --qf-cpu-select-kernels=pack=false --qf-lower-to-cpu --canonicalize --cse | FileCheck %s
 
 // w4g128 with a bias and GELU, unpacked weights (function arguments): the
 // weights are read as bytes and decoded to f32 in registers inside the K

@@ -1,6 +1,6 @@
-// RUN: qforge-opt %s -split-input-file --qf-pack-weights=target=x86_64:znver3+avx2+fma | FileCheck %s
-// RUN: qforge-opt %s -split-input-file --qf-pack-weights=target=x86_64:znver3+avx2+fma --qf-lower-to-cpu=target=x86_64:znver3+avx2+fma --canonicalize | FileCheck %s --check-prefix=LOWER
-// RUN: qforge-opt %s -split-input-file --qf-pack-weights=target=x86_64:znver3+avx2+fma+f16c --qf-lower-to-cpu=target=x86_64:znver3+avx2+fma+f16c --canonicalize | FileCheck %s --check-prefix=F16C
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64+avx2+fma --qf-cpu-select-kernels --qf-pack-weights | FileCheck %s
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64+avx2+fma --qf-cpu-select-kernels --qf-pack-weights --qf-lower-to-cpu --canonicalize | FileCheck %s --check-prefix=LOWER
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3+avx2+fma+f16c --qf-cpu-select-kernels --qf-pack-weights --qf-lower-to-cpu --canonicalize | FileCheck %s --check-prefix=F16C
 
 // w4g32, N = 2, K = 40: one tile of 4 rows (rows 2, 3 are zero padding), two
 // groups (32 + a partial 8, padded to a whole block of 32). Per group: the
@@ -14,7 +14,7 @@
 // CHECK-SAME: 08090A0B0C0D0E0F00000000000000000909090909090909
 // CHECK-SAME: "> {alignment = 64 : i64}
 // CHECK-LABEL: func @w4g32
-// CHECK: qf.matmul #qf.scheme<"w4g32"> {{.*}} {qf.cpu.packed = {bits = 4 : i64, global = @__qf_packed_weights, group = 32 : i64, k = 40 : i64, kb = 32 : i64, lookup_order = false, n = 2 : i64, nr = 4 : i64, zero_term = true}}
+// CHECK: qf.matmul #qf.scheme<"w4g32"> {{.*}} qf.cpu.packed = {bits = 4 : i64, global = @__qf_packed_weights, group = 32 : i64, k = 40 : i64, kb = 32 : i64, lookup_order = false, n = 2 : i64, nr = 4 : i64, zero_term = true}}
 
 // The kernel streams the global with vector loads (no per-element reads) and
 // the original weight constant is gone.

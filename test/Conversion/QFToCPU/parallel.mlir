@@ -1,7 +1,7 @@
 // The kernels' outer loop, through the three stages of threading
 // (docs/KERNELS.md, "Threads"):
-// RUN: qforge-opt %s --qf-lower-to-cpu --canonicalize --cse | FileCheck %s --check-prefix=LOOP
-// RUN: qforge-opt %s --qf-lower-to-cpu --qf-cpu-outline-parallel --canonicalize --cse | FileCheck %s --check-prefix=OUTLINE
+// RUN: qforge-opt %s --qf-attach-target=target=x86_64:znver3 --qf-cpu-select-kernels=pack=false --qf-lower-to-cpu --canonicalize --cse | FileCheck %s --check-prefix=LOOP
+// RUN: qforge-opt %s --qf-attach-target=target=x86_64:znver3 --qf-cpu-select-kernels=pack=false --qf-lower-to-cpu --qf-cpu-outline-parallel --canonicalize --cse | FileCheck %s --check-prefix=OUTLINE
 // RUN: qforge-opt %s --qf-cpu-to-llvm=target=x86_64:znver3+avx2+fma | FileCheck %s --check-prefix=LLVM
 
 // --qf-lower-to-cpu: a dynamic M chooses at run time between the large-M

@@ -93,3 +93,61 @@ func.func @f() attributes {t = #qf.target<"x86_64++fma">} { return }
 
 // expected-error @+1 {{expected string}}
 func.func @f() attributes {s = #qf.scheme<w4g128>} { return }
+
+// -----
+
+// expected-error @+1 {{the int8_activations kernel reads the dot layout only, got tiled}}
+func.func @f() attributes {k = #qf.cpu_kernel<kind = int8_activations, layout = tiled, nr = 8, kb = 64>} { return }
+
+// -----
+
+// expected-error @+1 {{the dot layout is read by the int8_activations kernel only}}
+func.func @f() attributes {k = #qf.cpu_kernel<kind = float, layout = dot, nr = 8, kb = 64>} { return }
+
+// -----
+
+// expected-error @+1 {{the int8 kernel reads unpacked or tiled weights, got lookup}}
+func.func @f() attributes {k = #qf.cpu_kernel<kind = int8, layout = lookup, nr = 4, kb = 32>} { return }
+
+// -----
+
+// expected-error @+1 {{a packed layout needs kb in [1, 4096], got 0}}
+func.func @f() attributes {k = #qf.cpu_kernel<kind = float, layout = tiled, nr = 4>} { return }
+
+// -----
+
+// expected-error @+1 {{an unpacked layout has no kb, got 32}}
+func.func @f() attributes {k = #qf.cpu_kernel<kind = float, layout = unpacked, nr = 4, kb = 32>} { return }
+
+// -----
+
+// expected-error @+1 {{nr must be in [1, 64], got 0}}
+func.func @f() attributes {k = #qf.cpu_kernel<kind = float, layout = unpacked, nr = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{the int8_activations kernel serves every M (large_m must be 0)}}
+func.func @f() attributes {k = #qf.cpu_kernel<kind = int8_activations, layout = dot, nr = 8, kb = 64, large_m = 32>} { return }
+
+// -----
+
+// expected-error @+1 {{'func.func' op 'qf.target' belongs on a module}}
+func.func @f() attributes {qf.target = #qf.target<"host">} { return }
+
+// -----
+
+// expected-error @+1 {{'builtin.module' op 'qf.target' must be a #qf.target}}
+module attributes {qf.target = "x86_64"} {}
+
+// -----
+
+// expected-error @+1 {{'func.func' op 'qf.cpu.kernel' belongs on a qf.matmul}}
+func.func @f() attributes {qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = unpacked, nr = 4>} { return }
+
+// -----
+
+func.func @f(%x: tensor<2x8xf32>, %w: tensor<4x8xi8>, %s: tensor<4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'qf.matmul' op 'qf.cpu.kernel' must be a #qf.cpu_kernel}}
+  %y = qf.matmul #qf.scheme<"w8"> %x, %w scale(%s) {qf.cpu.kernel = "float"} : (tensor<2x8xf32>, tensor<4x8xi8>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}

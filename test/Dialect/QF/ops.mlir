@@ -141,3 +141,31 @@ func.func @target_attrs() attributes {
     t5 = #qf.target<"x86_64+vnni+avx512+avx512">} {
   return
 }
+
+// -----
+
+// CHECK-LABEL: func @cpu_kernel_attrs
+// CHECK-SAME: k0 = #qf.cpu_kernel<kind = float, layout = tiled, nr = 4, kb = 32, large_m = 32>
+// CHECK-SAME: k1 = #qf.cpu_kernel<kind = int8_activations, layout = dot, nr = 8, kb = 64>
+// CHECK-SAME: k2 = #qf.cpu_kernel<kind = int8, layout = unpacked, nr = 4>
+// CHECK-SAME: k3 = #qf.cpu_kernel<kind = float, layout = lookup, nr = 4, kb = 32>
+func.func @cpu_kernel_attrs() attributes {
+    k0 = #qf.cpu_kernel<kind = float, layout = tiled, nr = 4, kb = 32, large_m = 32>,
+    k1 = #qf.cpu_kernel<kind = int8_activations, layout = dot, nr = 8, kb = 64, large_m = 0>,
+    k2 = #qf.cpu_kernel<kind = int8, layout = unpacked, nr = 4>,
+    k3 = #qf.cpu_kernel<layout = lookup, kind = float, kb = 32, nr = 4>} {
+  return
+}
+
+// -----
+
+// The module's target and a matmul's kernel config as discardable
+// attributes (QFAttrNames.h).
+// CHECK-LABEL: module attributes {qf.target = #qf.target<"x86_64+avx2+fma">}
+// CHECK: qf.matmul {{.*}} {qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = unpacked, nr = 4, large_m = 32>}
+module attributes {qf.target = #qf.target<"x86_64+fma+avx2">} {
+  func.func @configured(%x: tensor<2x8xf32>, %w: tensor<4x8xi8>, %s: tensor<4xf32>) -> tensor<2x4xf32> {
+    %y = qf.matmul #qf.scheme<"w8"> %x, %w scale(%s) {qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = unpacked, nr = 4, large_m = 32>} : (tensor<2x8xf32>, tensor<4x8xi8>, tensor<4xf32>) -> tensor<2x4xf32>
+    return %y : tensor<2x4xf32>
+  }
+}

@@ -65,7 +65,9 @@ bool compileBoth(const std::string &text, const std::vector<std::string> &names,
       else {
         qforge::CPUPipelineOptions options;
         options.target = target;
-        options.int8Activations = int8Activations;
+        options.int8Activations =
+            int8Activations ? qforge::cpu::Int8ActivationPolicy::Always
+                            : qforge::cpu::Int8ActivationPolicy::Never;
         qforge::buildCPUToLLVMPipeline(pm, options);
       }
     };

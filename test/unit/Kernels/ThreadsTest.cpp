@@ -13,6 +13,7 @@
 #include "MatmulHarness.h"
 
 #include "qforge/Pipelines/Pipelines.h"
+#include "qforge/Target/TargetInfo.h"
 
 #include <gtest/gtest.h>
 
@@ -23,6 +24,18 @@
 #include <thread>
 
 namespace {
+
+/// f32 lanes of the host's vectors: the kernels this test JITs run on the
+/// host, and their panel width follows from it.
+int64_t hostF32Lanes() {
+  llvm::Expected<std::unique_ptr<qforge::TargetInfo>> info =
+      qforge::TargetInfo::get(qforge::Target{});
+  if (!info) {
+    llvm::consumeError(info.takeError());
+    return 8;
+  }
+  return (*info)->getF32Lanes();
+}
 
 using namespace qforge::harness;
 
@@ -265,9 +278,12 @@ TEST_P(KernelThreads, BitIdenticalForAnyThreadCount) {
       runOnce(serial);
       // Small M: one iteration per (4-row tile, 64-row block). From
       // KernelConfig::largeM = 32 rows the GEMM kernel runs: one iteration
-      // per range of 16-column panels, at most 16 ranges.
+      // per range of panels (2 vectors of the host's f32 lanes wide: 16
+      // columns on AVX2, 32 on AVX-512), at most 16 ranges.
       int64_t tiles = (spec.n + 3) / 4, blocks = (m + 63) / 64;
-      int64_t panels = (spec.n + 15) / 16, perRange = (panels + 15) / 16;
+      int64_t width = 2 * hostF32Lanes();
+      int64_t panels = (spec.n + width - 1) / width,
+              perRange = (panels + 15) / 16;
       int64_t iterations =
           m >= 32 ? (panels + perRange - 1) / perRange : tiles * blocks;
       for (int32_t threads : {1, 2, 3, 4}) {

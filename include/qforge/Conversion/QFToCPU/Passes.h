@@ -16,8 +16,17 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
 
 namespace qforge::cpu {
+
+/// qf-cpu-select-kernels' `int8-activations`: which weight-only matmuls
+/// take the int8-activation kernel.
+enum class Int8ActivationPolicy {
+  Never,  ///< none
+  Always, ///< every one whose weights the kernel takes
+  Auto,   ///< as Always, on targets with native int8 dot products
+};
 
 #define GEN_PASS_DECL
 #include "qforge/Conversion/QFToCPU/Passes.h.inc"

@@ -20,12 +20,15 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     (sign-extend, multiply, add adjacent pairs: LLVM selects `vpmaddwd` on
     AVX2).
 
-    Weights packed by `--qf-pack-weights` (a `qf.cpu.packed` attribute on the
-    op) are read from the packed global instead of the weight operand.
+    Which kernel runs each op is not decided here: the op's `qf.cpu.kernel`
+    (a `#qf.cpu_kernel` written by `--qf-cpu-select-kernels`, autoquant or by
+    hand) names it, and an op without one, or with one that cannot run it
+    on the module's `#qf.target` (`qf.target`, the host when absent), is an
+    error. Packed layouts are read from the global `--qf-pack-weights`
+    wrote (the op's `qf.cpu.packed`), checked against the config.
 
-    With `int8-activations`, packed 4- and 8-bit integer, NF4 and FP4 weights
-    (groups of a multiple of 64 / 32, or per channel) take an integer kernel
-    (for every M): activations are quantized to int8 per weight group
+    The `int8_activations` kernel (packed 4- and 8-bit integer, NF4 and FP4
+    weights, groups of a multiple of 64 / 32, or per channel; every M): activations are quantized to int8 per weight group
     (symmetric, round to nearest even) and multiplied with the unsigned codes
     exactly in i32 (`vpmaddubsw` + `vpmaddwd` on AVX2; 8-bit codes as two
     nibbles), then scaled per group in f32. NF4 / FP4 codes multiply as
@@ -39,26 +42,13 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     one thread-pool task); `--qf-cpu-outline-parallel` and
     `--qf-cpu-parallel-to-llvm` run it on the runtime's thread pool.
 
-    Any other qf op (quantize, dequantize, dynamic_quantize, observe) takes the
-    reference lowering (`--qf-lower-to-reference`), which also makes unsigned
-    integer types signless module-wide. Operands are bridged with
+    Any other qf op (quantize, dequantize, dynamic_quantize, observe) takes
+    the reference lowering (`qforge::qf::lowerToReference`, the function
+    `--qf-lower-to-reference` runs), which also makes unsigned integer types
+    signless module-wide. Operands are bridged with
     `bufferization.to_buffer` / `to_tensor`; run One-Shot Bufferize after.
     See docs/KERNELS.md.
   }];
-  let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"host\"",
-           "Code generation target, as in #qf.target<\"...\"> (host, "
-           "x86_64:znver3+avx2+fma, aarch64+neon, ...): vector width and "
-           "instruction choice">
-,
-    Option<"int8Activations", "int8-activations", "bool", /*default=*/"false",
-           "4-bit integer weights (w4gN with N a multiple of 64, w4 per "
-           "channel): quantize the activations "
-           "to int8 per weight group at run time and use int8 dot products "
-           "(vpmaddubsw on AVX2), as MatMulNBits accuracy_level=4; faster, "
-           "within the activation rounding of the f32 result. Must match "
-           "--qf-pack-weights' setting">
-  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::arm_neon::ArmNeonDialect",
@@ -72,6 +62,57 @@ def QFLowerToCPU : Pass<"qf-lower-to-cpu", "mlir::ModuleOp"> {
     "::mlir::ub::UBDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def QFCPUSelectKernels : Pass<"qf-cpu-select-kernels", "mlir::ModuleOp"> {
+  let summary = "Choose the CPU kernel of every qf.matmul and record it as a "
+                "#qf.cpu_kernel";
+  let description = [{
+    The one place where the CPU backend decides how a `qf.matmul` runs
+    (docs/KERNELS.md "Kernel selection"). For each op without a
+    `qf.cpu.kernel` attribute, writes one from the op's scheme, shape and
+    constness and the module's `#qf.target` (the host when absent):
+
+    - `kind`: `int8` for a8w8 schemes; `int8_activations` for 4- and 8-bit
+      integer, NF4 and FP4 weights (groups of a multiple of the kernel's
+      block, or per channel / tensor) when the `int8-activations` policy
+      says so and the weights are constants; `float` otherwise;
+    - `layout`: packed (`tiled`, `lookup` for NF4/FP4 on targets with
+      register lookups, `dot` for `int8_activations`) when the weight, its
+      scales and zero points are constants and the group size is a multiple
+      of a block that fits the vector width; `unpacked` otherwise;
+    - `nr`, `kb`: the target's tile rows and the block;
+    - `large_m`: the row count from which the large-M GEMM kernel runs (0
+      when it cannot read the weights).
+
+    With `pack=false` every config is `unpacked` (and no op takes the
+    int8-activation kernel, which reads packed weights only).
+
+    Configs already present (written by hand or by autoquant) are kept as
+    they are; `--qf-pack-weights` and `--qf-lower-to-cpu` check that they
+    can run.
+  }];
+  let options = [
+    Option<"int8Activations", "int8-activations",
+           "::qforge::cpu::Int8ActivationPolicy",
+           /*default=*/"::qforge::cpu::Int8ActivationPolicy::Never",
+           "Where weight-only 4- and 8-bit, NF4 and FP4 matmuls quantize "
+           "their activations to int8 (per weight group, at run time) and use "
+           "int8 dot products, as MatMulNBits accuracy_level=4: faster, "
+           "within the activation rounding of the f32 result",
+           [{::llvm::cl::values(
+             clEnumValN(::qforge::cpu::Int8ActivationPolicy::Never, "never",
+                        "f32 activations everywhere"),
+             clEnumValN(::qforge::cpu::Int8ActivationPolicy::Always, "always",
+                        "every matmul whose weights the kernel takes"),
+             clEnumValN(::qforge::cpu::Int8ActivationPolicy::Auto, "auto",
+                        "as always, on targets with native int8 dot "
+                        "products (AVX2, VNNI, AArch64 dotprod)"))}]>,
+    Option<"pack", "pack", "bool", /*default=*/"true",
+           "Choose packed layouts for constant weights; false keeps every "
+           "weight in its operand layout (unpacked kernels)">
+  ];
+  let dependentDialects = ["::qforge::qf::QFDialect"];
 }
 
 def QFPackWeights : Pass<"qf-pack-weights", "mlir::ModuleOp"> {
@@ -88,16 +129,11 @@ def QFPackWeights : Pass<"qf-pack-weights", "mlir::ModuleOp"> {
     one vector load and a shift/mask yield consecutive K elements. The op gets
     a `qf.cpu.packed` attribute naming the global and the layout;
     `--qf-lower-to-cpu` then ignores the (now dead) weight operand.
-    Weights that cannot be packed (non-constant, group size not a multiple of
-    the block) are left alone and lowered from their unpacked layout.
+    The layout (tile rows, block, order) is the one the op's `qf.cpu.kernel`
+    names (`--qf-cpu-select-kernels`); ops whose config is `unpacked` are
+    left alone, and one whose config is packed but whose weights are not
+    readable constants is an error.
   }];
-  let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"host\"",
-           "Code generation target (#qf.target text)">,
-    Option<"int8Activations", "int8-activations", "bool", /*default=*/"false",
-           "Pack 4-bit integer weights for --qf-lower-to-cpu's "
-           "int8-activation kernel (blocks of 64 elements)">
-  ];
   let dependentDialects = [
     "::mlir::memref::MemRefDialect"
   ];
@@ -124,13 +160,10 @@ def QFLowerCPULookups : Pass<"qf-lower-cpu-lookups", "mlir::func::FuncOp"> {
     accumulator they feed. Other targets keep the plain vector ops, which
     compute the same values.
 
+    The target is the enclosing module's `#qf.target` (the host when absent).
     Runs after bufferization (the intrinsic call has no memory-effect model,
     which the buffer deallocation passes require), before vector to LLVM.
   }];
-  let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"host\"",
-           "Code generation target (#qf.target text)">
-  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::LLVM::LLVMDialect",

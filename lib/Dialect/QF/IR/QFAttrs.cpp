@@ -1,9 +1,11 @@
 //===- QFAttrs.cpp - #qf.scheme and #qf.target ---------------------------===//
 
 #include "qforge/Dialect/QF/IR/QFAttrs.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -103,4 +105,54 @@ Attribute TargetAttr::parse(AsmParser &parser, Type) {
 
 void TargetAttr::print(AsmPrinter &printer) const {
   printer << "<\"" << getTarget().str() << "\">";
+}
+
+Target qforge::qf::getTargetOf(Operation *op) {
+  for (Operation *cur = op; cur; cur = cur->getParentOp())
+    if (isa<ModuleOp>(cur))
+      if (auto attr = cur->getAttrOfType<TargetAttr>(kTargetAttrName))
+        return attr.getTarget();
+  return Target{};
+}
+
+//===----------------------------------------------------------------------===//
+// CPUKernelAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+CPUKernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      CPUKernelKind kind, CPUWeightLayout layout, int64_t nr,
+                      int64_t kb, int64_t largeM) {
+  if (nr < 1 || nr > 64)
+    return emitError() << "nr must be in [1, 64], got " << nr;
+  if (largeM < 0)
+    return emitError() << "large_m must be >= 0, got " << largeM;
+  bool packed = layout != CPUWeightLayout::Unpacked;
+  if (packed && (kb < 1 || kb > 4096))
+    return emitError() << "a packed layout needs kb in [1, 4096], got " << kb;
+  if (!packed && kb != 0)
+    return emitError() << "an unpacked layout has no kb, got " << kb;
+  switch (kind) {
+  case CPUKernelKind::Float:
+    if (layout == CPUWeightLayout::Dot)
+      return emitError() << "the dot layout is read by the int8_activations "
+                            "kernel only";
+    break;
+  case CPUKernelKind::Int8Activations:
+    if (layout != CPUWeightLayout::Dot)
+      return emitError() << "the int8_activations kernel reads the dot layout "
+                            "only, got "
+                         << stringifyCPUWeightLayout(layout);
+    if (largeM != 0)
+      return emitError() << "the int8_activations kernel serves every M "
+                            "(large_m must be 0)";
+    break;
+  case CPUKernelKind::Int8:
+    if (layout != CPUWeightLayout::Unpacked && layout != CPUWeightLayout::Tiled)
+      return emitError() << "the int8 kernel reads unpacked or tiled weights, "
+                            "got "
+                         << stringifyCPUWeightLayout(layout);
+    break;
+  }
+  return success();
 }

@@ -1,7 +1,10 @@
 //===- QFDialect.cpp - The qf dialect ------------------------------------===//
 
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -25,4 +28,28 @@ void QFDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "qforge/Dialect/QF/IR/QFAttrs.cpp.inc"
       >();
+}
+
+LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
+                                                 NamedAttribute attribute) {
+  StringRef name = attribute.getName().getValue();
+  if (name == kTargetAttrName) {
+    if (!isa<ModuleOp>(op))
+      return op->emitOpError() << "'" << name << "' belongs on a module";
+    if (!isa<TargetAttr>(attribute.getValue()))
+      return op->emitOpError() << "'" << name << "' must be a #qf.target";
+    return success();
+  }
+  if (name == kCPUKernelAttrName) {
+    if (!isa<MatmulOp>(op))
+      return op->emitOpError() << "'" << name << "' belongs on a qf.matmul";
+    if (!isa<CPUKernelAttr>(attribute.getValue()))
+      return op->emitOpError() << "'" << name << "' must be a #qf.cpu_kernel";
+    return success();
+  }
+  if (name == kCPUPackedAttrName && !isa<DictionaryAttr>(attribute.getValue()))
+    return op->emitOpError() << "'" << name << "' must be a dictionary";
+  if (name == kAlgorithmAttrName && !isa<StringAttr>(attribute.getValue()))
+    return op->emitOpError() << "'" << name << "' must be a string";
+  return success();
 }

@@ -1,6 +1,7 @@
 //===- ExportWeights.cpp - qf.matmul weights to safetensors --------------===//
 
 #include "MatmulRewrite.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "WeightsFile.h"
 
 #include "qforge/Calibration/SafeTensors.h"
@@ -122,7 +123,7 @@ struct ExportWeightsPass
             out.tensors.push_back({layer + ".input_divisor", floatTensor(d)});
       if (DenseElementsAttr ls = constantOf(op.getLhsScale()))
         out.tensors.push_back({layer + ".lhs_scale", floatTensor(ls)});
-      auto algo = op->getAttrOfType<StringAttr>("qf.algorithm");
+      auto algo = op->getAttrOfType<StringAttr>(kAlgorithmAttrName);
       map[layer] = llvm::json::Object{
           {"scheme", op.getQuantScheme().str()},
           {"algorithm", algo ? algo.str() : std::string("rtn")},

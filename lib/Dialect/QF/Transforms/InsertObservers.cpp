@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 
@@ -92,7 +93,7 @@ struct InsertObserversPass
           auto observe = ObserveOp::create(builder, op->getLoc(), lhs.get().getType(),
                                            lhs.get(), inputId);
           if (std::optional<int64_t> dim = lhsChannelDim(op))
-            observe->setAttr("qf.channel_dim", builder.getI64IntegerAttr(*dim));
+            observe->setAttr(kChannelDimAttrName, builder.getI64IntegerAttr(*dim));
           lhs.set(observe.getResult());
           used.insert(inputId);
         }

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ScalarNumerics.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/IR/StorageTypes.h"
@@ -503,55 +504,60 @@ void makeIntegersSignless(ModuleOp module) {
 struct LowerToReferencePass
     : qf::impl::QFLowerToReferenceBase<LowerToReferencePass> {
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    SmallVector<Operation *> ops;
-    module.walk([&](Operation *op) {
-      if (isa<QFDialect>(op->getDialect()))
-        ops.push_back(op);
-    });
-    IRRewriter b(&getContext());
-    for (Operation *op : ops) {
-      b.setInsertionPoint(op);
-      Location loc = op->getLoc();
-      if (auto q = dyn_cast<QuantizeOp>(op)) {
-        unsigned rank = q.getInput().getType().getRank();
-        Value r = buildQuantize(
-            b, loc, q.getInput(), q.getScale(), q.getZeroPoint(),
-            layoutMap(&getContext(), rank, q.getAxis(), q.getBlockSize()),
-            q.getResult().getType().getElementType(), q.getCodebook());
-        b.replaceOp(op, r);
-      } else if (auto dq = dyn_cast<DequantizeOp>(op)) {
-        unsigned rank = dq.getInput().getType().getRank();
-        Value r = buildDequantize(
-            b, loc, dq.getInput(), dq.getScale(), dq.getZeroPoint(),
-            layoutMap(&getContext(), rank, dq.getAxis(), dq.getBlockSize()),
-            dq.getResult().getType().getElementType(), dq.getCodebook());
-        b.replaceOp(op, r);
-      } else if (auto dyn = dyn_cast<DynamicQuantizeOp>(op)) {
-        DynamicQuantized r = buildDynamicQuantize(
-            b, loc, dyn.getInput(), dyn.getPerRow(),
-            dyn.getResult().getType().getElementType());
-        b.replaceOp(op, ValueRange{r.q, r.scale, r.zp});
-      } else if (auto obs = dyn_cast<ObserveOp>(op)) {
-        b.replaceOp(op, obs.getInput());
-      } else if (auto mm = dyn_cast<MatmulOp>(op)) {
-        if (failed(lowerMatmul(b, mm)))
-          return signalPassFailure();
-      } else {
-        op->emitOpError("has no reference lowering");
-        return signalPassFailure();
-      }
-    }
-    makeIntegersSignless(module);
-    // Tensor names (qf.name, from the ONNX importer) are for reports and
-    // artifact signatures, read before lowering; LLVM would warn about them.
-    module.walk([&](func::FuncOp fn) {
-      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-        fn.removeArgAttr(i, "qf.name");
-      for (unsigned i = 0; i < fn.getNumResults(); ++i)
-        fn.removeResultAttr(i, StringAttr::get(&getContext(), "qf.name"));
-    });
+    if (failed(lowerToReference(getOperation())))
+      signalPassFailure();
   }
 };
 
 } // namespace
+
+LogicalResult qforge::qf::lowerToReference(ModuleOp module) {
+  MLIRContext *ctx = module.getContext();
+  SmallVector<Operation *> ops;
+  module.walk([&](Operation *op) {
+    if (isa<QFDialect>(op->getDialect()))
+      ops.push_back(op);
+  });
+  IRRewriter b(ctx);
+  for (Operation *op : ops) {
+    b.setInsertionPoint(op);
+    Location loc = op->getLoc();
+    if (auto q = dyn_cast<QuantizeOp>(op)) {
+      unsigned rank = q.getInput().getType().getRank();
+      Value r = buildQuantize(
+          b, loc, q.getInput(), q.getScale(), q.getZeroPoint(),
+          layoutMap(ctx, rank, q.getAxis(), q.getBlockSize()),
+          q.getResult().getType().getElementType(), q.getCodebook());
+      b.replaceOp(op, r);
+    } else if (auto dq = dyn_cast<DequantizeOp>(op)) {
+      unsigned rank = dq.getInput().getType().getRank();
+      Value r = buildDequantize(
+          b, loc, dq.getInput(), dq.getScale(), dq.getZeroPoint(),
+          layoutMap(ctx, rank, dq.getAxis(), dq.getBlockSize()),
+          dq.getResult().getType().getElementType(), dq.getCodebook());
+      b.replaceOp(op, r);
+    } else if (auto dyn = dyn_cast<DynamicQuantizeOp>(op)) {
+      DynamicQuantized r = buildDynamicQuantize(
+          b, loc, dyn.getInput(), dyn.getPerRow(),
+          dyn.getResult().getType().getElementType());
+      b.replaceOp(op, ValueRange{r.q, r.scale, r.zp});
+    } else if (auto obs = dyn_cast<ObserveOp>(op)) {
+      b.replaceOp(op, obs.getInput());
+    } else if (auto mm = dyn_cast<MatmulOp>(op)) {
+      if (failed(lowerMatmul(b, mm)))
+        return failure();
+    } else {
+      return op->emitOpError("has no reference lowering");
+    }
+  }
+  makeIntegersSignless(module);
+  // Tensor names (qf.name, from the ONNX importer) are for reports and
+  // artifact signatures, read before lowering; LLVM would warn about them.
+  module.walk([&](func::FuncOp fn) {
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+      fn.removeArgAttr(i, kNameAttrName);
+    for (unsigned i = 0; i < fn.getNumResults(); ++i)
+      fn.removeResultAttr(i, StringAttr::get(ctx, kNameAttrName));
+  });
+  return success();
+}

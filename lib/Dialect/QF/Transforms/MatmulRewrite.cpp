@@ -1,6 +1,7 @@
 //===- MatmulRewrite.cpp - Shared pieces of the quantizing rewrites ------===//
 
 #include "MatmulRewrite.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -262,7 +263,7 @@ replaceWithQfMatmul(IRRewriter &b, Operation *op, const MatchedMatmul &match,
       /*bias=*/Value(), /*residual=*/match.acc, /*output_scale=*/Value(),
       /*output_zero_point=*/Value(), qforge::qf::ActivationAttr());
   if (!algorithm.empty())
-    mm->setAttr("qf.algorithm", b.getStringAttr(algorithm));
+    mm->setAttr(kAlgorithmAttrName, b.getStringAttr(algorithm));
   SmallVector<Value> inputs(op->getOperands());
   b.replaceOp(op, mm.getResult());
   // The float weight (and its transposes/reshapes) and a zero accumulator

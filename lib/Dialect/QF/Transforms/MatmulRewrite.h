@@ -9,6 +9,7 @@
 #define QFORGE_LIB_DIALECT_QF_TRANSFORMS_MATMULREWRITE_H
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
@@ -65,7 +66,8 @@ qforge::qf::MatmulOp replaceWithQfMatmul(
     std::optional<float> lhsScale, llvm::StringRef algorithm);
 
 /// The attribute marking the activation-scaling linalg.generic.
-inline constexpr const char *kActivationScalingAttr = "qf.activation_scaling";
+inline constexpr llvm::StringLiteral kActivationScalingAttr =
+    kActivationScalingAttrName;
 
 } // namespace qforge::qf::rewrite
 

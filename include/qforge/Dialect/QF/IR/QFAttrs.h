@@ -26,4 +26,10 @@ inline llvm::hash_code hash_value(const Target &target) {
 #define GET_ATTRDEF_CLASSES
 #include "qforge/Dialect/QF/IR/QFAttrs.h.inc"
 
+namespace qforge::qf {
+/// The target code is generated for: the `qf.target` of the nearest module
+/// enclosing `op` (or `op` itself) that has one, else the host.
+Target getTargetOf(mlir::Operation *op);
+} // namespace qforge::qf
+
 #endif // QFORGE_DIALECT_QF_IR_QFATTRS_H

@@ -20,6 +20,8 @@ def QF_Dialect : Dialect {
   }];
   let cppNamespace = "::qforge::qf";
   let useDefaultAttributePrinterParser = 1;
+  // The discardable qf.* attributes with typed values (QFAttrNames.h).
+  let hasOperationAttrVerify = 1;
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::tensor::TensorDialect"

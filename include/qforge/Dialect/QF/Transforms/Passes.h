@@ -19,6 +19,13 @@ namespace qforge::qf {
 #define GEN_PASS_REGISTRATION
 #include "qforge/Dialect/QF/Transforms/Passes.h.inc"
 
+/// What --qf-lower-to-reference does, as a function (the pattern of
+/// upstream's populate...Patterns: passes share it, none runs another):
+/// every qf op of `module` to linalg/arith with the numeric core's exact
+/// semantics, then uiN -> iN module-wide and qf.name attributes dropped.
+/// qf-lower-to-cpu calls it for the qf ops it has no kernel for.
+mlir::LogicalResult lowerToReference(mlir::ModuleOp module);
+
 } // namespace qforge::qf
 
 #endif // QFORGE_DIALECT_QF_TRANSFORMS_PASSES_H

@@ -27,6 +27,52 @@ def QFImportQuant : Pass<"qf-import-quant", "mlir::ModuleOp"> {
   ];
 }
 
+def QFAttachTarget : Pass<"qf-attach-target", "mlir::ModuleOp"> {
+  let summary = "Attach the code generation target to the module as "
+                "#qf.target";
+  let description = [{
+    Sets the module's `qf.target` attribute to `#qf.target<"TARGET">`
+    (replacing any), as `nvvm-attach-target` does for GPU modules. Every
+    later pass that generates code for a target reads it from there (the
+    host when a module has none). The text is checked here: its grammar
+    (docs/COMPILE.md "Targets") and, for a named CPU, that LLVM knows it (a
+    CPU name implies its features, as `-mcpu` does).
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "Code generation target: host, x86_64[:CPU][+FEATURE...], "
+           "aarch64[:CPU][+FEATURE...] or sm_XX">
+  ];
+  let dependentDialects = ["::qforge::qf::QFDialect"];
+}
+
+def QFDetachTarget : Pass<"qf-detach-target", "mlir::ModuleOp"> {
+  let summary = "Remove the module's #qf.target once code has been generated";
+  let description = [{
+    The last step of the CPU pipeline: every pass that reads the target has
+    run, and the LLVM dialect module then holds no qf attribute value, so
+    stock tools (`mlir-translate --mlir-to-llvmir`, `mlir-runner`) read it
+    without the qf dialect. The artifact writer takes its target from the
+    compile options.
+  }];
+}
+
+def QFPrepareExport : Pass<"qf-prepare-export", "mlir::ModuleOp"> {
+  let summary = "Mark the function an artifact exports for its C interface "
+                "and drop its qf.name attributes";
+  let description = [{
+    Gives the function `entry` the `llvm.emit_c_interface` attribute (the
+    artifact's packed entry point calls its C interface) and removes the
+    `qf.name` / `qf.dim_names` attributes of its arguments and results,
+    whose information the artifact's signature carries. A missing function
+    is an error.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "The exported function">
+  ];
+}
+
 def QFLowerToReference : Pass<"qf-lower-to-reference", "mlir::ModuleOp"> {
   let summary = "Lower qf ops to linalg/arith/math on tensors with the "
                 "numeric core's exact semantics";

@@ -1,0 +1,100 @@
+//===- ONNXConverters.h - The ONNX op converters ----------------*- C++ -*-===//
+//
+// Declarations of the converters that the op-type table (ONNXOps.cpp) maps
+// ONNX operators to, one section per family file. Templates are defined and
+// explicitly instantiated, for the arguments the table uses, in their family
+// file. Internal to lib/Import.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_LIB_IMPORT_ONNXCONVERTERS_H
+#define QFORGE_LIB_IMPORT_ONNXCONVERTERS_H
+
+#include "Importer.h"
+
+namespace qforge::onnx_import {
+
+//===----------------------------------------------------------------------===//
+// Elementwise (ONNXElementwise.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Add, Sub, Mul, Div: `FOp` on floats, `IOp` on signless integers.
+template <typename FOp, typename IOp>
+LogicalResult convertBinary(NodeContext &n);
+LogicalResult convertPow(NodeContext &n);
+
+using UnaryFn = Value (*)(mlir::OpBuilder &, mlir::Location, Value);
+
+/// A float unary op applying `fn` to each element.
+template <UnaryFn fn> LogicalResult convertUnary(NodeContext &n);
+
+// Scalar bodies for convertUnary.
+Value sqrtFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value reluFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value sigmoidFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value tanhFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value erfFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value expFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value logFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value negFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value absFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value reciprocalFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+
+LogicalResult convertGelu(NodeContext &n);
+LogicalResult convertIdentity(NodeContext &n);
+LogicalResult convertDropout(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalizations (ONNXReductions.cpp)
+//===----------------------------------------------------------------------===//
+
+enum class ReduceKind { Mean, Sum, Max, Min };
+
+template <ReduceKind kind> LogicalResult convertReduce(NodeContext &n);
+LogicalResult convertGlobalAveragePool(NodeContext &n);
+LogicalResult convertSoftmax(NodeContext &n);
+LogicalResult convertLayerNorm(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Matmuls (ONNXMatmul.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertMatMul(NodeContext &n);
+LogicalResult convertGemm(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling (ONNXConvPool.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertConv(NodeContext &n);
+/// MaxPool (`isMax`) and AveragePool.
+template <bool isMax> LogicalResult convertPool(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Shapes and data movement (ONNXShapeOps.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertReshape(NodeContext &n);
+LogicalResult convertFlatten(NodeContext &n);
+LogicalResult convertSqueeze(NodeContext &n);
+LogicalResult convertUnsqueeze(NodeContext &n);
+LogicalResult convertTranspose(NodeContext &n);
+LogicalResult convertConcat(NodeContext &n);
+LogicalResult convertSplit(NodeContext &n);
+LogicalResult convertSlice(NodeContext &n);
+LogicalResult convertGather(NodeContext &n);
+LogicalResult convertCast(NodeContext &n);
+LogicalResult convertConstant(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Pre-quantized graphs (ONNXQuantOps.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertQuantizeLinear(NodeContext &n);
+LogicalResult convertDequantizeLinear(NodeContext &n);
+LogicalResult convertDynamicQuantizeLinear(NodeContext &n);
+LogicalResult convertMatMulInteger(NodeContext &n);
+LogicalResult convertQLinearMatMul(NodeContext &n);
+
+} // namespace qforge::onnx_import
+
+#endif // QFORGE_LIB_IMPORT_ONNXCONVERTERS_H

@@ -1,0 +1,48 @@
+//===- ONNXOpHelpers.cpp - Helpers shared by ONNX op converters -----------===//
+//
+// The out-of-line helpers of ONNXOpHelpers.h that every op family uses:
+// element type names for messages, elementwise emission into a node's
+// output, and axis normalization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ONNXOpHelpers.h"
+
+using namespace mlir;
+
+namespace qforge::onnx_import::detail {
+
+std::string typeName(Type t) {
+  std::optional<int32_t> o = onnxTypeOf(t);
+  return o ? onnxTypeName(*o) : std::string("?");
+}
+
+LogicalResult emitElementwise(NodeContext &n, ValueRange ins, Type outElt,
+                              BodyFn body) {
+  std::string error;
+  FailureOr<Value> r = n.ir().elementwise(ins, outElt, body, &error);
+  if (failed(r))
+    return n.unsupported(error);
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Sorted, unique, normalized axes.
+std::optional<SmallVector<int64_t>>
+normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> out;
+  for (int64_t a : axes) {
+    std::optional<int64_t> na = n.axis(a, rank);
+    if (!na)
+      return std::nullopt;
+    if (llvm::is_contained(out, *na)) {
+      (void)n.unsupported("axis " + Twine(a) + " is repeated");
+      return std::nullopt;
+    }
+    out.push_back(*na);
+  }
+  llvm::sort(out);
+  return out;
+}
+
+} // namespace qforge::onnx_import::detail

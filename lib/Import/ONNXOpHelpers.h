@@ -1,0 +1,81 @@
+//===- ONNXOpHelpers.h - Helpers shared by ONNX op converters ---*- C++ -*-===//
+//
+// Small helpers that several op families (ONNX<Family>.cpp) use, in
+// qforge::onnx_import::detail: tensor type accessors, scalar constants,
+// elementwise emission and axis normalization (ONNXOpHelpers.cpp), and the
+// few pieces one family lends to another: divideBy (ONNXReductions.cpp) and
+// the matmul builders (ONNXMatmul.cpp), used by convolution, pooling and the
+// integer matmuls. Internal to lib/Import.
+//
+//===----------------------------------------------------------------------===//
+#ifndef QFORGE_LIB_IMPORT_ONNXOPHELPERS_H
+#define QFORGE_LIB_IMPORT_ONNXOPHELPERS_H
+
+#include "Importer.h"
+
+#include <optional>
+#include <string>
+
+namespace qforge::onnx_import::detail {
+
+using BodyFn = IRBuilder::BodyFn;
+
+//===----------------------------------------------------------------------===//
+// Types and constants
+//===----------------------------------------------------------------------===//
+
+inline mlir::RankedTensorType typeOf(Value v) {
+  return mlir::cast<mlir::RankedTensorType>(v.getType());
+}
+inline int64_t rankOf(Value v) { return typeOf(v).getRank(); }
+inline mlir::Type eltOf(Value v) { return typeOf(v).getElementType(); }
+
+/// The ONNX name of an element type ("FLOAT", ...), "?" for others.
+std::string typeName(mlir::Type t);
+
+inline mlir::TypedAttr floatAttr(mlir::Type t, double v) {
+  return mlir::FloatAttr::get(t, v);
+}
+
+/// A scalar float arith.constant of type `t`.
+inline Value fconst(mlir::OpBuilder &b, mlir::Location l, mlir::Type t,
+                    double v) {
+  return mlir::arith::ConstantOp::create(b, l, mlir::FloatAttr::get(t, v));
+}
+
+//===----------------------------------------------------------------------===//
+// Node helpers (ONNXOpHelpers.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Output 0 of `n` as a broadcasting elementwise op over `ins`; an
+/// unsupported-node failure when the shapes do not broadcast.
+LogicalResult emitElementwise(NodeContext &n, mlir::ValueRange ins,
+                              mlir::Type outElt, BodyFn body);
+
+/// Sorted, unique, normalized axes.
+std::optional<llvm::SmallVector<int64_t>>
+normalizeAxes(NodeContext &n, llvm::ArrayRef<int64_t> axes, int64_t rank);
+
+//===----------------------------------------------------------------------===//
+// Lent by one family to others
+//===----------------------------------------------------------------------===//
+
+/// `x` (a reduction result) divided by a scalar (ONNXReductions.cpp).
+Value divideBy(NodeContext &n, Value x, Value scalar);
+
+// Matmul builders (ONNXMatmul.cpp).
+
+/// A zero-filled tensor of `sizes` x `elt` (float or integer).
+Value zeroFilled(NodeContext &n, llvm::ArrayRef<OpFoldResult> sizes,
+                 mlir::Type elt);
+/// acc + lhs * rhs, float or integer: the body of a contraction generic.
+void contractionBody(mlir::OpBuilder &b, mlir::Location l, mlir::ValueRange v);
+/// lhs [rows..., K] times a 2-D weight [K, N] (or [N, K] with `transB`).
+mlir::FailureOr<Value> matmulWithMatrix(NodeContext &n, Value lhs, Value w,
+                                        bool transB);
+/// numpy matmul with broadcast batch dims (B rank >= 3).
+mlir::FailureOr<Value> batchedMatmul(NodeContext &n, Value a, Value b);
+
+} // namespace qforge::onnx_import::detail
+
+#endif // QFORGE_LIB_IMPORT_ONNXOPHELPERS_H

@@ -1,0 +1,236 @@
+//===- ONNXReductions.cpp - ONNX reductions and normalizations ------------===//
+//
+// ReduceMean / ReduceSum / ReduceMax / ReduceMin, GlobalAveragePool,
+// Softmax and LayerNormalization, built on IRBuilder::reduce and broadcasting
+// elementwise generics. divideBy is also used by AveragePool.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ONNXConverters.h"
+#include "ONNXOpHelpers.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <limits>
+
+using namespace mlir;
+
+namespace qforge::onnx_import {
+
+using namespace detail;
+
+//===----------------------------------------------------------------------===//
+// Reductions and normalizations
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The number of elements of `x` over `axes`, as a float scalar.
+Value countOf(NodeContext &n, Value x, ArrayRef<int64_t> axes) {
+  IRBuilder &ir = n.ir();
+  OpFoldResult count = ir.index(1);
+  for (int64_t a : axes)
+    count = ir.mul(count, ir.size(x, a));
+  return ir.indexToFloat(count, eltOf(x));
+}
+
+Value sumOver(NodeContext &n, Value x, ArrayRef<int64_t> axes) {
+  return n.ir().reduce(x, axes, floatAttr(eltOf(x), 0.0),
+                       [](OpBuilder &b, Location l, ValueRange v) -> Value {
+                         return arith::AddFOp::create(b, l, v[0], v[1]);
+                       });
+}
+
+} // namespace
+
+namespace detail {
+
+/// `x` (a reduction result) divided by a scalar.
+Value divideBy(NodeContext &n, Value x, Value scalar) {
+  return *n.ir().elementwise(
+      {x}, eltOf(x),
+      [scalar](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return arith::DivFOp::create(b, l, v[0], scalar);
+      },
+      nullptr);
+}
+
+} // namespace detail
+
+template <ReduceKind kind> LogicalResult convertReduce(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x);
+  // axes became an input in opset 13 for ReduceSum, 18 for the others.
+  int64_t inputSince = kind == ReduceKind::Sum ? 13 : 18;
+  std::vector<int64_t> axes;
+  if (n.opset() >= inputSince) {
+    if (n.hasInput(1)) {
+      FailureOr<std::vector<int64_t>> a = n.intsInput(1, "axes");
+      if (failed(a))
+        return failure();
+      axes = *a;
+    }
+  } else if (auto a = n.attrInts("axes")) {
+    axes = *a;
+  }
+  bool keepDims = n.attrInt("keepdims", 1) != 0;
+  if (axes.empty()) {
+    if (n.attrInt("noop_with_empty_axes", 0)) {
+      n.forward(0, 0);
+      return success();
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  std::optional<SmallVector<int64_t>> norm = normalizeAxes(n, axes, rank);
+  if (!norm)
+    return failure();
+  Type elt = eltOf(x);
+  Value y;
+  switch (kind) {
+  case ReduceKind::Mean:
+    y = divideBy(n, sumOver(n, x, *norm), countOf(n, x, *norm));
+    break;
+  case ReduceKind::Sum:
+    y = sumOver(n, x, *norm);
+    break;
+  case ReduceKind::Max:
+  case ReduceKind::Min: {
+    double inf = std::numeric_limits<double>::infinity();
+    y = n.ir().reduce(x, *norm,
+                      floatAttr(elt, kind == ReduceKind::Max ? -inf : inf),
+                      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+                        if (kind == ReduceKind::Max)
+                          return arith::MaximumFOp::create(b, l, v[0], v[1]);
+                        return arith::MinimumFOp::create(b, l, v[0], v[1]);
+                      });
+    break;
+  }
+  }
+  if (keepDims)
+    y = n.ir().insertUnitDims(y, *norm);
+  n.setOutput(0, y);
+  return success();
+}
+
+LogicalResult convertGlobalAveragePool(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x);
+  if (rank < 3)
+    return n.unsupported("input must have rank >= 3");
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  Value y = divideBy(n, sumOver(n, x, axes), countOf(n, x, axes));
+  n.setOutput(0, n.ir().insertUnitDims(y, axes));
+  return success();
+}
+
+LogicalResult convertSoftmax(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x);
+  if (rank == 0)
+    return n.unsupported("rank-0 input");
+  std::optional<int64_t> axis =
+      n.axis(n.attrInt("axis", n.opset() >= 13 ? -1 : 1), rank);
+  if (!axis)
+    return failure();
+  // Before opset 13 the input was flattened at `axis`; that is the same only
+  // for the last axis.
+  if (n.opset() < 13 && *axis != rank - 1)
+    return n.unsupported("opset < 13 Softmax over a non-last axis (2-D "
+                         "coercion) is not supported");
+  IRBuilder &ir = n.ir();
+  Type elt = eltOf(x);
+  SmallVector<int64_t> axes = {*axis};
+  Value max = ir.reduce(
+      x, axes, floatAttr(elt, -std::numeric_limits<double>::infinity()),
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return arith::MaximumFOp::create(b, l, v[0], v[1]);
+      });
+  max = ir.insertUnitDims(max, axes);
+  Value e = *ir.elementwise(
+      {x, max}, elt,
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return math::ExpOp::create(b, l,
+                                   arith::SubFOp::create(b, l, v[0], v[1]));
+      },
+      nullptr);
+  Value sum = ir.insertUnitDims(sumOver(n, e, axes), axes);
+  return emitElementwise(n, {e, sum}, elt,
+                         [](OpBuilder &b, Location l, ValueRange v) -> Value {
+                           return arith::DivFOp::create(b, l, v[0], v[1]);
+                         });
+}
+
+LogicalResult convertLayerNorm(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x);
+  std::optional<int64_t> axis = n.axis(n.attrInt("axis", -1), rank);
+  if (!axis)
+    return failure();
+  double eps = n.attrFloat("epsilon", 1e-5f);
+  IRBuilder &ir = n.ir();
+  Type elt = eltOf(x);
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  Value count = countOf(n, x, axes);
+  Value mean = ir.insertUnitDims(divideBy(n, sumOver(n, x, axes), count), axes);
+  Value centered = *ir.elementwise(
+      {x, mean}, elt,
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return arith::SubFOp::create(b, l, v[0], v[1]);
+      },
+      nullptr);
+  Value sq =
+      ir.reduce(centered, axes, floatAttr(elt, 0.0),
+                [](OpBuilder &b, Location l, ValueRange v) -> Value {
+                  return arith::AddFOp::create(
+                      b, l, v[0], arith::MulFOp::create(b, l, v[1], v[1]));
+                });
+  Value invStd = *ir.elementwise(
+      {sq}, elt,
+      [count, eps, elt](OpBuilder &b, Location l, ValueRange v) -> Value {
+        Value var = arith::DivFOp::create(b, l, v[0], count);
+        Value s = math::SqrtOp::create(
+            b, l, arith::AddFOp::create(b, l, var, fconst(b, l, elt, eps)));
+        return arith::DivFOp::create(b, l, fconst(b, l, elt, 1.0), s);
+      },
+      nullptr);
+  invStd = ir.insertUnitDims(invStd, axes);
+  SmallVector<Value> ins = {centered, invStd, n.input(1)};
+  bool hasBias = n.hasInput(2);
+  if (hasBias)
+    ins.push_back(n.input(2));
+  for (Value v : ins)
+    if (eltOf(v) != elt)
+      return n.unsupported("Scale and B must have X's element type");
+  if (failed(emitElementwise(
+          n, ins, elt,
+          [hasBias](OpBuilder &b, Location l, ValueRange v) -> Value {
+            Value y = arith::MulFOp::create(
+                b, l, arith::MulFOp::create(b, l, v[0], v[1]), v[2]);
+            return hasBias ? arith::AddFOp::create(b, l, y, v[3]) : y;
+          })))
+    return failure();
+  n.setOutput(1, mean);
+  n.setOutput(2, invStd);
+  return success();
+}
+
+// The instantiations the op-type table (ONNXOps.cpp) uses.
+template LogicalResult convertReduce<ReduceKind::Mean>(NodeContext &);
+template LogicalResult convertReduce<ReduceKind::Sum>(NodeContext &);
+template LogicalResult convertReduce<ReduceKind::Max>(NodeContext &);
+template LogicalResult convertReduce<ReduceKind::Min>(NodeContext &);
+
+} // namespace qforge::onnx_import

@@ -1,0 +1,60 @@
+//===- CompilePipeline.cpp - qf-compile: what qforge-compile runs --------===//
+//
+// One pipeline from a float (or qf) module to the LLVM dialect: the driver
+// only loads the model, runs this, and writes the artifact and report, so
+// that `qforge-opt --pass-pipeline="$(qforge-compile --print-pipeline ...)"`
+// replays it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace qforge {
+
+void buildCompilePipeline(OpPassManager &pm,
+                          const CompilePipelineOptions &options) {
+  if (!options.scheme.empty() || !options.schemeFile.empty()) {
+    qf::QFQuantizeOptions quantize;
+    quantize.schemeText =
+        options.scheme.empty() ? std::string("f32") : std::string(options.scheme);
+    quantize.schemeFile = options.schemeFile;
+    quantize.algorithm = options.algorithm;
+    quantize.statsFile = options.stats;
+    pm.addPass(qf::createQFQuantize(quantize));
+  }
+  if (!options.lower)
+    return;
+  bool artifact = !options.entry.empty();
+  if (artifact) {
+    qf::QFPrepareExportOptions prepare;
+    prepare.entry = options.entry;
+    pm.addPass(qf::createQFPrepareExport(prepare));
+  }
+  if (options.lowering == LoweringKind::Reference) {
+    ReferencePipelineOptions reference;
+    reference.resultsToOutParams = artifact;
+    buildReferenceToLLVMPipeline(pm, reference);
+    return;
+  }
+  CPUPipelineOptions cpu;
+  cpu.target = options.target;
+  cpu.resultsToOutParams = artifact;
+  cpu.int8Activations = options.int8Activations;
+  buildCPUToLLVMPipeline(pm, cpu);
+}
+
+void registerCompilePipeline() {
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "qf-compile",
+      "What qforge-compile runs: quantize, prepare the exported function, and "
+      "lower to the LLVM dialect through the CPU kernels (or the reference "
+      "lowering)",
+      buildCompilePipeline);
+}
+
+} // namespace qforge
