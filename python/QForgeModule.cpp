@@ -7,6 +7,7 @@
 
 #include "qforge-c/qforge.h"
 #include "qforge/Compiler/Compile.h"
+#include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Import/ONNXImporter.h"
@@ -110,11 +111,11 @@ std::string compile(const std::string &path, const qforge::CompileOptions &o) {
     if (!module)
       throw py::value_error("cannot import '" + path + "':\n" + diags.text);
   } else {
-    std::string error;
-    auto file = mlir::openInputFile(path, &error);
+    auto file = qforge::readInputFile(path);
     if (!file)
-      throw py::value_error("cannot read '" + path + "': " + error);
-    module = parse(ctx, file->getBuffer().str(), diags);
+      throw py::value_error("cannot read '" + path + "': cannot open input file '" +
+                            path + "': " + file.getError().message());
+    module = parse(ctx, (*file)->getBuffer().str(), diags);
   }
   llvm::Expected<qforge::CompileReport> report =
       qforge::compileModule(*module, o);

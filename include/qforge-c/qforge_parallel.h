@@ -38,11 +38,14 @@ typedef void (*qforge_parallel_for_fn)(void *pool, qforge_parallel_task task,
 typedef struct qforge_pool qforge_pool;
 
 /* A pool running loops on `threads` threads, the caller's included (so
- * threads - 1 workers); threads <= 0 means all cores. NULL on failure. */
+ * threads - 1 workers); threads <= 0 means all cores. At most 256 threads
+ * (more are capped), and fewer when the system refuses to create some: the
+ * pool then runs with those it has (qforge_pool_threads says how many).
+ * NULL on failure. */
 qforge_pool *qforge_pool_create(int32_t threads);
 void qforge_pool_destroy(qforge_pool *pool);
-/* Changes the thread count (threads <= 0: all cores). Must not race with a
- * loop running on the pool. */
+/* Changes the thread count (threads <= 0: all cores; capped as above). Must
+ * not race with a loop running on the pool. */
 void qforge_pool_set_threads(qforge_pool *pool, int32_t threads);
 int32_t qforge_pool_threads(const qforge_pool *pool);
 /* Overrides the kernels' grain when > 0 (tests and tuning); 0 restores it. */

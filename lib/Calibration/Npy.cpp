@@ -1,6 +1,7 @@
 //===- Npy.cpp - numpy .npy / .npz reading --------------------------------===//
 
 #include "qforge/Calibration/Npy.h"
+#include "qforge/Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
@@ -291,8 +292,7 @@ llvm::Expected<std::string> extract(llvm::StringRef zip, const ZipEntry &entry,
 
 llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
+      readInputFile(path);
   if (!file)
     return fail(path, "cannot read: " + file.getError().message());
   llvm::StringRef bytes = (*file)->getBuffer();

@@ -1,6 +1,7 @@
 //===- SafeTensors.cpp - Minimal safetensors reader/writer ---------------===//
 
 #include "FileErrors.h"
+#include "qforge/Support/InputFile.h"
 #include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/SafeTensors.h"
 
@@ -227,8 +228,7 @@ llvm::Expected<SafeTensorsFile> parseSafeTensors(llvm::StringRef buffer,
 
 llvm::Expected<SafeTensorsFile> readSafeTensorsFile(llvm::StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
+      readInputFile(path);
   if (!buffer)
     return fail(path, "cannot read: " + buffer.getError().message());
   return parseSafeTensors((*buffer)->getBuffer(), path);

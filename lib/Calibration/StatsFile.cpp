@@ -1,6 +1,7 @@
 //===- StatsFile.cpp - Calibration statistics file -----------------------===//
 
 #include "FileErrors.h"
+#include "qforge/Support/InputFile.h"
 #include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Calibration/SafeTensors.h"
@@ -210,8 +211,7 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
 
 llvm::Expected<StatsFile> readStatsFile(llvm::StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
+      readInputFile(path);
   if (!buffer)
     return fail(path, "cannot read stats file: " +
                           buffer.getError().message());

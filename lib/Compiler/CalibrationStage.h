@@ -1,18 +1,17 @@
 //===- CalibrationStage.h - --calib inside qforge-compile -------*- C++ -*-===//
 //
-// In-process calibration with lib/Calibration: the float model runs (JIT,
-// reference lowering) on the samples with observers on every matmul's input
-// and output; the statistics go to --qf-quantize; after quantization both
-// models run on the same samples and each layer's output (and each model
-// output) is compared, giving the report's per-layer error.
+// In-process calibration through the calibration library's Session
+// (qforge/Calibration/Calibrate.h): the float model runs on the samples with
+// observers on every matmul's input and output; the statistics go to
+// --qf-quantize; after quantization both models run on the same samples and
+// each layer's output (and each model output) is compared, giving the
+// report's per-layer error.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_LIB_COMPILER_CALIBRATIONSTAGE_H
 #define QFORGE_LIB_COMPILER_CALIBRATIONSTAGE_H
 
-#include "qforge/Calibration/Runner.h"
-#include "qforge/Calibration/Samples.h"
-#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Calibration/Calibrate.h"
 #include "qforge/Compiler/Compile.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -30,7 +29,7 @@ public:
       const std::vector<std::string> &names, const CompileOptions &options);
 
   const calib::StatsFile &stats() const { return stats_; }
-  size_t numSamples() const { return samples_.count; }
+  size_t numSamples() const { return session_->numSamples(); }
 
   /// Runs a clone of the quantized module next to the float one and fills
   /// the per-layer and per-output errors of `report`.
@@ -40,10 +39,7 @@ public:
 
 private:
   CalibrationStage() = default;
-  std::string entry_;
-  mlir::OwningOpRef<mlir::ModuleOp> floatClone_;
-  std::unique_ptr<calib::CompiledModel> float_;
-  calib::Samples samples_;
+  std::unique_ptr<calib::Session> session_;
   calib::StatsFile stats_;
 };
 

@@ -31,7 +31,6 @@
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -289,15 +288,9 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     return std::move(e);
   recordFloatLayers(module, report);
 
-  // Calibration statistics go to qf-quantize through a file in a private
-  // temporary directory, removed on every path.
+  // Calibration statistics go to qf-quantize in memory (QuantizeInputs).
   std::unique_ptr<CalibrationStage> calibration;
-  SmallString<128> statsDir;
-  auto removeStats = llvm::make_scope_exit([&] {
-    if (!statsDir.empty())
-      removeTree(statsDir);
-  });
-  std::string statsPath = options.stats;
+  qf::QuantizeInputs quantizeInputs;
   if (!options.calib.empty()) {
     stage("calibration");
     std::vector<std::string> names;
@@ -308,14 +301,8 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     if (!calibrated)
       return calibrated.takeError();
     calibration = std::move(*calibrated);
-    if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(
-            "qforge-calib", statsDir))
-      return fail("cannot create a temporary directory: " + ec.message());
-    SmallString<128> path(statsDir);
-    llvm::sys::path::append(path, "stats.safetensors");
-    statsPath = path.str().str();
-    if (llvm::Error e = calib::writeStatsFile(statsPath, calibration->stats()))
-      return std::move(e);
+    quantizeInputs.stats =
+        std::make_shared<calib::StatsFile>(calibration->stats());
   }
   // The lowering replaces func.func by llvm.func: keep the name, not `fn`.
   std::string entryName = fn.getName().str();
@@ -323,7 +310,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     // One pipeline does the rest (buildCompilePipeline); the report's
     // evaluation and stored sizes are taken between its passes.
     CompilePipelineOptions pipeline;
-    setPipelineOptions(options, entryName, statsPath, pipeline);
+    setPipelineOptions(options, entryName, options.stats, pipeline);
     bool quantizes = !options.scheme.empty() || !options.schemeFile.empty();
     llvm::Error hookError = llvm::Error::success();
     bool layersRecorded = false;
@@ -342,7 +329,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     if (!quantizes)
       evaluate();
     PassManager pm(ctx, ModuleOp::getOperationName());
-    buildCompilePipeline(pm, pipeline);
+    buildCompilePipeline(pm, pipeline, quantizeInputs);
     pm.addInstrumentation(std::make_unique<PipelineHooks>(
         [&](StringRef pass) {
           running = pass.str();

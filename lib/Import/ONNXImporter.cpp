@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Import/ONNXImporter.h"
+#include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "Importer.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
@@ -531,8 +532,7 @@ OwningOpRef<ModuleOp> importONNXFile(StringRef path, MLIRContext *context,
   loadDialects(context);
   if (options.sourceName.empty())
     options.sourceName = path.str();
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  auto buffer = readInputFile(path);
   if (!buffer) {
     emitError(FileLineColLoc::get(context, options.sourceName, 0, 0))
         << "cannot open ONNX model '" << path

@@ -17,15 +17,17 @@ using namespace mlir;
 namespace qforge {
 
 void buildCompilePipeline(OpPassManager &pm,
-                          const CompilePipelineOptions &options) {
-  if (!options.scheme.empty() || !options.schemeFile.empty()) {
+                          const CompilePipelineOptions &options,
+                          const qf::QuantizeInputs &inputs) {
+  if (!options.scheme.empty() || !options.schemeFile.empty() ||
+      !inputs.plan.empty()) {
     qf::QFQuantizeOptions quantize;
     quantize.schemeText =
         options.scheme.empty() ? std::string("f32") : std::string(options.scheme);
     quantize.schemeFile = options.schemeFile;
     quantize.algorithm = options.algorithm;
     quantize.statsFile = options.stats;
-    pm.addPass(qf::createQFQuantize(quantize));
+    pm.addPass(qf::createQFQuantize(quantize, inputs));
   }
   if (!options.lower)
     return;
@@ -54,7 +56,9 @@ void registerCompilePipeline() {
       "What qforge-compile runs: quantize, prepare the exported function, and "
       "lower to the LLVM dialect through the CPU kernels (or the reference "
       "lowering)",
-      buildCompilePipeline);
+      [](OpPassManager &pm, const CompilePipelineOptions &options) {
+        buildCompilePipeline(pm, options);
+      });
 }
 
 } // namespace qforge

@@ -30,10 +30,15 @@
 #include <condition_variable>
 #include <mutex>
 #include <new>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 namespace {
+
+/// More threads than this are capped (qforge_parallel.h): a pool is for one
+/// machine's cores, and a typo such as 100000 must not exhaust the system.
+constexpr int32_t kMaxPoolThreads = 256;
 
 thread_local bool insideTask = false;
 
@@ -91,9 +96,17 @@ private:
 void qforge_pool::start(int32_t threads) {
   if (threads <= 0)
     threads = qforge_hardware_threads();
+  threads = std::min(threads, kMaxPoolThreads);
   stopping = false;
-  for (int32_t i = 1; i < threads; ++i)
-    workers.emplace_back([this] { workerLoop(); });
+  for (int32_t i = 1; i < threads; ++i) {
+    // The system may refuse a thread (limits, memory): the pool then runs
+    // with the workers it has, never aborts the caller.
+    try {
+      workers.emplace_back([this] { workerLoop(); });
+    } catch (const std::system_error &) {
+      break;
+    }
+  }
 }
 
 void qforge_pool::stop() {

@@ -1,6 +1,7 @@
 //===- Target.cpp - Parsing and host detection of targets ----------------===//
 
 #include "qforge/Support/Target.h"
+#include "qforge/Support/TargetFeatures.h"
 
 #include "llvm/ADT/Hashing.h"
 #include "llvm/ADT/StringMap.h"
@@ -111,26 +112,11 @@ Target Target::host() {
     auto it = hostFeatures.find(name);
     return it != hostFeatures.end() && it->second;
   };
-  // LLVM feature names -> ours.
-  static const std::pair<const char *, const char *> x86Map[] = {
-      {"avx2", "avx2"},         {"fma", "fma"},
-      {"f16c", "f16c"},         {"avx512f", "avx512"},
-      {"avx512bw", "avx512bw"}, {"avx512vnni", "avx512vnni"},
-      {"avxvnni", "avxvnni"}};
-  static const std::pair<const char *, const char *> armMap[] = {
-      {"neon", "neon"}, {"dotprod", "dotprod"}, {"i8mm", "i8mm"},
-      {"sve", "sve"},   {"fullfp16", "fp16"}};
-  if (t.arch == Arch::X86_64) {
-    for (auto [llvmName, ours] : x86Map)
-      if (has(llvmName))
-        t.features.push_back(ours);
-    if (has("avx512vnni") || has("avxvnni"))
-      t.features.push_back("vnni");
-  } else {
-    for (auto [llvmName, ours] : armMap)
-      if (has(llvmName))
-        t.features.push_back(ours);
-  }
+  for (const FeatureName &name : llvmFeatureNames(t.arch))
+    if (has(name.llvm))
+      t.features.push_back(name.ours);
+  if (t.arch == Arch::X86_64 && (has("avx512vnni") || has("avxvnni")))
+    t.features.push_back("vnni");
   std::sort(t.features.begin(), t.features.end());
   return t;
 }
@@ -169,6 +155,25 @@ std::string Target::str() const {
   for (const auto &f : features)
     out += "+" + f;
   return out;
+}
+
+const std::vector<FeatureName> &llvmFeatureNames(Target::Arch arch) {
+  static const std::vector<FeatureName> x86 = {
+      {"avx2", "avx2"},         {"fma", "fma"},
+      {"f16c", "f16c"},         {"avx512", "avx512f"},
+      {"avx512bw", "avx512bw"}, {"avx512vnni", "avx512vnni"},
+      {"avxvnni", "avxvnni"}};
+  static const std::vector<FeatureName> arm = {{"neon", "neon"},
+                                               {"dotprod", "dotprod"},
+                                               {"i8mm", "i8mm"},
+                                               {"sve", "sve"},
+                                               {"fp16", "fullfp16"}};
+  static const std::vector<FeatureName> none;
+  if (arch == Target::Arch::X86_64)
+    return x86;
+  if (arch == Target::Arch::AArch64)
+    return arm;
+  return none;
 }
 
 size_t hashValue(const Target &t) {

@@ -7,8 +7,6 @@
 
 #include "qforge/Target/TargetInfo.h"
 
-#include "llvm/ADT/StringMap.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace qforge {
 namespace {
@@ -28,18 +26,6 @@ public:
   bool hasF16Conversion() const override { return true; }
   bool usesArmNeonDialect() const override { return true; }
 
-  std::string getLLVMFeatures() const override {
-    std::string out;
-    if (fromHost) {
-      for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
-        out += (out.empty() ? "" : ",") + std::string(on ? "+" : "-") +
-               name.str();
-      return out;
-    }
-    for (const std::string &f : writtenFeatures)
-      out += (out.empty() ? "+" : ",+") + (f == "fp16" ? "fullfp16" : f);
-    return out;
-  }
 };
 
 } // namespace

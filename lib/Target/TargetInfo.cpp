@@ -6,10 +6,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Target/TargetInfo.h"
+#include "qforge/Support/TargetFeatures.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
@@ -23,29 +26,31 @@ std::string TargetInfo::getLLVMCPU() const {
   return target.cpu.empty() ? "generic" : target.cpu;
 }
 
+std::string TargetInfo::getLLVMFeatures() const {
+  std::string out;
+  if (fromHost) {
+    // The machine's own string: every feature LLVM detects, + or -.
+    for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
+      out += (out.empty() ? "" : ",") + std::string(on ? "+" : "-") +
+             name.str();
+    return out;
+  }
+  for (const std::string &f : writtenFeatures)
+    out += (out.empty() ? "+" : ",+") + llvmFeature(f);
+  return out;
+}
+
+std::string TargetInfo::llvmFeature(llvm::StringRef ours) const {
+  for (const FeatureName &name : llvmFeatureNames(target.arch))
+    if (ours == name.ours)
+      return name.llvm;
+  return ours.str();
+}
+
 namespace {
 
 llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-/// Our feature names and LLVM's, for the features a CPU name can imply.
-/// (`vnni` is ours only: "either VNNI form", never implied by a CPU name.)
-llvm::ArrayRef<std::pair<const char *, const char *>>
-featureNames(Target::Arch arch) {
-  static const std::pair<const char *, const char *> x86[] = {
-      {"avx2", "avx2"},         {"fma", "fma"},
-      {"f16c", "f16c"},         {"avx512", "avx512f"},
-      {"avx512bw", "avx512bw"}, {"avx512vnni", "avx512vnni"},
-      {"avxvnni", "avxvnni"}};
-  static const std::pair<const char *, const char *> arm[] = {
-      {"neon", "neon"}, {"dotprod", "dotprod"}, {"i8mm", "i8mm"},
-      {"sve", "sve"},   {"fp16", "fullfp16"}};
-  if (arch == Target::Arch::X86_64)
-    return x86;
-  if (arch == Target::Arch::AArch64)
-    return arm;
-  return {};
 }
 
 /// Adds the features LLVM's processor table gives `target.cpu`.
@@ -66,9 +71,10 @@ llvm::Error addCPUFeatures(Target &target) {
   if (!info || !info->isCPUStringValid(target.cpu))
     return fail("invalid target '" + target.str() + "': unknown CPU '" +
                 target.cpu + "' for " + triple.getArchName());
-  for (auto [ours, llvmName] : featureNames(target.arch))
-    if (info->checkFeatures(std::string("+") + llvmName))
-      target.features.push_back(ours);
+  // (`vnni`, ours only, is never implied by a CPU name.)
+  for (const FeatureName &name : llvmFeatureNames(target.arch))
+    if (info->checkFeatures(std::string("+") + name.llvm))
+      target.features.push_back(name.ours);
   std::sort(target.features.begin(), target.features.end());
   target.features.erase(
       std::unique(target.features.begin(), target.features.end()),

@@ -9,8 +9,6 @@
 
 #include "qforge/Target/TargetInfo.h"
 
-#include "llvm/ADT/StringMap.h"
-#include "llvm/TargetParser/Host.h"
 
 namespace qforge {
 namespace {
@@ -37,26 +35,14 @@ public:
   bool hasF16Conversion() const override { return target.hasFeature("f16c"); }
   bool usesX86VectorDialect() const override { return avx2(); }
 
-  std::string getLLVMFeatures() const override {
-    std::string out;
-    if (fromHost) {
-      for (const auto &[name, on] : llvm::sys::getHostCPUFeatures())
-        out += (out.empty() ? "" : ",") + std::string(on ? "+" : "-") +
-               name.str();
-      return out;
-    }
-    for (const std::string &f : writtenFeatures) {
-      std::string name = f;
-      // Every AVX512-VNNI CPU has VL, which the kernels' 256-bit vpdpbusd
-      // needs (the generic `vnni` means AVX512-VNNI here; `avxvnni` names
-      // the VEX form of CPUs without AVX-512).
-      if (f == "avx512")
-        name = "avx512f";
-      else if (f == "vnni" || f == "avx512vnni")
-        name = "avx512vnni,+avx512vl";
-      out += (out.empty() ? "+" : ",+") + name;
-    }
-    return out;
+protected:
+  std::string llvmFeature(llvm::StringRef ours) const override {
+    // Every AVX512-VNNI CPU has VL, which the kernels' 256-bit vpdpbusd
+    // needs (the generic `vnni` means AVX512-VNNI here; `avxvnni` names the
+    // VEX form of CPUs without AVX-512).
+    if (ours == "vnni" || ours == "avx512vnni")
+      return "avx512vnni,+avx512vl";
+    return TargetInfo::llvmFeature(ours);
   }
 };
 

@@ -15,7 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qforge/Calibration/Fingerprint.h"
+#include "qforge/Calibration/Calibrate.h"
+#include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/Runner.h"
@@ -24,11 +25,9 @@
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
-#include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -157,35 +156,19 @@ private:
 
 OwningOpRef<ModuleOp> parseModel(llvm::StringRef path, MLIRContext &context,
                                  llvm::SourceMgr &sourceMgr) {
-  std::string message;
-  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(path, &message);
+  auto file = qforge::readInputFile(path, /*isText=*/false,
+                                    /*requiresNullTerminator=*/true);
   if (!file) {
-    error("cannot read model '" + path + "': " + message);
+    error("cannot read model '" + path + "': cannot open input file '" + path +
+          "': " + file.getError().message());
     return nullptr;
   }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)
     error("cannot parse model '" + path + "'");
   return module;
-}
-
-bool hasObservers(ModuleOp module) {
-  bool found = false;
-  module.walk([&](qf::ObserveOp) {
-    found = true;
-    return WalkResult::interrupt();
-  });
-  return found;
-}
-
-LogicalResult insertObservers(ModuleOp module, bool outputs) {
-  PassManager pm(module.getContext());
-  qf::QFInsertObserversOptions options;
-  options.outputs = outputs;
-  pm.addPass(qf::createQFInsertObservers(options));
-  return pm.run(module);
 }
 
 //===----------------------------------------------------------------------===//
@@ -244,68 +227,49 @@ int dumpStats(llvm::StringRef path) {
   return 0;
 }
 
+ObserverOptions observerOptions() {
+  ObserverOptions options;
+  options.kind = observerKind;
+  options.momentum = momentum;
+  options.percentile = percentile;
+  options.bins = histogramBins;
+  return options;
+}
+
+SessionOptions sessionOptions(bool outputs) {
+  SessionOptions options;
+  options.entry = entryName;
+  options.maxSamples = maxSamples;
+  options.observeOutputs = outputs;
+  options.what = modelPath;
+  return options;
+}
+
+void warn(llvm::StringRef message) {
+  llvm::WithColor::warning(llvm::errs(), "qforge-calibrate") << message << "\n";
+}
+
 int calibrate(MLIRContext &context) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   OwningOpRef<ModuleOp> module = parseModel(modelPath, context, sourceMgr);
   if (!module)
     return 1;
-  if (auto entry = findEntryFunction(*module, entryName); !entry)
-    return error(modelPath + ": " + llvm::toString(entry.takeError()));
-  std::string fingerprint = computeModelFingerprint(*module);
-  if (!hasObservers(*module) && failed(insertObservers(*module, observeOutputs)))
-    return error("inserting observers into '" + modelPath + "' failed");
-  if (!hasObservers(*module))
-    return error("'" + modelPath + "' has no matmul (or qf.observe) to observe");
-
-  auto model = CompiledModel::compile(*module, entryName, modelPath);
-  if (!model)
-    return error(model.takeError());
-  llvm::Expected<Samples> samples = loadSamples(inputsPath, **model,
-                                              positionalNames((*model)->inputs().size()),
-                                              maxSamples);
-  if (!samples)
-    return error(samples.takeError());
-
-  ObserverOptions options;
-  options.kind = observerKind;
-  options.momentum = momentum;
-  options.percentile = percentile;
-  options.bins = histogramBins;
-  Collector collector((*model)->observeIds(), options, /*capture=*/false);
-  Progress progress("calibrating", samples->count);
-  std::vector<NpyArray> results;
-  for (size_t i = 0; i < samples->count; ++i) {
-    if (llvm::Error err = (*model)->run(samples->sample(i), results, &collector)) {
-      progress.finish();
-      return error(llvm::formatv("sample {0}: {1}", i,
-                                 llvm::toString(std::move(err))).str());
-    }
-    progress.update(i + 1);
-  }
+  // Observers the model already has are used as they are.
+  SessionOptions options = sessionOptions(observeOutputs);
+  options.keepExistingObservers = true;
+  llvm::Expected<std::unique_ptr<Session>> session =
+      Session::create(*module, inputsPath, options);
+  if (!session)
+    return error(session.takeError());
+  Progress progress("calibrating", (*session)->numSamples());
+  llvm::Expected<StatsFile> calibrated = (*session)->calibrate(
+      observerOptions(), [&](size_t done, size_t) { progress.update(done); },
+      warn);
   progress.finish();
-
-  StatsFile stats;
-  stats.fingerprint = fingerprint;
-  stats.observer = observerKindName(observerKind).str();
-  stats.momentum = momentum;
-  stats.percentile = percentile;
-  stats.samples = int64_t(samples->count);
-  const auto &ids = (*model)->observeIds();
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const ValueObserver &obs = collector.observers[i];
-    if (obs.empty()) {
-      llvm::WithColor::warning(llvm::errs(), "qforge-calibrate")
-          << "observer '" << ids[i] << "' never ran; it is left out\n";
-      continue;
-    }
-    if (obs.nonFinite())
-      llvm::WithColor::warning(llvm::errs(), "qforge-calibrate")
-          << "observer '" << ids[i] << "' saw " << obs.nonFinite()
-          << " non-finite values (ignored)\n";
-    stats.ids.push_back(ids[i]);
-    stats.stats[ids[i]] = obs.finalize();
-  }
+  if (!calibrated)
+    return error(calibrated.takeError());
+  const StatsFile &stats = *calibrated;
   if (llvm::Error err = writeStatsFile(outputPath, stats))
     return error("cannot write '" + outputPath + "': " +
                  llvm::toString(std::move(err)));
@@ -313,12 +277,12 @@ int calibrate(MLIRContext &context) {
   llvm::outs() << llvm::formatv("{0,-32} {1,8} {2,10} {3,14} {4,14}\n", "id",
                                 "channels", "count", "min", "max");
   for (const std::string &id : stats.ids) {
-    const TensorStats &s = stats.stats[id];
+    const TensorStats &s = *stats.lookup(id);
     llvm::outs() << llvm::formatv("{0,-32} {1,8} {2,10} {3,14} {4,14}\n", id,
                                   s.channels, s.count, num(s.min), num(s.max));
   }
   llvm::outs() << "wrote " << outputPath << " (" << stats.ids.size()
-               << " observed values, " << samples->count << " samples, observer "
+               << " observed values, " << stats.samples << " samples, observer "
                << stats.observer << ")\n";
   return 0;
 }
@@ -355,131 +319,27 @@ int compare(MLIRContext &context) {
     if (!quant)
       return 1;
   }
-  if (auto entry = findEntryFunction(*ref, entryName); !entry)
-    return error(modelPath + ": " + llvm::toString(entry.takeError()));
-  std::string fingerprint = computeModelFingerprint(*ref);
-  if (failed(insertObservers(*ref, /*outputs=*/true)) ||
-      failed(insertObservers(*quant, /*outputs=*/true)))
-    return error("inserting observers failed");
   std::map<std::string, LayerInfo> layers = layerInfo(*quant);
-
-  auto refModel = CompiledModel::compile(*ref, entryName, modelPath);
-  if (!refModel)
-    return error(refModel.takeError());
-  auto quantModel = CompiledModel::compile(
-      *quant, entryName.empty() ? (*refModel)->entryName() : entryName,
-      comparePath);
-  if (!quantModel)
-    return error(quantModel.takeError());
-
-  const auto &ri = (*refModel)->inputs(), &qi = (*quantModel)->inputs();
-  const auto &ro = (*refModel)->outputs(), &qo = (*quantModel)->outputs();
-  if (ri.size() != qi.size())
-    return error(llvm::formatv("'{0}' takes {1} arguments but '{2}' takes {3}",
-                               modelPath, ri.size(), comparePath, qi.size())
-                     .str());
-  for (size_t i = 0; i < ri.size(); ++i)
-    if (ri[i].type != qi[i].type)
-      return error(llvm::formatv("argument {0} is {1} in '{2}' but {3} in '{4}'",
-                                 i, ri[i].type, modelPath, qi[i].type, comparePath)
-                       .str());
-  if (ro.size() != qo.size())
-    return error(llvm::formatv("'{0}' has {1} results but '{2}' has {3}",
-                               modelPath, ro.size(), comparePath, qo.size())
-                     .str());
-  for (size_t i = 0; i < ro.size(); ++i)
-    if (ro[i].shape != qo[i].shape)
-      return error(llvm::formatv("result {0} is {1} in '{2}' but {3} in '{4}'",
-                                 i, ro[i].type, modelPath, qo[i].type, comparePath)
-                       .str());
-
-  llvm::Expected<Samples> samples = loadSamples(
-      inputsPath, **refModel, positionalNames((*refModel)->inputs().size()),
-      maxSamples);
-  if (!samples)
-    return error(samples.takeError());
-
-  // Layers: ids "<layer>.output" observed in both models.
-  struct LayerMatch {
-    std::string name;
-    unsigned refIndex, quantIndex;
-    ErrorAccumulator acc;
-  };
-  std::vector<LayerMatch> matches;
-  const auto &refIds = (*refModel)->observeIds();
-  const auto &quantIds = (*quantModel)->observeIds();
-  for (unsigned r = 0; r < refIds.size(); ++r) {
-    llvm::StringRef id = refIds[r];
-    if (!id.ends_with(".output"))
-      continue;
-    auto it = llvm::find(quantIds, refIds[r]);
-    if (it == quantIds.end()) {
-      llvm::WithColor::warning(llvm::errs(), "qforge-calibrate")
-          << "layer '" << id.drop_back(7) << "' has no counterpart in '"
-          << comparePath << "'\n";
-      continue;
-    }
-    matches.push_back({id.drop_back(7).str(), r,
-                       unsigned(it - quantIds.begin()), {}});
-  }
-
+  // A model with no matmul still has outputs to compare.
+  SessionOptions options = sessionOptions(/*outputs=*/true);
+  options.requireObservers = false;
+  llvm::Expected<std::unique_ptr<Session>> session =
+      Session::create(*ref, inputsPath, options);
+  if (!session)
+    return error(session.takeError());
   std::optional<ObserverOptions> statsOptions;
-  if (!outputPath.empty()) {
-    ObserverOptions options;
-    options.kind = observerKind;
-    options.momentum = momentum;
-    options.percentile = percentile;
-    options.bins = histogramBins;
-    statsOptions = options;
-  }
-  Collector refSink(refIds, statsOptions, /*capture=*/true);
-  Collector quantSink(quantIds, std::nullopt, /*capture=*/true);
-  std::vector<ErrorAccumulator> outputs(ro.size());
-  Progress progress("comparing", samples->count);
-  std::vector<NpyArray> refResults, quantResults;
-  for (size_t i = 0; i < samples->count; ++i) {
-    std::vector<NpyArray> args = samples->sample(i);
-    refSink.clearCaptured();
-    quantSink.clearCaptured();
-    if (llvm::Error err = (*refModel)->run(args, refResults, &refSink)) {
-      progress.finish();
-      return error(llvm::formatv("sample {0}: {1}", i,
-                                 llvm::toString(std::move(err))).str());
-    }
-    if (llvm::Error err = (*quantModel)->run(args, quantResults, &quantSink)) {
-      progress.finish();
-      return error(llvm::formatv("sample {0}: {1}", i,
-                                 llvm::toString(std::move(err))).str());
-    }
-    for (size_t o = 0; o < ro.size(); ++o) {
-      if (refResults[o].shape != quantResults[o].shape) {
-        progress.finish();
-        return error(llvm::formatv("sample {0}: output {1} has shape {2} in "
-                                   "'{3}' but {4} in '{5}'",
-                                   i, o, shapeString(refResults[o].shape), modelPath,
-                                   shapeString(quantResults[o].shape), comparePath)
-                         .str());
-      }
-      std::vector<double> y = toDoubles(refResults[o]);
-      std::vector<double> q = toDoubles(quantResults[o]);
-      outputs[o].add(y.data(), q.data(), y.size());
-    }
-    for (LayerMatch &m : matches) {
-      const auto &y = refSink.captured[m.refIndex];
-      const auto &q = quantSink.captured[m.quantIndex];
-      if (y.size() != q.size()) {
-        progress.finish();
-        return error(llvm::formatv("sample {0}: layer '{1}' produced {2} values "
-                                   "in '{3}' but {4} in '{5}'",
-                                   i, m.name, y.size(), modelPath, q.size(),
-                                   comparePath)
-                         .str());
-      }
-      m.acc.add(y.data(), q.data(), y.size());
-    }
-    progress.update(i + 1);
-  }
+  if (!outputPath.empty())
+    statsOptions = observerOptions();
+  Progress progress("comparing", (*session)->numSamples());
+  llvm::Expected<Comparison> comparison = (*session)->compare(
+      *quant, comparePath, [&](size_t done, size_t) { progress.update(done); },
+      statsOptions);
   progress.finish();
+  if (!comparison)
+    return error(comparison.takeError());
+  for (const std::string &layer : comparison->unmatchedLayers)
+    warn("layer '" + layer + "' has no counterpart in '" + comparePath + "'");
+  const std::vector<ErrorAccumulator> &outputs = comparison->outputs;
 
   // The report, keys in the documented order (llvm::json::Object would sort
   // them).
@@ -509,9 +369,9 @@ int compare(MLIRContext &context) {
                << llvm::formatv("{0,-24} {1,-16} {2,-12} {3,14} {4,10}\n",
                                 "layer", "scheme", "algorithm", "rel_error",
                                 "sqnr_db");
-  for (const LayerMatch &m : matches) {
+  for (const ValueError &m : comparison->layers) {
     LayerInfo info = layers.count(m.name) ? layers[m.name] : LayerInfo{"", ""};
-    double rel = m.acc.relError(), sqnr = m.acc.sqnrDb();
+    double rel = m.error.relError(), sqnr = m.error.sqnrDb();
     llvm::outs() << llvm::formatv("{0,-24} {1,-16} {2,-12} {3,14} {4,10}\n",
                                   m.name, info.scheme,
                                   info.algorithm.empty() ? "-" : info.algorithm,
@@ -529,22 +389,10 @@ int compare(MLIRContext &context) {
   j.objectEnd();
   jsonStream << "\n";
 
-  if (!outputPath.empty()) {
-    StatsFile stats;
-    stats.fingerprint = fingerprint;
-    stats.observer = observerKindName(observerKind).str();
-    stats.momentum = momentum;
-    stats.percentile = percentile;
-    stats.samples = int64_t(samples->count);
-    for (size_t i = 0; i < refIds.size(); ++i)
-      if (!refSink.observers[i].empty()) {
-        stats.ids.push_back(refIds[i]);
-        stats.stats[refIds[i]] = refSink.observers[i].finalize();
-      }
-    if (llvm::Error err = writeStatsFile(outputPath, stats))
+  if (comparison->referenceStats)
+    if (llvm::Error err = writeStatsFile(outputPath, *comparison->referenceStats))
       return error("cannot write '" + outputPath + "': " +
                    llvm::toString(std::move(err)));
-  }
   if (!jsonPath.empty())
     if (llvm::Error err = llvm::writeToOutput(jsonPath, [&](llvm::raw_ostream &os) {
           os << json;

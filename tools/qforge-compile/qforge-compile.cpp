@@ -15,6 +15,7 @@
 #include "qforge/Compiler/Compile.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Import/ONNXImporter.h"
+#include "qforge/Support/InputFile.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
@@ -149,13 +150,15 @@ int main(int argc, char **argv) {
     // ONNX: the importer names inputs/outputs (qf.name) and layers (locs).
     module = qforge::importONNXFile(input, &context);
   } else {
-    std::string error;
-    auto file = mlir::openInputFile(input, &error);
+    auto file = qforge::readInputFile(input, /*isText=*/false,
+                                      /*requiresNullTerminator=*/true);
     if (!file) {
-      llvm::WithColor::error(llvm::errs(), "qforge-compile") << error << "\n";
+      llvm::WithColor::error(llvm::errs(), "qforge-compile")
+          << "cannot open input file '" << input
+          << "': " << file.getError().message() << "\n";
       return 1;
     }
-    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
     module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
   }
   if (!module)

@@ -3,6 +3,7 @@
 #define QFORGE_PIPELINES_PIPELINES_H
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 
@@ -103,9 +104,12 @@ struct CompilePipelineOptions
                      llvm::cl::init(true)};
 };
 
-/// Defined in lib/Pipelines/CompilePipeline.cpp.
+/// Defined in lib/Pipelines/CompilePipeline.cpp. `inputs`: statistics and
+/// a per-layer plan in memory for qf-quantize (C++ callers; the text form
+/// names files instead).
 void buildCompilePipeline(mlir::OpPassManager &pm,
-                          const CompilePipelineOptions &options);
+                          const CompilePipelineOptions &options,
+                          const qf::QuantizeInputs &inputs = {});
 
 /// Registers every named pipeline (`--qf-reference-to-llvm`, ...).
 void registerPipelines();

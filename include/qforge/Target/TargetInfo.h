@@ -22,6 +22,7 @@
 
 #include "qforge/Support/Target.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -70,14 +71,18 @@ public:
   std::string getTriple() const { return target.triple(); }
   /// The CPU name LLVM's target machine gets ("generic" when none).
   virtual std::string getLLVMCPU() const;
-  /// The feature string LLVM's target machine gets ("+avx2,+fma").
-  virtual std::string getLLVMFeatures() const = 0;
+  /// The feature string LLVM's target machine gets ("+avx2,+fma"): the host's
+  /// own for `host`, else the written features as LLVM names them.
+  virtual std::string getLLVMFeatures() const;
   /// Which vector dialects `convert-vector-to-llvm` may use.
   virtual bool usesX86VectorDialect() const { return false; }
   virtual bool usesArmNeonDialect() const { return false; }
 
 protected:
   explicit TargetInfo(Target resolved) : target(std::move(resolved)) {}
+  /// LLVM's name for one of our features (llvmFeatureNames); other names
+  /// are passed as they are.
+  virtual std::string llvmFeature(llvm::StringRef ours) const;
   /// The resolved target.
   Target target;
   /// The features the user wrote (before the named-CPU rule added the

@@ -2,6 +2,8 @@
 
 #include "Epilogue.h"
 
+#include "qforge/Dialect/QF/Utils/NumericBuilders.h"
+
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
@@ -10,47 +12,9 @@ using qforge::qf::Activation;
 
 namespace qforge::cpu {
 
-static Value applyActivation(KB &k, Value x, Activation act) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  auto type = cast<VectorType>(x.getType());
-  auto c = [&](float v) { return k.splat(type, k.f32(v)); };
-  switch (act) {
-  case Activation::none:
-    return x;
-  case Activation::relu:
-    return arith::MaximumFOp::create(b, loc, x, c(0.0f));
-  case Activation::gelu: {
-    // Exactly the reference's op sequence (erf form).
-    Value t = arith::MulFOp::create(b, loc, x, c(0.70710678118654752f));
-    Value e = math::ErfOp::create(b, loc, t);
-    Value onePlus = arith::AddFOp::create(b, loc, e, c(1.0f));
-    Value half = arith::MulFOp::create(b, loc, x, c(0.5f));
-    return arith::MulFOp::create(b, loc, half, onePlus);
-  }
-  case Activation::silu: {
-    Value neg = arith::NegFOp::create(b, loc, x);
-    Value den = arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, neg),
-                                      c(1.0f));
-    return arith::DivFOp::create(b, loc, x, den);
-  }
-  }
-  return x;
-}
-
 Value quantizeVec(KB &k, Value x, Value scale, Value zp, int64_t qmin,
                   int64_t qmax) {
-  OpBuilder &b = k.b;
-  Location loc = k.loc;
-  auto type = cast<VectorType>(x.getType());
-  Value q = arith::DivFOp::create(b, loc, x, scale);
-  q = math::RoundEvenOp::create(b, loc, q);
-  q = arith::AddFOp::create(b, loc, q, zp);
-  q = arith::MaximumFOp::create(b, loc, q, k.splat(type, k.f32(float(qmin))));
-  q = arith::MinimumFOp::create(b, loc, q, k.splat(type, k.f32(float(qmax))));
-  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, q, q);
-  q = arith::SelectOp::create(b, loc, isNan, zp, q);
-  return arith::FPToSIOp::create(b, loc, type.clone(b.getI32Type()), q);
+  return qf::buildQuantizeToI32(k.b, k.loc, x, scale, zp, qmin, qmax);
 }
 
 void emitEpilogue(KB &k, const KernelIO &io, Value m, Value n0, Value y) {
@@ -66,7 +30,7 @@ void emitEpilogue(KB &k, const KernelIO &io, Value m, Value n0, Value y) {
   };
   if (io.bias)
     y = arith::AddFOp::create(b, loc, y, readRow(io.bias, {n0}));
-  y = applyActivation(k, y, io.act);
+  y = qf::buildActivation(k.b, k.loc, y, io.act);
   if (io.residual)
     y = arith::AddFOp::create(b, loc, y, readRow(io.residual, {m, n0}));
   Value result = y;

@@ -91,6 +91,25 @@ TEST(ThreadPool, AllCoresByDefaultAndResizes) {
   qforge_pool_destroy(pool);
 }
 
+// Issue 16 #11: a thread count no machine has is capped, not fatal (it
+// aborted on an uncaught std::system_error), and the pool still works.
+TEST(ThreadPool, HugeThreadCountsAreCappedNotFatal) {
+  qforge_pool *pool = qforge_pool_create(100000);
+  ASSERT_NE(pool, nullptr);
+  EXPECT_GE(qforge_pool_threads(pool), 1);
+  EXPECT_LE(qforge_pool_threads(pool), 256);
+  Counts c(5000);
+  qforge_pool_parallel_for(pool, countTask, &c, 5000, 1);
+  expectEachOnce(c);
+  qforge_pool_set_threads(pool, 2);
+  qforge_pool_set_threads(pool, 1 << 30);
+  EXPECT_LE(qforge_pool_threads(pool), 256);
+  Counts d(777);
+  qforge_pool_parallel_for(pool, countTask, &d, 777, 3);
+  expectEachOnce(d);
+  qforge_pool_destroy(pool);
+}
+
 struct Nested {
   qforge_pool *pool;
   Counts *inner;

@@ -103,10 +103,10 @@ protected:
   }
   void TearDown() override { llvm::sys::fs::remove(statsPath); }
 
-  /// Writes the stats of layer().x for `module`'s fingerprint (or another).
-  void writeStats(mlir::ModuleOp module, bool wrongModel = false) {
+  /// The stats of layer().x for `module`'s fingerprint (or another).
+  qforge::calib::StatsFile makeStats(mlir::ModuleOp module, bool wrongModel) {
     qforge::calib::ValueObserver observer({}, /*collectXtx=*/true);
-    ASSERT_FALSE(bool(observer.addBatch(layer().x.data(), kM, kK)));
+    EXPECT_FALSE(bool(observer.addBatch(layer().x.data(), kM, kK)));
     qforge::calib::StatsFile file;
     file.fingerprint = qforge::computeModelFingerprint(module);
     if (wrongModel)
@@ -114,7 +114,13 @@ protected:
     file.samples = 1;
     file.ids = {"fc.input"};
     file.stats["fc.input"] = observer.finalize();
-    ASSERT_FALSE(bool(qforge::calib::writeStatsFile(statsPath, file)));
+    return file;
+  }
+
+  /// Writes them to statsPath.
+  void writeStats(mlir::ModuleOp module, bool wrongModel = false) {
+    ASSERT_FALSE(bool(qforge::calib::writeStatsFile(
+        statsPath, makeStats(module, wrongModel))));
   }
 
   struct Result {
@@ -125,9 +131,13 @@ protected:
     float lhsScale = 0.0f;
   };
 
+  /// How the statistics (and a per-layer plan) reach the pass.
+  enum class Inputs { File, Memory, Both };
+
   /// Runs qf-quantize and reads the qf.matmul's constants back.
   Result run(const std::string &scheme, const std::string &algorithm,
-             bool wrongModel = false) {
+             bool wrongModel = false, Inputs how = Inputs::File,
+             std::vector<std::pair<std::string, Scheme>> plan = {}) {
     mlir::MLIRContext context(registry);
     Result r;
     mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
@@ -142,8 +152,14 @@ protected:
     qforge::qf::QFQuantizeOptions options;
     options.schemeText = scheme;
     options.algorithm = algorithm;
-    options.statsFile = statsPath.str().str();
-    pm.addPass(qforge::qf::createQFQuantize(options));
+    qforge::qf::QuantizeInputs inputs;
+    inputs.plan = std::move(plan);
+    if (how != Inputs::Memory)
+      options.statsFile = statsPath.str().str();
+    if (how != Inputs::File)
+      inputs.stats = std::make_shared<qforge::calib::StatsFile>(
+          makeStats(*module, wrongModel));
+    pm.addPass(qforge::qf::createQFQuantize(options, std::move(inputs)));
     if (mlir::failed(pm.run(*module)))
       return r;
     qforge::qf::MatmulOp mm;
@@ -247,6 +263,34 @@ TEST_F(QuantizeWithStats, RefusesStatisticsOfAnotherModel) {
   EXPECT_NE(r.diagnostics.find("was recorded on a different model"),
             std::string::npos)
       << r.diagnostics;
+}
+
+// What the driver and autoquant use: statistics and a per-layer plan in
+// memory give the same weights as the stats file and scheme option.
+TEST_F(QuantizeWithStats, InMemoryStatisticsAndPlanMatchTheFiles) {
+  Result fromFile = run("w4g32", "gptq");
+  Result inMemory = run("w4g32", "gptq", false, Inputs::Memory);
+  ASSERT_TRUE(fromFile.ok && inMemory.ok) << inMemory.diagnostics;
+  EXPECT_EQ(fromFile.weights.values, inMemory.weights.values);
+  EXPECT_EQ(fromFile.weights.params.scales, inMemory.weights.params.scales);
+  // A plan rule overrides the default scheme for the layers it matches.
+  Result planned = run("w8", "gptq", false, Inputs::Memory,
+                       {{"f*", *Scheme::parse("w4g32")}});
+  ASSERT_TRUE(planned.ok) << planned.diagnostics;
+  EXPECT_EQ(fromFile.weights.values, planned.weights.values);
+  // In-memory statistics are checked against the model like a file's.
+  Result wrong = run("w4g32", "gptq", /*wrongModel=*/true, Inputs::Memory);
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_NE(wrong.diagnostics.find("the in-memory statistics was recorded on "
+                                   "a different model"),
+            std::string::npos)
+      << wrong.diagnostics;
+  Result both = run("w4g32", "gptq", false, Inputs::Both);
+  EXPECT_FALSE(both.ok);
+  EXPECT_NE(both.diagnostics.find("statistics given both in memory and as "
+                                  "stats="),
+            std::string::npos)
+      << both.diagnostics;
 }
 
 TEST_F(QuantizeWithStats, SmoothQuantNeedsInt8Activations) {

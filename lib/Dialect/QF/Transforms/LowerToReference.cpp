@@ -13,6 +13,7 @@
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/IR/StorageTypes.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Dialect/QF/Utils/NumericBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -327,31 +328,6 @@ Value contract(OpBuilder &b, Location loc, Value lhs, Value w, bool integer) {
                  });
 }
 
-Value applyActivation(OpBuilder &b, Location loc, Value x, Activation act) {
-  switch (act) {
-  case Activation::none:
-    return x;
-  case Activation::relu:
-    return arith::MaximumFOp::create(b, loc, x, ref::f32(b, loc, 0.0f));
-  case Activation::gelu: {
-    // Exact (erf) GELU: 0.5 * x * (1 + erf(x / sqrt(2))).
-    Value t = arith::MulFOp::create(b, loc, x,
-                                    ref::f32(b, loc, 0.70710678118654752f));
-    Value e = math::ErfOp::create(b, loc, t);
-    Value onePlus = arith::AddFOp::create(b, loc, e, ref::f32(b, loc, 1.0f));
-    Value half = arith::MulFOp::create(b, loc, x, ref::f32(b, loc, 0.5f));
-    return arith::MulFOp::create(b, loc, half, onePlus);
-  }
-  case Activation::silu: {
-    Value neg = arith::NegFOp::create(b, loc, x);
-    Value den = arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, neg),
-                                      ref::f32(b, loc, 1.0f));
-    return arith::DivFOp::create(b, loc, x, den);
-  }
-  }
-  return x;
-}
-
 LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op) {
   Location loc = op.getLoc();
   MLIRContext *ctx = b.getContext();
@@ -451,7 +427,7 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op) {
                   Value v = a[0];
                   if (biasIdx >= 0)
                     v = arith::AddFOp::create(nb, l, v, ref::toF32(nb, l, a[biasIdx]));
-                  v = applyActivation(nb, l, v, act);
+                  v = buildActivation(nb, l, v, act);
                   if (resIdx >= 0)
                     v = arith::AddFOp::create(nb, l, v, ref::toF32(nb, l, a[resIdx]));
                   if (osIdx >= 0) {

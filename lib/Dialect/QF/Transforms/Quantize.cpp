@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "MatmulRewrite.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
@@ -123,9 +124,15 @@ struct SchemeRule {
 
 struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
   using QFQuantizeBase::QFQuantizeBase;
+  QuantizePass(const QFQuantizeOptions &options, QuantizeInputs inputs)
+      : QFQuantizeBase(options), inputs(std::move(inputs)) {}
 
-  /// Calibration statistics, when `stats=` names a file.
+  /// Statistics and a plan given in memory (createQFQuantize from C++).
+  QuantizeInputs inputs;
+  /// Calibration statistics: `stats=` read, or inputs.stats.
   std::optional<calib::StatsFile> stats;
+  /// Names them in diagnostics.
+  std::string statsName;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -149,30 +156,43 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     }
     bool needsStats = algorithm == "gptq" || algorithm == "awq" ||
                       algorithm == "smoothquant";
-    if (needsStats && statsFile.empty()) {
+    if (inputs.stats && !statsFile.empty()) {
+      emitError(module.getLoc(), "qf-quantize: statistics given both in "
+                                 "memory and as stats=")
+          << statsFile;
+      return signalPassFailure();
+    }
+    if (needsStats && statsFile.empty() && !inputs.stats) {
       emitError(module.getLoc(), "qf-quantize: algorithm '")
           << algorithm
           << "' needs calibration statistics: pass stats=FILE from "
              "qforge-calibrate";
       return signalPassFailure();
     }
-    if (!statsFile.empty()) {
-      llvm::Expected<calib::StatsFile> loaded = calib::readStatsFile(statsFile);
-      if (!loaded) {
-        emitError(module.getLoc(), "qf-quantize: ")
-            << llvm::toString(loaded.takeError());
-        return signalPassFailure();
+    if (!statsFile.empty() || inputs.stats) {
+      statsName = inputs.stats ? std::string("the in-memory statistics")
+                               : "stats file '" + statsFile + "'";
+      if (inputs.stats) {
+        stats = *inputs.stats;
+      } else {
+        llvm::Expected<calib::StatsFile> loaded =
+            calib::readStatsFile(statsFile);
+        if (!loaded) {
+          emitError(module.getLoc(), "qf-quantize: ")
+              << llvm::toString(loaded.takeError());
+          return signalPassFailure();
+        }
+        stats = std::move(*loaded);
       }
       // Statistics of another model would quantize this one silently wrong.
       std::string fingerprint = computeModelFingerprint(module);
-      if (loaded->fingerprint != fingerprint) {
-        emitError(module.getLoc(), "qf-quantize: stats file '")
-            << statsFile
-            << "' was recorded on a different model (its fingerprint "
-            << loaded->fingerprint << ", this module's " << fingerprint << ")";
+      if (stats->fingerprint != fingerprint) {
+        emitError(module.getLoc(), "qf-quantize: ")
+            << statsName
+            << " was recorded on a different model (its fingerprint "
+            << stats->fingerprint << ", this module's " << fingerprint << ")";
         return signalPassFailure();
       }
-      stats = std::move(*loaded);
     }
 
     SmallVector<Glob> skipGlobs, layerGlobs;
@@ -191,6 +211,12 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     SmallVector<SchemeRule> rules;
     if (!schemeFile.empty() && failed(loadSchemeFile(module, rules)))
       return signalPassFailure();
+    for (const auto &[glob, scheme] : inputs.plan) {
+      FailureOr<Glob> g = makeGlob(module, glob);
+      if (failed(g))
+        return signalPassFailure();
+      rules.push_back({std::move(*g), scheme});
+    }
 
     llvm::DenseMap<Operation *, std::string> names = getLayerNames(module);
     SmallVector<Operation *> candidates;
@@ -254,7 +280,8 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
   }
 
   LogicalResult loadSchemeFile(ModuleOp module, SmallVector<SchemeRule> &rules) {
-    auto buffer = llvm::MemoryBuffer::getFile(schemeFile);
+    auto buffer = readInputFile(schemeFile, /*isText=*/false,
+                                /*requiresNullTerminator=*/true);
     if (!buffer)
       return emitError(module.getLoc(), "qf-quantize: cannot read scheme-file '")
              << schemeFile << "': " << buffer.getError().message();
@@ -290,8 +317,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     const calib::TensorStats *st = stats ? stats->lookup(id) : nullptr;
     if (!st)
       return op->emitError("no calibration statistics for layer '")
-             << layer << "' (observed value '" << id << "') in '" << statsFile
-             << "'";
+             << layer << "' (observed value '" << id << "') in " << statsName;
     if (st->channels != k)
       return op->emitError("statistics of '")
              << id << "' have " << st->channels
@@ -416,3 +442,8 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
 };
 
 } // namespace
+
+std::unique_ptr<Pass> qforge::qf::createQFQuantize(const QFQuantizeOptions &options,
+                                                   QuantizeInputs inputs) {
+  return std::make_unique<QuantizePass>(options, std::move(inputs));
+}

@@ -1,6 +1,7 @@
 //===- ScalarNumerics.cpp - Scalar IR for the numeric core's math --------===//
 
 #include "ScalarNumerics.h"
+#include "qforge/Dialect/QF/Utils/NumericBuilders.h"
 
 #include "qforge/Quant/Codebooks.h"
 #include "qforge/Quant/Float8.h"
@@ -79,24 +80,14 @@ Value quantizeInt(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
   int64_t qmin = intType.isUnsigned() ? 0 : -(int64_t(1) << (width - 1));
   int64_t qmax = intType.isUnsigned() ? (int64_t(1) << width) - 1
                                       : (int64_t(1) << (width - 1)) - 1;
-  Value q = arith::DivFOp::create(b, loc, x, scale);
-  q = math::RoundEvenOp::create(b, loc, q);
-  q = arith::AddFOp::create(b, loc, q, zp);
-  // maximumf/minimumf propagate NaN, which the select below catches.
-  q = arith::MaximumFOp::create(b, loc, q, f32(b, loc, float(qmin)));
-  q = arith::MinimumFOp::create(b, loc, q, f32(b, loc, float(qmax)));
-  Value isNan =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, q, q);
-  q = arith::SelectOp::create(b, loc, isNan, zp, q);
-  Value asInt = arith::FPToSIOp::create(b, loc, b.getI32Type(), q);
+  Value asInt = buildQuantizeToI32(b, loc, x, scale, zp, qmin, qmax);
   if (width == 32)
     return asInt;
   return arith::TruncIOp::create(b, loc, b.getIntegerType(width), asInt);
 }
 
 Value dequantize(OpBuilder &b, Location loc, Value q, Value zp, Value scale) {
-  Value centered = arith::SubFOp::create(b, loc, q, zp);
-  return arith::MulFOp::create(b, loc, centered, scale);
+  return buildDequantizeValue(b, loc, q, zp, scale);
 }
 
 Value encodeFloat(OpBuilder &b, Location loc, Value x, Type storage) {

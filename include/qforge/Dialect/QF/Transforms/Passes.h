@@ -9,7 +9,14 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "qforge/Calibration/StatsFile.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
+#include "qforge/Quant/Scheme.h"
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace qforge::qf {
 
@@ -18,6 +25,21 @@ namespace qforge::qf {
 
 #define GEN_PASS_REGISTRATION
 #include "qforge/Dialect/QF/Transforms/Passes.h.inc"
+
+/// What qf-quantize takes in memory from C++ (the driver, Python,
+/// autoquant) in place of its file options, which qforge-opt uses.
+struct QuantizeInputs {
+  /// Calibration statistics, in place of `stats=FILE` (checked against the
+  /// module's fingerprint all the same).
+  std::shared_ptr<const calib::StatsFile> stats;
+  /// A per-layer plan, in place of `scheme-file=FILE`: (glob, scheme), the
+  /// first match wins; layers no rule matches take `scheme=`.
+  std::vector<std::pair<std::string, quant::Scheme>> plan;
+};
+
+/// qf-quantize with `inputs` in memory.
+std::unique_ptr<mlir::Pass> createQFQuantize(const QFQuantizeOptions &options,
+                                             QuantizeInputs inputs);
 
 /// What --qf-lower-to-reference does, as a function (the pattern of
 /// upstream's populate...Patterns: passes share it, none runs another):
