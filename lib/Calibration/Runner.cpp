@@ -5,6 +5,7 @@
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Pipelines/Pipelines.h"
+#include "qforge/Support/JIT.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -341,14 +342,9 @@ CompiledModel::compile(ModuleOp module, llvm::StringRef entry,
       fn.removeArgAttr(i, "bufferization.access");
   });
 
-  ExecutionEngineOptions options;
-  auto transformer = makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0,
-                                               /*targetMachine=*/nullptr);
-  options.transformer = transformer;
-  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Default;
-  options.enableGDBNotificationListener = false;
-  options.enablePerfNotificationListener = false;
-  auto engine = ExecutionEngine::create(module, options);
+  JITOptions jit;
+  jit.optLevel = 2;
+  auto engine = createJIT(module, jit);
   if (!engine)
     return fail(what + ": JIT compilation failed: " +
                 llvm::toString(engine.takeError()));

@@ -24,7 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "MatmulHarness.h"
+#include "qforge/Bench/MatmulHarness.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 
 #include "qforge/Conversion/QFToCPU/PackedLayout.h"

@@ -16,7 +16,7 @@
 // Every scheme runs twice: weights as function arguments (the kernels read
 // the unpacked [N, K] operand) and as constants (--qf-pack-weights repacks
 // them and the kernels stream the packed global).
-#include "MatmulHarness.h"
+#include "qforge/Bench/MatmulHarness.h"
 
 #include "qforge/Pipelines/Pipelines.h"
 

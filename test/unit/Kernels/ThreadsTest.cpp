@@ -10,7 +10,7 @@
 // small ranges, and with a recording hook proving that the ranges really were
 // split and covered [0, count) exactly once. The pool itself is tested on
 // plain loops (coverage, nesting, concurrent callers, resizing).
-#include "MatmulHarness.h"
+#include "qforge/Bench/MatmulHarness.h"
 
 #include "qforge/Pipelines/Pipelines.h"
 #include "qforge/Target/TargetInfo.h"

@@ -1,6 +1,7 @@
 //===- MatmulHarness.cpp - Build, JIT and run qf.matmul kernels ----------===//
 
-#include "MatmulHarness.h"
+#include "qforge/Bench/MatmulHarness.h"
+#include "qforge/Support/JIT.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
@@ -539,25 +540,10 @@ compile(ModuleOp module, const std::function<void(OpPassManager &)> &pipeline,
     error = "pipeline failed: " + diagnostics;
     return nullptr;
   }
-  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmBuilder) {
-    error = llvm::toString(tmBuilder.takeError());
-    return nullptr;
-  }
-  auto tm = tmBuilder->createTargetMachine();
-  if (!tm) {
-    error = llvm::toString(tm.takeError());
-    return nullptr;
-  }
-  auto transformer = makeOptimizingTransformer(optLevel, 0, tm->get());
-  ExecutionEngineOptions options;
-  options.transformer = transformer;
-  options.jitCodeGenOptLevel =
-      optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
-      : optLevel == 2 ? llvm::CodeGenOptLevel::Default
-      : optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                      : llvm::CodeGenOptLevel::None;
-  auto engine = ExecutionEngine::create(module, options);
+  JITOptions jit;
+  jit.optLevel = optLevel;
+  jit.hostTargetMachine = true;
+  auto engine = createJIT(module, jit);
   if (!engine) {
     error = llvm::toString(engine.takeError());
     return nullptr;

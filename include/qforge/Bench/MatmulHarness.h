@@ -1,13 +1,14 @@
 //===- MatmulHarness.h - Build, JIT and run qf.matmul kernels ---*- C++ -*-===//
 //
-// Shared by qforge-bench and the kernel unit tests: random data quantized
+// Shared by qforge-bench, the kernel unit tests and (next) autoquant's
+// measurements: random data quantized
 // with the numeric core, a qf.matmul function per case (weights bound as
 // constants, or passed as arguments), compiled with either the reference
 // pipeline or the CPU pipeline and run through mlir::ExecutionEngine.
 //
 //===----------------------------------------------------------------------===//
-#ifndef QFORGE_TOOLS_QFORGE_BENCH_MATMULHARNESS_H
-#define QFORGE_TOOLS_QFORGE_BENCH_MATMULHARNESS_H
+#ifndef QFORGE_BENCH_MATMULHARNESS_H
+#define QFORGE_BENCH_MATMULHARNESS_H
 
 #include "qforge/Quant/QuantizeTensor.h"
 #include "qforge/Quant/Scheme.h"
