@@ -17,6 +17,8 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace qforge::calib {
@@ -226,6 +228,13 @@ Session::compare(ModuleOp quantized, StringRef what, const ProgressFn &progress,
             shapeString(quantResults[o].shape), what));
       std::vector<double> y = toDoubles(refResults[o]);
       std::vector<double> yq = toDoubles(quantResults[o]);
+      // An error against a NaN or Inf reference would read 0 or NaN as if it
+      // meant something (issue 16 #8): say what is wrong instead.
+      if (!llvm::all_of(y, [](double v) { return std::isfinite(v); }))
+        return fail(llvm::formatv(
+            "sample {0}: output {1} of '{2}' is not finite (NaN or Inf), so "
+            "no error can be measured against it",
+            i, o, refWhat));
       result.outputs[o].add(y.data(), yq.data(), y.size());
     }
     for (size_t m = 0; m < matches.size(); ++m) {

@@ -227,6 +227,27 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   }
   builder.setInsertionPointToEnd(entry);
 
+  // ONNX graphs are in SSA form (onnx.checker, ONNX Runtime): a value written
+  // twice would silently take its last writer.
+  llvm::StringMap<std::string> writers;
+  for (const onnx::TensorProto &init : graph.initializer())
+    writers[init.name()] = "an initializer";
+  for (const std::string &name : argNames)
+    writers[name] = "a graph input";
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output()) {
+      if (out.empty())
+        continue;
+      std::string writer = "node " + describe(node);
+      auto [it, inserted] = writers.try_emplace(out, writer);
+      if (!inserted) {
+        (void)fail("the graph is not in single static assignment form: '" +
+                   out + "' is written by " + it->second + " and by " +
+                   writer);
+        return nullptr;
+      }
+    }
+
   // Nodes.
   std::vector<std::string> problems;
   for (const onnx::NodeProto &node : graph.node()) {

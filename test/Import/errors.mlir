@@ -20,6 +20,12 @@
 // NODES-NOT: concat
 // KEPT: previous contents
 
+// Two nodes writing one value (issue 16 #9): refused as ONNX Runtime and
+// onnx.checker do, not "last writer wins".
+// RUN: %python %S/Inputs/onnx_models.py ir_duplicate_output %t.dup.onnx
+// RUN: not qforge-import %t.dup.onnx -o %t.dup.mlir 2>&1 | FileCheck %s --check-prefix=DUP
+// DUP: error: the graph is not in single static assignment form: 'a' is written by node 'first' and by node 'second'
+
 // RUN: not qforge-import %t.does-not-exist.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: cannot open ONNX model '{{.*}}does-not-exist.onnx': No such file or directory
 

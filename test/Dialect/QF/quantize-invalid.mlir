@@ -12,6 +12,8 @@
 // RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 algorithm=gptq" 2>&1 | FileCheck %s --check-prefix=NOSTATS
 // RUN: printf 'not a stats file' > %t.corrupt
 // RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t.corrupt" 2>&1 | FileCheck %s --check-prefix=CORRUPT
+// RUN: not qforge-opt %s --qf-quantize="scheme=a8w8 smoothquant-alpha=nan" 2>&1 | FileCheck %s --check-prefix=ALPHA
+// RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 gptq-damp=inf" 2>&1 | FileCheck %s --check-prefix=ALPHA
 // RUN: printf 'fc1 w8\nfc2 w4g32\n' > %t.unused
 // RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.unused" 2>&1 | FileCheck %s --check-prefix=UNUSED
 
@@ -24,6 +26,7 @@
 // BADLINE: error: qf-quantize: {{.*}}.bad:2: invalid scheme 'w9g3': unknown weight format 'w9'
 // FIELDS: error: qf-quantize: {{.*}}.fields:1: expected 'GLOB SCHEME', got 'fc1 w8 extra'
 // UNUSED: error: qf-quantize: scheme-file pattern 'fc2' matches no layer
+// ALPHA: error: qf-quantize: smoothquant-alpha must be in [0, 1] and gptq-damp a positive number
 // NOSTATS: error: qf-quantize: algorithm 'gptq' needs calibration statistics: pass stats=FILE from qforge-calibrate
 // CORRUPT: error: qf-quantize: {{.*}}.corrupt{{.*}}
 

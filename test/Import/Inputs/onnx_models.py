@@ -448,6 +448,18 @@ def ir_unsupported():
                  inits, opset=20)
 
 
+def ir_duplicate_output():
+    # Two nodes writing 'a' (not SSA): onnx.checker refuses it, so the graph
+    # is built without the checker, as a hostile file would be.
+    nodes = [h.make_node("Relu", ["x"], ["a"], name="first"),
+             h.make_node("Neg", ["x"], ["a"], name="second"),
+             h.make_node("Relu", ["a"], ["y"], name="use")]
+    g = h.make_graph(nodes, "m", [vi("x", [2, 4])], [vi("y", [2, 4])])
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
+    m.ir_version = 8
+    return m
+
+
 IR = {
     "ir_elementwise": ir_elementwise,
     "ir_matmul": ir_matmul,
@@ -456,6 +468,7 @@ IR = {
     "ir_shapes": ir_shapes,
     "ir_constants": ir_constants,
     "ir_unsupported": ir_unsupported,
+    "ir_duplicate_output": ir_duplicate_output,
 }
 
 

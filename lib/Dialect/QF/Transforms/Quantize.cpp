@@ -30,6 +30,8 @@
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cmath>
+
 namespace qforge::qf {
 #define GEN_PASS_DEF_QFQUANTIZE
 #include "qforge/Dialect/QF/Transforms/Passes.h.inc"
@@ -144,9 +146,11 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     }
     static const char *const kAlgorithms[] = {"rtn", "gptq", "awq",
                                               "smoothquant", "hqq"};
-    if (smoothQuantAlpha < 0.0 || smoothQuantAlpha > 1.0 || gptqDamp <= 0.0) {
+    // Written so that NaN fails every comparison (issue 16 #7).
+    if (!(smoothQuantAlpha >= 0.0 && smoothQuantAlpha <= 1.0) ||
+        !(gptqDamp > 0.0 && std::isfinite(gptqDamp))) {
       emitError(module.getLoc(), "qf-quantize: smoothquant-alpha must be in "
-                                 "[0, 1] and gptq-damp positive");
+                                 "[0, 1] and gptq-damp a positive number");
       return signalPassFailure();
     }
     if (!llvm::is_contained(kAlgorithms, algorithm)) {
