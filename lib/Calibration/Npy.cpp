@@ -146,8 +146,17 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what) 
     return fail(what, "Fortran-order arrays are not supported; save "
                       "np.ascontiguousarray(x)");
 
-  uint64_t bytes = uint64_t(array.numElements()) * array.itemSize;
   llvm::StringRef data = buffer.substr(headerStart + headerLength);
+  // Checked arithmetic (issue 16 #3): a crafted shape whose element count
+  // overflows must not wrap to a small size that "fits" the file.
+  uint64_t bytes = array.itemSize;
+  bool empty = llvm::is_contained(array.shape, 0);
+  for (int64_t dim : array.shape)
+    if (!empty && __builtin_mul_overflow(bytes, uint64_t(dim), &bytes))
+      return fail(what, "the .npy shape " + shapeTuple(array.shape) +
+                            " has more elements than any file can hold");
+  if (empty)
+    bytes = 0;
   if (data.size() < bytes)
     return fail(what, llvm::formatv("truncated .npy data: {0} {1} needs {2} "
                                     "bytes, {3} present",

@@ -325,6 +325,12 @@ TEST(Npy, ParsesHeadersAndRejectsWhatItCannotRead) {
       {npy("{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", 16), "unsupported dtype"},
       {npy("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", 16), "unsupported dtype"},
       {npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", 24), "Fortran-order"},
+      // Issue 16 #3: element counts that overflow (here to 0 and to 16 bytes
+      // with 64-bit arithmetic) must not "fit" a small file.
+      {npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", 16),
+       "has more elements than any file can hold"},
+      {npy("{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693954, 2), }", 32),
+       "has more elements than any file can hold"},
   };
   for (const Bad &b : bad) {
     std::string message = errorOf(parseNpy(b.bytes, "file.npy"));
