@@ -375,6 +375,23 @@ llvm::Expected<ConstTensor> decodeTensor(const onnx::TensorProto &proto,
       return fail(proto, "external data length " + Twine(length) +
                              " does not match " + Twine(bytes) +
                              " bytes of data");
+    // The lexical check above does not see symlinks (issue 16 #5): the
+    // real path must stay inside the model's real directory, as ONNX
+    // Runtime's external data path validation requires, and be a file.
+    SmallString<256> realBase, realFile;
+    if (std::error_code ec = llvm::sys::fs::real_path(path, realFile))
+      return fail(proto, "cannot read external data file '" + path +
+                             "': " + ec.message());
+    if (std::error_code ec = llvm::sys::fs::real_path(baseDir, realBase))
+      return fail(proto, "cannot resolve the model's directory '" + baseDir +
+                             "': " + ec.message());
+    llvm::sys::path::append(realBase, "");
+    if (!StringRef(realFile).starts_with(realBase))
+      return fail(proto, "external data file '" + path + "' resolves to '" +
+                             realFile + "', outside the model's directory");
+    if (!llvm::sys::fs::is_regular_file(realFile))
+      return fail(proto, "external data file '" + path +
+                             "' is not a regular file");
     uint64_t fileSize;
     if (std::error_code ec = llvm::sys::fs::file_size(path, fileSize))
       return fail(proto, "cannot read external data file '" + path +

@@ -51,6 +51,17 @@
 // RUN: qforge-import %t.dir/m.onnx | FileCheck %s --check-prefix=EXTERNAL
 // EXTERNAL: arith.constant dense_resource<W1> : tensor<64x48xf32>
 // EXTERNAL: W1: "0x04000000
+// A weights file reached through a symlink that leaves the model's folder
+// is refused (issue 16 #5), as ONNX Runtime's path validation does.
+// RUN: rm -rf %t.outside && mkdir -p %t.outside
+// RUN: mv %t.dir/m.onnx.weights %t.outside/w
+// RUN: ln -s %t.outside/w %t.dir/m.onnx.weights
+// RUN: not qforge-import %t.dir/m.onnx 2>&1 | FileCheck %s --check-prefix=ESCAPE
+// ESCAPE: error: initializer: tensor 'W1': external data file '{{.*}}m.onnx.weights' resolves to '{{.*}}outside{{/|\\}}w', outside the model's directory
+// A symlink that stays inside is fine.
+// RUN: mv %t.outside/w %t.dir/w.real && rm %t.dir/m.onnx.weights
+// RUN: ln -s w.real %t.dir/m.onnx.weights
+// RUN: qforge-import %t.dir/m.onnx | FileCheck %s --check-prefix=EXTERNAL
 // RUN: rm %t.dir/m.onnx.weights
 // RUN: not qforge-import %t.dir/m.onnx 2>&1 | FileCheck %s --check-prefix=NOWEIGHTS
 // NOWEIGHTS: error: initializer: tensor 'W1': cannot read external data file '{{.*}}m.onnx.weights': No such file or directory
