@@ -113,8 +113,8 @@ std::string compile(const std::string &path, const qforge::CompileOptions &o) {
   } else {
     auto file = qforge::readInputFile(path);
     if (!file)
-      throw py::value_error("cannot read '" + path + "': cannot open input file '" +
-                            path + "': " + file.getError().message());
+      throw py::value_error("cannot read '" + path + "': " +
+                            qforge::inputFileError(path, file.getError()));
     module = parse(ctx, (*file)->getBuffer().str(), diags);
   }
   llvm::Expected<qforge::CompileReport> report =

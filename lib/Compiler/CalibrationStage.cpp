@@ -56,7 +56,7 @@ CalibrationStage::run(ModuleOp module, StringRef entry,
       calib::ObserverOptions(), progressFor(options, "calibration"));
   if (!stats)
     return fail(options.calib + ": " + llvm::toString(stats.takeError()));
-  stage->stats_ = std::move(*stats);
+  stage->stats_ = std::make_shared<const calib::StatsFile>(std::move(*stats));
   return std::move(stage);
 }
 

@@ -28,7 +28,8 @@ public:
   run(mlir::ModuleOp module, llvm::StringRef entry,
       const std::vector<std::string> &names, const CompileOptions &options);
 
-  const calib::StatsFile &stats() const { return stats_; }
+  /// The statistics, shared with qf-quantize (QuantizeInputs) uncopied.
+  std::shared_ptr<const calib::StatsFile> stats() const { return stats_; }
   size_t numSamples() const { return session_->numSamples(); }
 
   /// Runs a clone of the quantized module next to the float one and fills
@@ -40,7 +41,7 @@ public:
 private:
   CalibrationStage() = default;
   std::unique_ptr<calib::Session> session_;
-  calib::StatsFile stats_;
+  std::shared_ptr<const calib::StatsFile> stats_;
 };
 
 } // namespace qforge

@@ -198,15 +198,14 @@ private:
 };
 
 void setPipelineOptions(const CompileOptions &options, StringRef entry,
-                        StringRef stats, CompilePipelineOptions &pipeline) {
+                        CompilePipelineOptions &pipeline) {
   pipeline.target = options.target;
   pipeline.scheme = options.scheme;
   pipeline.schemeFile = options.schemeFile;
   pipeline.algorithm = options.algorithm;
-  pipeline.stats = stats.str();
-  pipeline.int8Activations = options.int8Activations
-                                 ? cpu::Int8ActivationPolicy::Always
-                                 : cpu::Int8ActivationPolicy::Never;
+  pipeline.stats = options.stats;
+  pipeline.int8Activations =
+      cpu::int8ActivationPolicy(options.int8Activations);
   pipeline.lowering = options.lowering == Lowering::Reference
                           ? LoweringKind::Reference
                           : LoweringKind::CPU;
@@ -235,7 +234,7 @@ compilePipelineText(ModuleOp module, const CompileOptions &options) {
   if (!entry)
     return entry.takeError();
   CompilePipelineOptions pipeline;
-  setPipelineOptions(options, entry->getName(), options.stats, pipeline);
+  setPipelineOptions(options, entry->getName(), pipeline);
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   buildCompilePipeline(pm, pipeline);
   std::string text;
@@ -301,8 +300,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     if (!calibrated)
       return calibrated.takeError();
     calibration = std::move(*calibrated);
-    quantizeInputs.stats =
-        std::make_shared<calib::StatsFile>(calibration->stats());
+    quantizeInputs.stats = calibration->stats();
   }
   // The lowering replaces func.func by llvm.func: keep the name, not `fn`.
   std::string entryName = fn.getName().str();
@@ -310,7 +308,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     // One pipeline does the rest (buildCompilePipeline); the report's
     // evaluation and stored sizes are taken between its passes.
     CompilePipelineOptions pipeline;
-    setPipelineOptions(options, entryName, options.stats, pipeline);
+    setPipelineOptions(options, entryName, pipeline);
     bool quantizes = !options.scheme.empty() || !options.schemeFile.empty();
     llvm::Error hookError = llvm::Error::success();
     bool layersRecorded = false;

@@ -22,6 +22,10 @@ std::error_code notRegularFileError() {
   return std::error_code(1, category);
 }
 
+std::string inputFileError(llvm::StringRef path, std::error_code ec) {
+  return "cannot open input file '" + path.str() + "': " + ec.message();
+}
+
 llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>>
 readInputFile(llvm::StringRef path, bool isText, bool requiresNullTerminator) {
   llvm::sys::fs::file_status status;

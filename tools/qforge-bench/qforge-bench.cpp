@@ -57,11 +57,6 @@ using namespace qforge::harness;
 
 namespace {
 
-qforge::cpu::Int8ActivationPolicy int8ActivationPolicy(bool on) {
-  return on ? qforge::cpu::Int8ActivationPolicy::Always
-            : qforge::cpu::Int8ActivationPolicy::Never;
-}
-
 // Command line (parsed by hand: libLLVM's global options already include
 // names such as --threads).
 struct Options {
@@ -411,7 +406,8 @@ bool runCase(const Case &c, qforge_pool *pool, Result &res,
     // what is not packed yet (nothing).
     mlir::PassManager pm(&context);
     qforge::cpu::QFCPUSelectKernelsOptions select;
-    select.int8Activations = int8ActivationPolicy(opts.int8Activations);
+    select.int8Activations =
+        qforge::cpu::int8ActivationPolicy(opts.int8Activations);
     pm.addPass(qforge::cpu::createQFCPUSelectKernels(select));
     pm.addPass(qforge::cpu::createQFPackWeights());
     if (mlir::failed(pm.run(*module))) {
@@ -424,7 +420,8 @@ bool runCase(const Case &c, qforge_pool *pool, Result &res,
       *module,
       [&](mlir::OpPassManager &pm) {
         qforge::CPUPipelineOptions cpu;
-        cpu.int8Activations = int8ActivationPolicy(opts.int8Activations);
+        cpu.int8Activations =
+            qforge::cpu::int8ActivationPolicy(opts.int8Activations);
         qforge::buildCPUToLLVMPipeline(pm, cpu);
       },
       error, 3);

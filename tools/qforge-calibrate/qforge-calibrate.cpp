@@ -159,8 +159,8 @@ OwningOpRef<ModuleOp> parseModel(llvm::StringRef path, MLIRContext &context,
   auto file = qforge::readInputFile(path, /*isText=*/false,
                                     /*requiresNullTerminator=*/true);
   if (!file) {
-    error("cannot read model '" + path + "': cannot open input file '" + path +
-          "': " + file.getError().message());
+    error("cannot read model '" + path +
+          "': " + qforge::inputFileError(path, file.getError()));
     return nullptr;
   }
   sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());

@@ -154,8 +154,7 @@ int main(int argc, char **argv) {
                                       /*requiresNullTerminator=*/true);
     if (!file) {
       llvm::WithColor::error(llvm::errs(), "qforge-compile")
-          << "cannot open input file '" << input
-          << "': " << file.getError().message() << "\n";
+          << qforge::inputFileError(input, file.getError()) << "\n";
       return 1;
     }
     sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());

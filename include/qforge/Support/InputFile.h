@@ -15,6 +15,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <memory>
+#include <string>
 #include <system_error>
 
 namespace qforge {
@@ -23,6 +24,10 @@ namespace qforge {
 /// message says so ("not a regular file (devices, pipes and directories are
 /// not read)").
 std::error_code notRegularFileError();
+
+/// The tools' message for a file readInputFile refused: "cannot open input
+/// file '<path>': <reason>" (mlir::openInputFile's wording).
+std::string inputFileError(llvm::StringRef path, std::error_code ec);
 
 /// llvm::MemoryBuffer::getFile for a regular file, notRegularFileError()
 /// for anything else.

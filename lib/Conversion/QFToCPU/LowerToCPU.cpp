@@ -592,7 +592,7 @@ LogicalResult lowerMatmul(IRRewriter &b, MatmulOp op, const KernelConfig &cfg) {
       if (!packed)
         return op.emitOpError("has a malformed ") << kPackedAttrName
                                                   << " attribute";
-      Value blob = getPackedBlob(b, loc, op, *packed, cfg);
+      Value blob = getPackedBlob(b, loc, op, *packed);
       if (!blob)
         return failure();
       // Table codes: the codebook's int8 levels, + 128 where the dot wants

@@ -109,7 +109,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
     if (!kernel->isPacked())
       return success();
     quant::Scheme scheme = op.getQuantScheme();
-    std::optional<PackedLayout> layout = packedLayoutOf(op, *kernel);
+    PackedLayout layout = packedLayoutOf(op, *kernel);
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     int64_t n = wType.getDimSize(0), k = wType.getDimSize(1);
     auto unreadable = [&] {
@@ -122,7 +122,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
         constantFloats(op.getWeightScale());
     if (!codes || !scaleValues)
       return unreadable();
-    int64_t groups = layout->numGroups();
+    int64_t groups = layout.numGroups();
     // Scales (and zero points) per (row, group), whatever the granularity.
     auto perRowGroup = [&](const auto &values, auto &out) {
       out.resize(n * groups);
@@ -138,9 +138,9 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
     };
     std::vector<float> scales;
     perRowGroup(*scaleValues, scales);
-    unsigned bits = layout->bits;
+    unsigned bits = layout.bits;
     std::vector<float> zeroTerms;
-    if (layout->hasZeroTerm) {
+    if (layout.hasZeroTerm) {
       std::vector<uint8_t> zpRaw;
       if (!scheme.symmetric) {
         auto zpType =
@@ -163,7 +163,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
       }
     }
     if (scheme.isInteger() && scheme.symmetric &&
-        (layout->hasZeroTerm || layout->dotOrder)) {
+        (layout.hasZeroTerm || layout.dotOrder)) {
       // Signed field -> unsigned: q + 2^(bits-1) (symmetric sub-byte codes,
       // and every symmetric integer of the int8-activation (dot-order)
       // layout, whose kernel derives the offset term from the scale).
@@ -182,7 +182,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
     else if (scheme.weight == quant::WeightFormat::FP8E5M2)
       specialCodes = llvm::any_of(
           *codes, [](uint8_t c) { return (c & 0x7F) >= 0x7C; });
-    std::vector<uint8_t> bytes = packWeights(*layout, *codes, scales, zeroTerms);
+    std::vector<uint8_t> bytes = packWeights(layout, *codes, scales, zeroTerms);
 
     // The global, next to the function.
     OpBuilder b(op.getContext());
@@ -201,7 +201,7 @@ struct PackWeightsPass : cpu::impl::QFPackWeightsBase<PackWeightsPass> {
     StringAttr name = symbols.insert(global);
     op->setAttr(kPackedAttrName,
                 packedInfoToAttr(op.getContext(), {FlatSymbolRefAttr::get(name),
-                                                   *layout, specialCodes}));
+                                                   layout, specialCodes}));
     return success();
   }
 };

@@ -266,7 +266,7 @@ private:
 } // namespace
 
 Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
-                    const PackedInfo &info, const KernelConfig &cfg) {
+                    const PackedInfo &info) {
   auto module = op->getParentOfType<ModuleOp>();
   auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
       module, info.global);
@@ -286,17 +286,9 @@ Value getPackedBlob(OpBuilder &b, Location loc, qf::MatmulOp op,
   auto kernel = op->getAttrOfType<qf::CPUKernelAttr>(qf::kCPUKernelAttrName);
   if (why.empty() && !kernel)
     why = "the op has no kernel config";
-  if (why.empty()) {
-    PackedLayout expected = packedLayoutOf(op, kernel);
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << kernel;
-    if (expected.kb != l.kb || expected.bits != l.bits ||
-        expected.groupSize != l.groupSize ||
-        expected.hasZeroTerm != l.hasZeroTerm ||
-        expected.lookupOrder != l.lookupOrder ||
-        expected.dotOrder != l.dotOrder || expected.nr != l.nr)
-      why = "the layout is not the one of the op's kernel config " + text;
+  if (why.empty() && packedLayoutOf(op, kernel) != l) {
+    llvm::raw_string_ostream os(why);
+    os << "the layout is not the one of the op's kernel config " << kernel;
   }
   if (!why.empty()) {
     op.emitOpError("has an invalid ") << kPackedAttrName << ": " << why;
@@ -310,7 +302,7 @@ std::unique_ptr<WeightSource> makePackedFloatSource(OpBuilder &b, Location loc,
                                                     const PackedInfo &info,
                                                     const KernelConfig &cfg,
                                                     bool &failed) {
-  Value blob = getPackedBlob(b, loc, op, info, cfg);
+  Value blob = getPackedBlob(b, loc, op, info);
   failed = !blob;
   if (!blob)
     return nullptr;
@@ -344,7 +336,7 @@ std::unique_ptr<IntWeightSource> makePackedIntSource(OpBuilder &b, Location loc,
                                                      const PackedInfo &info,
                                                      const KernelConfig &cfg,
                                                      bool &failed) {
-  Value blob = getPackedBlob(b, loc, op, info, cfg);
+  Value blob = getPackedBlob(b, loc, op, info);
   failed = !blob;
   if (!blob)
     return nullptr;

@@ -88,11 +88,10 @@ std::unique_ptr<IntWeightSource> makePackedIntSource(mlir::OpBuilder &b,
                                                      bool &failed);
 
 /// The packed global of `op` (memref.get_global), checked against the
-/// layout and the kernel configuration; emits an error on `op` and returns
-/// null otherwise.
+/// layout its kernel config names; emits an error on `op` and returns null
+/// otherwise.
 mlir::Value getPackedBlob(mlir::OpBuilder &b, mlir::Location loc,
-                          qf::MatmulOp op, const PackedInfo &info,
-                          const KernelConfig &cfg);
+                          qf::MatmulOp op, const PackedInfo &info);
 /// `count` f32 stored at byte `offset` of a packed blob, as a vector.
 mlir::Value loadPackedF32s(KB &k, mlir::Value blob, mlir::Value offset,
                            int64_t count);

@@ -66,8 +66,7 @@ bool compileBoth(const std::string &text, const std::vector<std::string> &names,
         qforge::CPUPipelineOptions options;
         options.target = target;
         options.int8Activations =
-            int8Activations ? qforge::cpu::Int8ActivationPolicy::Always
-                            : qforge::cpu::Int8ActivationPolicy::Never;
+            qforge::cpu::int8ActivationPolicy(int8Activations);
         qforge::buildCPUToLLVMPipeline(pm, options);
       }
     };

@@ -113,6 +113,16 @@ struct PackedLayout {
 
   /// Empty if the parameters are consistent; otherwise why not.
   std::string verify() const;
+
+  friend bool operator==(const PackedLayout &a, const PackedLayout &b) {
+    return a.n == b.n && a.k == b.k && a.bits == b.bits && a.nr == b.nr &&
+           a.kb == b.kb && a.groupSize == b.groupSize &&
+           a.hasZeroTerm == b.hasZeroTerm && a.lookupOrder == b.lookupOrder &&
+           a.dotOrder == b.dotOrder;
+  }
+  friend bool operator!=(const PackedLayout &a, const PackedLayout &b) {
+    return !(a == b);
+  }
 };
 
 /// Packs `codes` (N*K unsigned fields, row-major, each < 2^bits), `scales`

@@ -28,6 +28,12 @@ enum class Int8ActivationPolicy {
   Auto,   ///< as Always, on targets with native int8 dot products
 };
 
+/// The policy of a yes/no switch (qforge-compile and qforge-bench
+/// --int8-activations): Always or Never.
+inline Int8ActivationPolicy int8ActivationPolicy(bool always) {
+  return always ? Int8ActivationPolicy::Always : Int8ActivationPolicy::Never;
+}
+
 #define GEN_PASS_DECL
 #include "qforge/Conversion/QFToCPU/Passes.h.inc"
 

@@ -131,8 +131,9 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
 
   /// Statistics and a plan given in memory (createQFQuantize from C++).
   QuantizeInputs inputs;
-  /// Calibration statistics: `stats=` read, or inputs.stats.
-  std::optional<calib::StatsFile> stats;
+  /// Calibration statistics: `stats=` read, or inputs.stats (shared, not
+  /// copied: X^T X alone is K^2 floats per layer).
+  std::shared_ptr<const calib::StatsFile> stats;
   /// Names them in diagnostics.
   std::string statsName;
 
@@ -177,7 +178,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       statsName = inputs.stats ? std::string("the in-memory statistics")
                                : "stats file '" + statsFile + "'";
       if (inputs.stats) {
-        stats = *inputs.stats;
+        stats = inputs.stats;
       } else {
         llvm::Expected<calib::StatsFile> loaded =
             calib::readStatsFile(statsFile);
@@ -186,7 +187,8 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
               << llvm::toString(loaded.takeError());
           return signalPassFailure();
         }
-        stats = std::move(*loaded);
+        stats =
+            std::make_shared<const calib::StatsFile>(std::move(*loaded));
       }
       // Statistics of another model would quantize this one silently wrong.
       std::string fingerprint = computeModelFingerprint(module);
