@@ -22,6 +22,9 @@
 using namespace mlir;
 
 namespace qforge::calib {
+
+using formats::NpyArray;
+using formats::shapeString;
 namespace {
 
 llvm::Error fail(const llvm::Twine &message) {

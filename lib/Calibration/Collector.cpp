@@ -6,6 +6,8 @@
 
 namespace qforge::calib {
 
+using formats::NpyArray;
+
 std::vector<double> toDoubles(const NpyArray &a) {
   std::vector<double> out(size_t(a.numElements()));
   for (size_t i = 0; i < out.size(); ++i) {

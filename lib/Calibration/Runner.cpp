@@ -1,6 +1,8 @@
 //===- Runner.cpp - JIT-run a model with qf.observe taps ------------------===//
 
 #include "qforge/Calibration/Runner.h"
+
+#include "qforge-c/qforge_errors.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
@@ -32,6 +34,9 @@
 using namespace mlir;
 
 namespace qforge::calib {
+
+using formats::NpyArray;
+using formats::shapeString;
 
 ObserveSink::~ObserveSink() = default;
 
@@ -89,6 +94,25 @@ struct ActiveRun {
 };
 
 thread_local ActiveRun *activeRun = nullptr;
+
+/// The handler of the model's qforge_index_error_hook (qforge_errors.h): the
+/// run fails with ONNX Runtime's reason.
+void jitIndexError(int64_t index, int64_t size) {
+  if (activeRun && !activeRun->error)
+    activeRun->error = "index " + std::to_string(index) +
+                       " is out of bounds for an axis of size " +
+                       std::to_string(size) +
+                       " (indices element out of data bounds)";
+}
+
+void jitShapeError(int64_t output, int64_t dim, int64_t computed,
+                   int64_t declared) {
+  if (activeRun && !activeRun->error)
+    activeRun->error = "output " + std::to_string(output) + " dimension " +
+                       std::to_string(dim) + " is " + std::to_string(computed) +
+                       " for these inputs, but the model declares " +
+                       std::to_string(declared);
+}
 
 /// Copies a strided tensor into a contiguous row-major buffer.
 void gather(const float *base, llvm::ArrayRef<int64_t> sizes,
@@ -360,6 +384,16 @@ CompiledModel::compile(ModuleOp module, llvm::StringRef entry,
     return symbols;
   });
   model->engine_->initialize();
+  if (llvm::Expected<void *> hook =
+          model->engine_->lookup(QFORGE_INDEX_ERROR_HOOK))
+    *static_cast<qforge_index_error_fn *>(*hook) = jitIndexError;
+  else
+    llvm::consumeError(hook.takeError()); // the model checks no index
+  if (llvm::Expected<void *> hook =
+          model->engine_->lookup(QFORGE_SHAPE_ERROR_HOOK))
+    *static_cast<qforge_shape_error_fn *>(*hook) = jitShapeError;
+  else
+    llvm::consumeError(hook.takeError());
   if (auto fnPtr = model->engine_->lookupPacked(model->entry_); !fnPtr)
     return fail(what + ": JIT compilation failed: " +
                 llvm::toString(fnPtr.takeError()));

@@ -11,6 +11,10 @@
 #include <map>
 
 namespace qforge::calib {
+
+using formats::NpyArray;
+using formats::readNpyOrNpz;
+using formats::shapeString;
 namespace {
 
 bool hasNonFinite(const NpyArray &a, size_t begin, size_t count,

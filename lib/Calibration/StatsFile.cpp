@@ -1,22 +1,79 @@
 //===- StatsFile.cpp - Calibration statistics file -----------------------===//
 
-#include "FileErrors.h"
 #include "qforge/Support/InputFile.h"
-#include "qforge/Calibration/Npy.h"
 #include "qforge/Calibration/StatsFile.h"
-#include "qforge/Calibration/SafeTensors.h"
+#include "qforge/Formats/FormatError.h"
+#include "qforge/Formats/Json.h"
+#include "qforge/Formats/Npy.h"
+#include "qforge/Formats/SafeTensors.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace qforge::calib {
 
+using formats::SafeTensor;
+using formats::SafeTensorsFile;
+using formats::shapeString;
+using formats::parseSafeTensors;
+using formats::writeSafeTensors;
+
 namespace {
 
-using detail::fail;
+using formats::formatError;
+
+/// Why `s` cannot be statistics of real data, or "" when it can: every value
+/// finite, magnitudes non-negative, and the statistics consistent with each
+/// other (a crafted file with a copied fingerprint otherwise quantizes to
+/// NaN or to garbage without an error). Comparisons allow 1% for float
+/// accumulation.
+std::string whyImpossible(const TensorStats &s) {
+  auto finite = [](const std::vector<float> &v) {
+    return llvm::all_of(v, [](float x) { return std::isfinite(x); });
+  };
+  if (!std::isfinite(s.min) || !std::isfinite(s.max))
+    return "its range [min, max] is not finite";
+  if (s.min > s.max)
+    return "min > max";
+  if (!finite(s.absMax) || !finite(s.absMean) || !finite(s.xtx) ||
+      !finite(s.hist) || !std::isfinite(s.histLow) || !std::isfinite(s.histHigh))
+    return "it holds NaN or infinite values";
+  if (s.count <= 0)
+    return "no rows were observed (count " + std::to_string(s.count) + ")";
+  if (!(s.histLow >= 0.0f && s.histLow <= s.histHigh))
+    return "the histogram's range is not [0, upper]";
+  if (llvm::any_of(s.hist, [](float c) { return c < 0.0f; }))
+    return "the histogram has a negative count";
+  constexpr double slack = 1.01;
+  double largest = 0.0;
+  for (int64_t j = 0; j < s.channels; ++j) {
+    double absMax = s.absMax[j], absMean = s.absMean[j];
+    if (absMax < 0.0 || absMean < 0.0)
+      return "a per-channel max or mean of |x| is negative";
+    if (absMean > absMax * slack)
+      return "channel " + std::to_string(j) + "'s mean |x| exceeds its max |x|";
+    largest = std::max(largest, absMax);
+    if (!s.hasXtx())
+      continue;
+    // X^T X's diagonal is the sum of x_j^2 over the rows, which lies between
+    // count * mean|x_j|^2 (Cauchy-Schwarz) and count * max|x_j|^2.
+    double sumSquares = s.xtx[j * s.channels + j];
+    double n = double(s.count);
+    if (sumSquares > n * absMax * absMax * slack + 1e-30 ||
+        sumSquares * slack < n * absMean * absMean)
+      return "X^T X's diagonal at channel " + std::to_string(j) +
+             " does not match the channel's |x| statistics";
+  }
+  // The observer's range lies within what was observed (clipping observers
+  // narrow it, none widens it).
+  if (std::max(std::fabs(s.min), std::fabs(s.max)) > largest * slack + 1e-30)
+    return "the range [min, max] exceeds the largest |x| observed";
+  return "";
+}
 
 /// Shortest text that reads back as the same double.
 std::string doubleStr(double v) {
@@ -85,7 +142,7 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
   auto meta = [&](llvm::StringRef key) -> llvm::Expected<std::string> {
     auto it = file->metadata.find(key.str());
     if (it == file->metadata.end())
-      return fail(what, "not a qforge stats file: __metadata__ has no '" +
+      return formatError(what, "not a qforge stats file: __metadata__ has no '" +
                             key + "'");
     return it->second;
   };
@@ -93,44 +150,43 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
   if (!format)
     return format.takeError();
   if (*format != kStatsFormat)
-    return fail(what, "not a qforge stats file: format is '" + *format +
+    return formatError(what, "not a qforge stats file: format is '" + *format +
                           "', expected '" + kStatsFormat + "'");
   llvm::Expected<std::string> version = meta("version");
   if (!version)
     return version.takeError();
   if (*version != kStatsVersion)
-    return fail(what, "unsupported stats file version '" + *version +
+    return formatError(what, "unsupported stats file version '" + *version +
                           "' (this build reads version " + kStatsVersion + ")");
   for (const char *key : {"fingerprint", "observer", "momentum", "percentile",
                           "samples", "ids"})
     if (!file->metadata.count(key))
-      return fail(what, llvm::Twine("__metadata__ has no '") + key + "'");
+      return formatError(what, llvm::Twine("__metadata__ has no '") + key + "'");
   out.fingerprint = file->metadata["fingerprint"];
   out.observer = file->metadata["observer"];
   if (!parseObserverKind(out.observer))
-    return fail(what, "unknown observer '" + out.observer + "'");
+    return formatError(what, "unknown observer '" + out.observer + "'");
   if (llvm::StringRef(file->metadata["momentum"]).getAsDouble(out.momentum))
-    return fail(what, "momentum '" + file->metadata["momentum"] +
+    return formatError(what, "momentum '" + file->metadata["momentum"] +
                           "' is not a number");
   if (llvm::StringRef(file->metadata["percentile"]).getAsDouble(out.percentile))
-    return fail(what, "percentile '" + file->metadata["percentile"] +
+    return formatError(what, "percentile '" + file->metadata["percentile"] +
                           "' is not a number");
   if (llvm::StringRef(file->metadata["samples"]).getAsInteger(10, out.samples))
-    return fail(what, "samples '" + file->metadata["samples"] +
+    return formatError(what, "samples '" + file->metadata["samples"] +
                           "' is not an integer");
 
   llvm::Expected<llvm::json::Value> idsJson =
-      llvm::json::parse(file->metadata["ids"]);
+      formats::parseJson(file->metadata["ids"], (what + ": ids is not a JSON list").str());
   if (!idsJson)
-    return fail(what, "ids is not a JSON list: " +
-                          llvm::toString(idsJson.takeError()));
+    return idsJson.takeError();
   const llvm::json::Array *ids = idsJson->getAsArray();
   if (!ids)
-    return fail(what, "ids is not a JSON list");
+    return formatError(what, "ids is not a JSON list");
   for (const llvm::json::Value &v : *ids) {
     std::optional<llvm::StringRef> id = v.getAsString();
     if (!id)
-      return fail(what, "ids contains a value that is not a string");
+      return formatError(what, "ids contains a value that is not a string");
     out.ids.push_back(id->str());
   }
 
@@ -143,13 +199,13 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
       if (!t) {
         if (!required)
           return nullptr;
-        return fail(what, "missing tensor '" + name + "' for id '" + id + "'");
+        return formatError(what, "missing tensor '" + name + "' for id '" + id + "'");
       }
       if (t->dtype != dtype)
-        return fail(what, "tensor '" + name + "' has dtype " + t->dtype +
+        return formatError(what, "tensor '" + name + "' has dtype " + t->dtype +
                               ", expected " + dtype);
       if (shape && t->shape != *shape)
-        return fail(what, "tensor '" + name + "' has shape " +
+        return formatError(what, "tensor '" + name + "' has shape " +
                               shapeString(t->shape) + ", expected " +
                               shapeString(*shape));
       return t;
@@ -167,7 +223,7 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
     if (!absMax)
       return absMax.takeError();
     if ((*absMax)->shape.size() != 1)
-      return fail(what, "tensor '" + id + ".absmax' has shape " +
+      return formatError(what, "tensor '" + id + ".absmax' has shape " +
                             shapeString((*absMax)->shape) + ", expected [K]");
     s.channels = (*absMax)->shape[0];
     int64_t k = s.channels;
@@ -185,7 +241,7 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
     if (!hist)
       return hist.takeError();
     if ((*hist)->shape.size() != 1)
-      return fail(what, "tensor '" + id + ".hist' has shape " +
+      return formatError(what, "tensor '" + id + ".hist' has shape " +
                             shapeString((*hist)->shape) + ", expected [bins]");
     s.hist = (*hist)->toFloats();
     auto histRange = get("hist_range", "F32", std::vector<int64_t>{2});
@@ -202,8 +258,18 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
       return count.takeError();
     if ((*count)->dtype == "I64")
       std::memcpy(&s.count, (*count)->data.data(), sizeof(int64_t));
-    else
-      s.count = int64_t((*count)->toFloats()[0]);
+    else {
+      // Converting NaN or a float beyond int64 to an integer is undefined.
+      float c = (*count)->toFloats()[0];
+      if (!(c >= 0.0f && c < 9.0e18f))
+        return formatError(what, "tensor '" + id + ".count' is not a row count");
+      s.count = int64_t(c);
+    }
+    std::string impossible = whyImpossible(s);
+    if (!impossible.empty())
+      return formatError(what, "the statistics of '" + id +
+                                   "' cannot come from real data: " +
+                                   impossible);
     out.stats[id] = std::move(s);
   }
   return out;
@@ -213,7 +279,7 @@ llvm::Expected<StatsFile> readStatsFile(llvm::StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       readInputFile(path);
   if (!buffer)
-    return fail(path, "cannot read stats file: " +
+    return formatError(path, "cannot read stats file: " +
                           buffer.getError().message());
   return parseStatsFile((*buffer)->getBuffer(), path);
 }

@@ -23,6 +23,7 @@
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
 #include "qforge/Target/TargetInfo.h"
+#include "qforge/Dialect/QF/Utils/ResourceSizes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -235,6 +236,10 @@ compilePipelineText(ModuleOp module, const CompileOptions &options) {
     return entry.takeError();
   CompilePipelineOptions pipeline;
   setPipelineOptions(options, entry->getName(), pipeline);
+  // The driver specialises the shapes before calibrating; a replay does it
+  // first in the one pipeline.
+  for (const InputShape &shape : options.shapes)
+    pipeline.inputShapes.push_back(shape.str());
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   buildCompilePipeline(pm, pipeline);
   std::string text;
@@ -247,6 +252,9 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
                                             const CompileOptions &options) {
   MLIRContext *ctx = module.getContext();
   CompileReport report;
+  if (failed(qf::verifyResourceSizes(module)))
+    return fail("the model's constants do not match their types (see the "
+                "errors above)");
   std::string error;
   std::optional<Target> target = Target::parse(options.target, &error);
   if (!target)
@@ -275,11 +283,15 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     return fail("--calib and --stats both give calibration statistics; "
                 "choose one");
   if (!options.shapes.empty()) {
-    if (llvm::Error e = specializeInputShapes(fn, options.shapes))
-      return std::move(e);
-    // Propagates the static sizes through the body.
+    // Before calibration, which runs the float model at these shapes.
+    std::vector<std::string> shapes;
+    for (const InputShape &shape : options.shapes)
+      shapes.push_back(shape.str());
     if (llvm::Error e = runPasses(
-            module, [](OpPassManager &pm) { pm.addPass(createCanonicalizerPass()); },
+            module,
+            [&](OpPassManager &pm) {
+              buildSpecializeInputShapes(pm, fn.getName(), shapes);
+            },
             "specialising the input shapes"))
       return std::move(e);
   }

@@ -38,15 +38,6 @@ std::optional<std::string> dtypeName(Type t) {
   return std::nullopt;
 }
 
-std::string shapeText(ArrayRef<int64_t> shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    out += (i ? ", " : "") + (ShapedType::isDynamic(shape[i])
-                                  ? std::string("?")
-                                  : std::to_string(shape[i]));
-  return out + "]";
-}
-
 llvm::Expected<RankedTensorType> tensorOf(Type type, const std::string &name,
                                           StringRef what) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -78,63 +69,6 @@ std::string sanitizeName(StringRef name) {
 std::string inputName(func::FuncOp fn, unsigned i) {
   auto attr = fn.getArgAttrOfType<StringAttr>(i, qf::kNameAttrName);
   return attr ? attr.str() : "arg" + std::to_string(i);
-}
-
-llvm::Expected<InputShape> parseInputShape(StringRef text) {
-  auto [name, dims] = text.rsplit('=');
-  if (name.empty() || dims.empty() || !text.contains('='))
-    return fail("--shape '" + text + "': expected NAME=D0xD1x... (e.g. x=4x128)");
-  InputShape shape;
-  shape.name = name.str();
-  SmallVector<StringRef> parts;
-  dims.split(parts, 'x');
-  for (StringRef p : parts) {
-    int64_t d;
-    if (p.getAsInteger(10, d) || d < 0)
-      return fail("--shape '" + text + "': '" + p +
-                  "' is not a dimension size (a non-negative integer)");
-    shape.shape.push_back(d);
-  }
-  return shape;
-}
-
-llvm::Error specializeInputShapes(func::FuncOp fn,
-                                  const std::vector<InputShape> &shapes) {
-  if (shapes.empty())
-    return llvm::Error::success();
-  std::vector<std::string> names;
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-    names.push_back(inputName(fn, i));
-  SmallVector<Type> inputs(fn.getArgumentTypes());
-  OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
-  for (const InputShape &s : shapes) {
-    auto it = llvm::find(names, s.name);
-    if (it == names.end())
-      return fail("--shape " + s.name + "=...: the model has no input named '" +
-                  s.name + "' (inputs: " + llvm::join(names, ", ") + ")");
-    unsigned i = unsigned(it - names.begin());
-    auto type = dyn_cast<RankedTensorType>(inputs[i]);
-    if (!type)
-      return fail("--shape: input '" + s.name + "' is not a ranked tensor");
-    bool ok = type.getRank() == int64_t(s.shape.size());
-    for (int64_t d = 0; ok && d < type.getRank(); ++d)
-      ok = type.isDynamicDim(d) || type.getDimSize(d) == s.shape[d];
-    if (!ok)
-      return fail("--shape " + s.name + "=...: input '" + s.name +
-                  "' has shape " + shapeText(type.getShape()) + ", got " +
-                  shapeText(s.shape) +
-                  " (the rank and the static dimensions must match)");
-    auto staticType = type.clone(s.shape);
-    if (staticType == type)
-      continue;
-    BlockArgument arg = fn.getArgument(i);
-    arg.setType(staticType);
-    auto cast = tensor::CastOp::create(b, fn.getLoc(), type, arg);
-    arg.replaceAllUsesExcept(cast, cast);
-    inputs[i] = staticType;
-  }
-  fn.setType(FunctionType::get(fn.getContext(), inputs, fn.getResultTypes()));
-  return llvm::Error::success();
 }
 
 llvm::Error computeSignature(func::FuncOp fn, CompileReport &report) {

@@ -24,12 +24,6 @@ std::string sanitizeName(llvm::StringRef name);
 /// Input i's name: its qf.name, else "arg<i>" (unsanitized).
 std::string inputName(mlir::func::FuncOp fn, unsigned i);
 
-/// Gives the named inputs the static shapes of `shapes` (--shape), with a
-/// tensor.cast back to the original type for the body; a canonicalization
-/// afterwards propagates the static sizes.
-llvm::Error specializeInputShapes(mlir::func::FuncOp fn,
-                                  const std::vector<InputShape> &shapes);
-
 /// Fills report.inputs and report.outputs from `fn`.
 llvm::Error computeSignature(mlir::func::FuncOp fn, CompileReport &report);
 

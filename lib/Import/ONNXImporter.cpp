@@ -13,10 +13,14 @@
 #include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "Importer.h"
+#include "ONNXOpHelpers.h"
+
+#include "qforge-c/qforge_errors.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
@@ -153,6 +157,58 @@ static std::string describe(const onnx::NodeProto &node) {
   if (node.output_size() > 0)
     return "producing '" + node.output(0) + "'";
   return "<unnamed>";
+}
+
+/// `v` with the static `declared` shape a graph output declares where the
+/// graph computes a dynamic size. The sizes are compared at run time: a
+/// mismatch is reported (qforge_shape_error, qforge_errors.h) and the output
+/// is zeros of the declared shape, so that nothing is written past the
+/// caller's buffer (which the signature sizes from the declaration) nor left
+/// unwritten.
+static Value checkDeclaredShape(OpBuilder &b, Location loc, ModuleOp module,
+                                Value v, ArrayRef<int64_t> declared,
+                                int64_t output) {
+  auto type = cast<RankedTensorType>(v.getType());
+  auto staticType = RankedTensorType::get(declared, type.getElementType());
+  func::FuncOp report = detail::runtimeReportFunction(
+      module, QFORGE_SHAPE_ERROR_FUNCTION, 4);
+  Type i64 = b.getI64Type();
+  auto i64c = [&](int64_t c) {
+    return arith::ConstantIntOp::create(b, loc, i64, c).getResult();
+  };
+  Value trueValue = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1);
+  Value ok = trueValue;
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value size = arith::IndexCastOp::create(
+        b, loc, i64, tensor::DimOp::create(b, loc, v, d));
+    Value same = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, size,
+                                       i64c(declared[d]));
+    auto mismatch = scf::IfOp::create(
+        b, loc, arith::XOrIOp::create(b, loc, same, trueValue));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(mismatch.thenBlock());
+      func::CallOp::create(b, loc, report,
+                           ValueRange{i64c(output), i64c(d), size,
+                                      i64c(declared[d])});
+    }
+    ok = arith::AndIOp::create(b, loc, ok, same);
+  }
+  auto checked = scf::IfOp::create(b, loc, TypeRange{staticType}, ok,
+                                   /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(checked.thenBlock());
+  scf::YieldOp::create(b, loc,
+                       tensor::CastOp::create(b, loc, staticType, v).getResult());
+  b.setInsertionPointToStart(checked.elseBlock());
+  Value empty = tensor::EmptyOp::create(b, loc, declared, type.getElementType());
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(type.getElementType()));
+  scf::YieldOp::create(
+      b, loc, linalg::FillOp::create(b, loc, zero, empty).getResult(0));
+  return checked.getResult(0);
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
@@ -345,9 +401,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
           }
         }
         if (refine)
-          v = tensor::CastOp::create(
-              builder, fileLoc,
-              RankedTensorType::get(shape, type.getElementType()), v);
+          v = checkDeclaredShape(builder, fileLoc, *module, v, shape,
+                                 int64_t(results.size()));
       }
     }
     results.push_back(v);
@@ -510,7 +565,8 @@ LogicalResult NodeContext::requireFloat(int i) {
 
 void registerONNXImportDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  math::MathDialect, tensor::TensorDialect, qf::QFDialect>();
+                  math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
+                  qf::QFDialect>();
 }
 
 static void loadDialects(MLIRContext *context) {
@@ -519,7 +575,7 @@ static void loadDialects(MLIRContext *context) {
   context->appendDialectRegistry(registry);
   context->loadDialect<arith::ArithDialect, func::FuncDialect,
                        linalg::LinalgDialect, math::MathDialect,
-                       tensor::TensorDialect, qf::QFDialect>();
+                       scf::SCFDialect, tensor::TensorDialect, qf::QFDialect>();
 }
 
 OwningOpRef<ModuleOp> importONNXBytes(StringRef bytes, MLIRContext *context,

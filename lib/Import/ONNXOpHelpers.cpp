@@ -45,4 +45,16 @@ normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes, int64_t rank) {
   return out;
 }
 
+func::FuncOp runtimeReportFunction(ModuleOp module, StringRef name,
+                                   unsigned numArgs) {
+  if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+    return fn;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  SmallVector<Type> args(numArgs, b.getI64Type());
+  auto fn = func::FuncOp::create(b, module.getLoc(), name,
+                                 b.getFunctionType(args, {}));
+  fn.setPrivate();
+  return fn;
+}
+
 } // namespace qforge::onnx_import::detail

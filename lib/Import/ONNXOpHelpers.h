@@ -13,6 +13,9 @@
 
 #include "Importer.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+
 #include <optional>
 #include <string>
 
@@ -75,6 +78,13 @@ mlir::FailureOr<Value> matmulWithMatrix(NodeContext &n, Value lhs, Value w,
                                         bool transB);
 /// numpy matmul with broadcast batch dims (B rank >= 3).
 mlir::FailureOr<Value> batchedMatmul(NodeContext &n, Value a, Value b);
+
+/// The external `void name(i64 x numArgs)` through which generated code
+/// reports an invalid run-time input (include/qforge-c/qforge_errors.h),
+/// declared once in `module`.
+mlir::func::FuncOp runtimeReportFunction(mlir::ModuleOp module,
+                                         llvm::StringRef name,
+                                         unsigned numArgs);
 
 } // namespace qforge::onnx_import::detail
 

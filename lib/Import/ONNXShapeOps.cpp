@@ -9,7 +9,12 @@
 #include "ONNXConverters.h"
 #include "ONNXOpHelpers.h"
 
+#include "qforge-c/qforge_errors.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/AffineMap.h"
+#include "mlir/IR/BuiltinOps.h"
 
 #include <algorithm>
 #include <cstring>
@@ -499,8 +504,12 @@ LogicalResult convertGather(NodeContext &n) {
   for (int64_t d = 0; d < q; ++d)
     idxExprs.push_back(getAffineDimExpr(*axis + d, ctx));
   Value axisSize = ir.indexValue(ir.size(data, *axis));
-  Value init = ir.empty(outSizes, eltOf(data));
+  Type elt = eltOf(data);
+  Value init = ir.empty(outSizes, elt);
   int64_t ax = *axis;
+  func::FuncOp report = runtimeReportFunction(
+      n.b().getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>(),
+      QFORGE_INDEX_ERROR_FUNCTION, 2);
   Value y =
       linalg::GenericOp::create(
           n.b(), n.loc(), TypeRange{init.getType()}, ValueRange{indices},
@@ -511,20 +520,42 @@ LogicalResult convertGather(NodeContext &n) {
           SmallVector<utils::IteratorType>(outRank,
                                            utils::IteratorType::parallel),
           [&](OpBuilder &b, Location l, ValueRange v) {
-            Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), v[0]);
+            Value given = arith::IndexCastOp::create(b, l, b.getIndexType(), v[0]);
             Value zero = arith::ConstantIndexOp::create(b, l, 0);
-            Value neg =
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
-            i = arith::SelectOp::create(
-                b, l, neg, arith::AddIOp::create(b, l, i, axisSize), i);
+            Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                              given, zero);
+            Value i = arith::SelectOp::create(
+                b, l, neg, arith::AddIOp::create(b, l, given, axisSize), given);
+            // As ONNX Runtime: an index outside [-size, size) is an error
+            // ("indices element out of data bounds"), reported at run time
+            // without reading outside the data (qforge_errors.h).
+            Value inBounds = arith::CmpIOp::create(
+                b, l, arith::CmpIPredicate::ult, i, axisSize);
+            // linalg.index must sit directly in the generic's body.
             SmallVector<Value> coords;
             for (int64_t d = 0; d < ax; ++d)
               coords.push_back(linalg::IndexOp::create(b, l, d));
             coords.push_back(i);
             for (int64_t d = ax + 1; d < r; ++d)
               coords.push_back(linalg::IndexOp::create(b, l, d + q - 1));
-            Value e = tensor::ExtractOp::create(b, l, data, coords);
-            linalg::YieldOp::create(b, l, e);
+            auto checked = scf::IfOp::create(
+                b, l, TypeRange{elt}, inBounds, /*withElseRegion=*/true);
+            {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPointToStart(checked.thenBlock());
+              scf::YieldOp::create(
+                  b, l, tensor::ExtractOp::create(b, l, data, coords).getResult());
+              b.setInsertionPointToStart(checked.elseBlock());
+              Type i64 = b.getI64Type();
+              func::CallOp::create(
+                  b, l, report,
+                  ValueRange{arith::IndexCastOp::create(b, l, i64, given),
+                             arith::IndexCastOp::create(b, l, i64, axisSize)});
+              scf::YieldOp::create(
+                  b, l, arith::ConstantOp::create(b, l, b.getZeroAttr(elt))
+                            .getResult());
+            }
+            linalg::YieldOp::create(b, l, checked.getResult(0));
           })
           .getResult(0);
   n.setOutput(0, y);

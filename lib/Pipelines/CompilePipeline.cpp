@@ -11,14 +11,29 @@
 #include "qforge/Pipelines/Pipelines.h"
 
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 namespace qforge {
 
+void buildSpecializeInputShapes(OpPassManager &pm, StringRef entry,
+                                ArrayRef<std::string> shapes) {
+  if (shapes.empty())
+    return;
+  qf::QFSpecializeInputShapesOptions specialize;
+  specialize.entry = entry.str();
+  specialize.shapes = llvm::to_vector(shapes);
+  pm.addPass(qf::createQFSpecializeInputShapes(specialize));
+  pm.addPass(createCanonicalizerPass());
+}
+
 void buildCompilePipeline(OpPassManager &pm,
                           const CompilePipelineOptions &options,
                           const qf::QuantizeInputs &inputs) {
+  buildSpecializeInputShapes(
+      pm, options.entry.empty() ? StringRef("main") : StringRef(options.entry),
+      options.inputShapes);
   if (!options.scheme.empty() || !options.schemeFile.empty() ||
       !inputs.plan.empty()) {
     qf::QFQuantizeOptions quantize;

@@ -1,6 +1,7 @@
 //===- PipelineStages.cpp - Stages shared by the LLVM pipelines ----------===//
 
 #include "PipelineStages.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "StridedCopies.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -38,6 +39,9 @@ void addLLVMConversionStages(OpPassManager &pm) {
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Run-time error reports (a Gather index out of bounds) through a global
+  // the loader binds.
+  pm.addPass(qf::createQFDefineRuntimeHooks());
 }
 
 } // namespace qforge::detail

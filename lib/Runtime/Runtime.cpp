@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge-c/qforge.h"
+#include "qforge-c/qforge_errors.h"
 
 #include "ArtifactPool.h"
 
@@ -62,6 +63,26 @@ std::string shapeText(const TensorInfo &t) {
 int32_t fail(const std::string &message) {
   lastError = message;
   return -1;
+}
+
+/// The first error the generated code reported in the run on this thread
+/// (qforge_errors.h); empty when none.
+thread_local std::string runError;
+
+void onIndexError(int64_t index, int64_t size) {
+  if (runError.empty())
+    runError = "index " + std::to_string(index) +
+               " is out of bounds for an axis of size " +
+               std::to_string(size) + " (indices element out of data bounds)";
+}
+
+void onShapeError(int64_t output, int64_t dim, int64_t computed,
+                  int64_t declared) {
+  if (runError.empty())
+    runError = "output " + std::to_string(output) + " dimension " +
+               std::to_string(dim) + " is " + std::to_string(computed) +
+               " for these inputs, but the model declares " +
+               std::to_string(declared);
 }
 
 } // namespace
@@ -297,6 +318,10 @@ qforge_model *qforge_load(const char *path) {
     return nullptr;
   }
   model->pool = true;
+  if (void *hook = dlsym(handle, QFORGE_INDEX_ERROR_HOOK))
+    *static_cast<qforge_index_error_fn *>(hook) = onIndexError;
+  if (void *hook = dlsym(handle, QFORGE_SHAPE_ERROR_HOOK))
+    *static_cast<qforge_shape_error_fn *>(hook) = onShapeError;
   return model;
 }
 
@@ -427,7 +452,11 @@ int32_t qforge_run(qforge_model *m, const qforge_tensor *inputs,
   std::vector<void *> args;
   for (auto &d : descriptors)
     args.push_back(d.data());
+  runError.clear();
   m->entry(args.data());
+  if (!runError.empty())
+    return fail("model '" + m->name + "': " + runError +
+                "; the outputs are not valid");
   return 0;
 }
 

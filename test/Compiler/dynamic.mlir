@@ -10,6 +10,13 @@
 // RUN: FileCheck %s --check-prefix=INFO < %t/llvm/dyn.ll
 // RUN: qforge-compile %s --scheme w8 --shape x=5x4 -o %t/static --quiet
 // RUN: FileCheck %s --check-prefix=STATIC < %t/static/dyn.h
+// --shape is a pass of the one pipeline (qf-specialize-input-shapes), so
+// qforge-opt replays it.
+// RUN: qforge-compile %s --scheme w8 --shape x=5x4 --target=x86_64:znver3 --print-pipeline > %t/static.txt
+// RUN: FileCheck %s --check-prefix=PIPELINE --input-file=%t/static.txt
+// RUN: qforge-compile %s --scheme w8 --shape x=5x4 --target=x86_64:znver3 --emit=llvm-mlir -o %t/static-mlir --quiet
+// RUN: %python %S/Inputs/replay_pipeline.py qforge-opt %t/static.txt %s %t/replayed.mlir
+// RUN: diff %t/replayed.mlir %t/static-mlir/dyn.llvm.mlir
 // RUN: qforge-compile %s --scheme w4g2 --lowering=reference -o %t/ref --quiet
 // RUN: FileCheck %s --check-prefix=HEADER < %t/ref/dyn.h
 // RUN: not qforge-compile %s --shape x=5 -o %t/err1 2>&1 | FileCheck %s --check-prefix=RANK
@@ -32,6 +39,7 @@
 // INFO: @qforge_model_info = {{.*}}c"qforge-artifact 2\0Aname dyn\0Ainput x f32 2 ?x.0 4\0Aoutput y f32 2 ?x.0 3\0A\00"
 // STATIC: 0: x f32[5x4]
 // STATIC: 0: y f32[5x3]
+// PIPELINE: qf-specialize-input-shapes{entry=dyn shapes={x=5x4}},canonicalize{{.*}},qf-quantize
 // RANK: error: --shape x=...: input 'x' has shape [?, 4], got [5] (the rank and the static dimensions must match)
 // NAME: error: --shape q=...: the model has no input named 'q' (inputs: x)
 // PARSE: error: --shape 'x=5xa': 'a' is not a dimension size (a non-negative integer)

@@ -18,13 +18,14 @@
 #include "qforge/Calibration/Calibrate.h"
 #include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
-#include "qforge/Calibration/Npy.h"
+#include "qforge/Formats/Npy.h"
 #include "qforge/Calibration/Runner.h"
 #include "qforge/Calibration/Collector.h"
 #include "qforge/Calibration/Samples.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
+#include "qforge/Dialect/QF/Utils/ResourceSizes.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -166,8 +167,12 @@ OwningOpRef<ModuleOp> parseModel(llvm::StringRef path, MLIRContext &context,
   sourceMgr.AddNewSourceBuffer(std::move(*file), llvm::SMLoc());
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
+  if (!module) {
     error("cannot parse model '" + path + "'");
+  } else if (failed(qforge::qf::verifyResourceSizes(*module))) {
+    error("model '" + path + "': constants do not match their types");
+    return nullptr;
+  }
   return module;
 }
 

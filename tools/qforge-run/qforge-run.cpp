@@ -8,12 +8,12 @@
 // outputs as .npy files (or one .npz). Every input is checked against the
 // artifact's signature before anything runs; a mismatch names the input,
 // the file and the expected dtype and shape. No MLIR: only LLVM Support
-// (options, errors) and QForgeNpy.
+// (options, errors) and QForgeFormats.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qforge-c/qforge.h"
-#include "qforge/Calibration/Npy.h"
+#include "qforge/Formats/Npy.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -33,7 +33,7 @@
 #include <optional>
 
 namespace cl = llvm::cl;
-using qforge::calib::NpyArray;
+using qforge::formats::NpyArray;
 
 static cl::OptionCategory category("qforge-run options");
 
@@ -190,7 +190,7 @@ splitNamed(llvm::StringRef arg, const std::vector<TensorInfo> &tensors) {
 
 std::vector<NpyArray> readArrays(llvm::StringRef path) {
   llvm::Expected<std::vector<NpyArray>> arrays =
-      qforge::calib::readNpyOrNpz(path);
+      qforge::formats::readNpyOrNpz(path);
   if (!arrays)
     fail(llvm::toString(arrays.takeError()));
   return std::move(*arrays);
@@ -491,7 +491,7 @@ int run() {
   }
 
   if (!plan.archive.empty()) {
-    if (llvm::Error e = qforge::calib::writeNpz(plan.archive, results))
+    if (llvm::Error e = qforge::formats::writeNpz(plan.archive, results))
       fail(plan.archive + ": cannot write: " + llvm::toString(std::move(e)));
   }
   bool wroteAny = !plan.archive.empty();
@@ -499,7 +499,7 @@ int run() {
     if (plan.files[i].empty())
       continue;
     wroteAny = true;
-    if (llvm::Error e = qforge::calib::writeNpy(plan.files[i], results[i]))
+    if (llvm::Error e = qforge::formats::writeNpy(plan.files[i], results[i]))
       fail(plan.files[i] + ": cannot write: " + llvm::toString(std::move(e)));
   }
   if (!wroteAny && benchRuns == 0)

@@ -8,7 +8,7 @@
 #ifndef QFORGE_CALIBRATION_COLLECTOR_H
 #define QFORGE_CALIBRATION_COLLECTOR_H
 
-#include "qforge/Calibration/Npy.h"
+#include "qforge/Formats/Npy.h"
 #include "qforge/Calibration/Runner.h"
 #include "qforge/Calibration/Statistics.h"
 
@@ -77,7 +77,7 @@ struct ErrorAccumulator {
 };
 
 /// The elements of `a` as doubles, whatever its dtype.
-std::vector<double> toDoubles(const NpyArray &a);
+std::vector<double> toDoubles(const formats::NpyArray &a);
 
 } // namespace qforge::calib
 

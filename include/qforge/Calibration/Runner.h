@@ -8,13 +8,13 @@
 // rest goes through qforge::buildReferenceToLLVMPipeline, and the entry
 // function is JIT-compiled with mlir::ExecutionEngine and run sample by
 // sample. Arguments and results are ranked tensors; they are passed as
-// NpyArray values (row-major host arrays).
+// formats::NpyArray values (row-major host arrays).
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_CALIBRATION_RUNNER_H
 #define QFORGE_CALIBRATION_RUNNER_H
 
-#include "qforge/Calibration/Npy.h"
+#include "qforge/Formats/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -80,7 +80,7 @@ public:
   /// Runs the entry function once. `args` must match inputs() (checked);
   /// they are copied, so the model may write to its argument buffers.
   /// Observers report to `sink` (may be null).
-  llvm::Error run(llvm::ArrayRef<NpyArray> args, std::vector<NpyArray> &results,
+  llvm::Error run(llvm::ArrayRef<formats::NpyArray> args, std::vector<formats::NpyArray> &results,
                   ObserveSink *sink);
 
 private:
@@ -93,7 +93,7 @@ private:
 
 /// Checks `array` (one sample, leading dimension removed) against `sig`;
 /// errors name the argument and both shapes/dtypes.
-llvm::Error checkArgument(const TensorSignature &sig, const NpyArray &array,
+llvm::Error checkArgument(const TensorSignature &sig, const formats::NpyArray &array,
                           unsigned index);
 
 /// Registers what parsing and lowering a model needs (all upstream dialects

@@ -10,7 +10,7 @@
 #ifndef QFORGE_CALIBRATION_SAMPLES_H
 #define QFORGE_CALIBRATION_SAMPLES_H
 
-#include "qforge/Calibration/Npy.h"
+#include "qforge/Formats/Npy.h"
 #include "qforge/Calibration/Runner.h"
 
 #include "llvm/Support/Error.h"
@@ -24,11 +24,11 @@ namespace qforge::calib {
 /// named as asked, shape [N, <argument shape>], the argument's dtype, the
 /// same N everywhere, finite values.
 struct Samples {
-  std::vector<NpyArray> arrays; ///< by argument index
+  std::vector<formats::NpyArray> arrays; ///< by argument index
   size_t count = 0;
 
   /// Sample `i` of every argument.
-  std::vector<NpyArray> sample(size_t i) const;
+  std::vector<formats::NpyArray> sample(size_t i) const;
 };
 
 /// The names arg0, arg1, ... for `count` arguments.

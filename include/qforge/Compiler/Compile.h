@@ -7,6 +7,8 @@
 #ifndef QFORGE_COMPILER_COMPILE_H
 #define QFORGE_COMPILER_COMPILE_H
 
+#include "qforge/Dialect/QF/Transforms/InputShapes.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
@@ -28,14 +30,10 @@ enum class EmitKind { Artifact, MLIR, LLVMDialect, LLVM, Object };
 /// slow, one sub-byte code per byte).
 enum class Lowering { CPU, Reference };
 
-/// --shape NAME=D0xD1x...: a static shape for input NAME.
-struct InputShape {
-  std::string name;
-  std::vector<int64_t> shape;
-};
-
-/// Parses "NAME=D0xD1x..." (e.g. "x=4x128").
-llvm::Expected<InputShape> parseInputShape(llvm::StringRef text);
+/// --shape NAME=D0xD1x...: a static shape for input NAME
+/// (qf-specialize-input-shapes).
+using qf::InputShape;
+using qf::parseInputShape;
 
 struct CompileOptions {
   std::string scheme;     ///< empty: keep float unless schemeFile is set

@@ -98,11 +98,22 @@ struct CompilePipelineOptions
       *this, "entry",
       llvm::cl::desc("The exported function (qf-prepare-export); empty: "
                      "none (results stay results, for mlir-runner)")};
+  ListOption<std::string> inputShapes{
+      *this, "input-shapes",
+      llvm::cl::desc("NAME=D0xD1x... static shapes for inputs of `entry` "
+                     "(qforge-compile --shape), applied first")};
   Option<bool> lower{*this, "lower",
                      llvm::cl::desc("Lower to the LLVM dialect (false: stop "
                                     "after quantization)"),
                      llvm::cl::init(true)};
 };
+
+/// qf-specialize-input-shapes on `entry`, then a canonicalization that
+/// propagates the static sizes through the body (qforge-compile --shape);
+/// nothing when `shapes` is empty.
+void buildSpecializeInputShapes(mlir::OpPassManager &pm,
+                                llvm::StringRef entry,
+                                llvm::ArrayRef<std::string> shapes);
 
 /// Defined in lib/Pipelines/CompilePipeline.cpp. `inputs`: statistics and
 /// a per-layer plan in memory for qf-quantize (C++ callers; the text form

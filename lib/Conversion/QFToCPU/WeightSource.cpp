@@ -12,7 +12,7 @@
 #include "WeightSource.h"
 #include "Packing.h"
 
-#include "qforge/Quant/Codebooks.h"
+#include "qforge/Dialect/QF/Utils/NumericBuilders.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -281,23 +281,18 @@ private:
 
 Value getDecodeTable(OpBuilder &b, Location loc, qf::MatmulOp op) {
   quant::Scheme scheme = op.getQuantScheme();
-  SmallVector<float> values;
   StringRef name;
   switch (scheme.weight) {
-  case quant::WeightFormat::NF4: {
-    const auto &levels = quant::nf4Levels();
-    values.assign(levels.begin(), levels.end());
+  case quant::WeightFormat::NF4:
     name = "__qf_nf4_levels";
     break;
-  }
   case quant::WeightFormat::FP4:
-    for (unsigned c = 0; c < 16; ++c)
-      values.push_back(quant::fp4E2M1ToF32(uint8_t(c)));
     name = "__qf_fp4e2m1_values";
     break;
   default:
     return {};
   }
+  SmallVector<float> values = qf::codeValues(scheme.weight);
   return getConstantTable(b, loc, op, name, values);
 }
 

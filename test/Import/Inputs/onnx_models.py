@@ -460,7 +460,30 @@ def ir_duplicate_output():
     return m
 
 
+def ir_gather_runtime():
+    # An embedding lookup with run-time indices: rows of a [5, 3] table.
+    table = np.arange(15, dtype=np.float32).reshape(5, 3)
+    nodes = [h.make_node("Gather", ["table", "ids"], ["y"], name="embed")]
+    return model(nodes, [vi("ids", ["n"], T.INT64)], [vi("y", ["n", 3])],
+                 [init("table", table)])
+
+
+def ir_declared_output():
+    # The batch is dynamic on the input, but the output declares it static 2
+    # (as some exporters write): valid only for batch 2.
+    w = np.arange(12, dtype=np.float32).reshape(4, 3) / 8
+    nodes = [h.make_node("MatMul", ["x", "w"], ["y"], name="fc")]
+    g = h.make_graph(nodes, "m", [vi("x", ["b", 4])], [vi("y", [2, 3])],
+                     [init("w", w)])
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.checker.check_model(m)
+    return m
+
+
 IR = {
+    "ir_gather_runtime": ir_gather_runtime,
+    "ir_declared_output": ir_declared_output,
     "ir_elementwise": ir_elementwise,
     "ir_matmul": ir_matmul,
     "ir_conv": ir_conv,

@@ -15,6 +15,7 @@
 namespace {
 
 using namespace qforge::calib;
+using namespace qforge::formats;
 
 // y = x W with W of ones in column 0, twos in column 1 ("fc").
 std::string model(float scale) {

@@ -16,6 +16,7 @@
 namespace {
 
 using namespace qforge::calib;
+using namespace qforge::formats;
 
 // y1 = x^T W (lhs [K=3, M=2] transposed), y2 = batch_matmul(b, c).
 const char *kModel = R"mlir(

@@ -1,8 +1,8 @@
 // Stats files: safetensors layout (checked byte by byte against the format),
 // round trips through the writer and reader, and clear errors (with the
 // path) for every kind of corrupt or foreign file.
-#include "qforge/Calibration/Npy.h"
-#include "qforge/Calibration/SafeTensors.h"
+#include "qforge/Formats/Npy.h"
+#include "qforge/Formats/SafeTensors.h"
 #include "qforge/Calibration/StatsFile.h"
 
 #include "llvm/Support/Endian.h"
@@ -15,10 +15,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
+#include <limits>
 
 namespace {
 
 using namespace qforge::calib;
+using namespace qforge::formats;
 
 std::string errorOf(llvm::Error err) {
   return err ? llvm::toString(std::move(err)) : std::string();
@@ -43,7 +46,7 @@ StatsFile sampleStats() {
   in.channels = 3;
   in.absMax = {1.5f, 2.25f, 0.5f};
   in.absMean = {0.25f, 0.5f, 0.125f};
-  in.xtx = {1, 2, 3, 2, 5, 6, 3, 6, 9};
+  in.xtx = {1, 2, 0.5f, 2, 5, 1, 0.5f, 1, 2};
   in.hist = {4, 0, 2, 1};
   in.histLow = 0.0f;
   in.histHigh = 4.0f;
@@ -213,6 +216,50 @@ TEST(StatsFile, ErrorsNameThePathAndTheProblem) {
   }
   // And the unmodified bytes parse.
   EXPECT_EQ(errorOf(parseStatsFile(good, "ok")), "");
+}
+
+// Crafted statistics with a copied fingerprint quantized to NaN or garbage
+// with rc 0 (issue 16 #7): what cannot come from real data is refused.
+TEST(StatsFile, RefusesStatisticsThatCannotComeFromRealData) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  struct Case {
+    const char *expected;
+    std::function<void(TensorStats &)> edit;
+  };
+  std::vector<Case> cases = {
+      {"range [min, max] is not finite", [&](TensorStats &s) { s.min = nan; }},
+      {"range [min, max] is not finite", [&](TensorStats &s) { s.max = inf; }},
+      {"min > max", [](TensorStats &s) { std::swap(s.min, s.max); }},
+      {"NaN or infinite", [&](TensorStats &s) { s.absMax[1] = nan; }},
+      {"NaN or infinite", [&](TensorStats &s) { s.xtx[4] = inf; }},
+      {"NaN or infinite", [&](TensorStats &s) { s.hist[0] = nan; }},
+      {"negative", [](TensorStats &s) { s.absMean[0] = -0.25f; }},
+      {"mean |x| exceeds its max |x|", [](TensorStats &s) { s.absMean[2] = 1.0f; }},
+      {"X^T X's diagonal at channel 0",
+       [](TensorStats &s) { std::fill(s.xtx.begin(), s.xtx.end(), 0.0f); }},
+      {"X^T X's diagonal at channel 1", [](TensorStats &s) { s.xtx[4] = 1e6f; }},
+      {"exceeds the largest |x| observed",
+       [](TensorStats &s) { std::fill(s.absMax.begin(), s.absMax.end(), 0.0f);
+                            std::fill(s.absMean.begin(), s.absMean.end(), 0.0f);
+                            s.xtx.assign(9, 0.0f); }},
+      {"no rows were observed", [](TensorStats &s) { s.count = 0; }},
+      {"histogram's range", [](TensorStats &s) { s.histLow = 5.0f; }},
+      {"negative count", [](TensorStats &s) { s.hist[1] = -1.0f; }},
+  };
+  // The unedited statistics are accepted.
+  ASSERT_EQ(errorOf(parseStatsFile(serialize(sampleStats()), "s")), "");
+  for (const Case &c : cases) {
+    StatsFile f = sampleStats();
+    c.edit(f.stats["fc1.input"]);
+    std::string message = errorOf(parseStatsFile(serialize(f), "crafted.safetensors"));
+    EXPECT_NE(message.find("crafted.safetensors: the statistics of 'fc1.input' "
+                           "cannot come from real data"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find(c.expected), std::string::npos)
+        << c.expected << " / " << message;
+  }
 }
 
 TEST(StatsFile, MissingFileIsAnErrorWithThePath) {

@@ -4,7 +4,7 @@
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "WeightsFile.h"
 
-#include "qforge/Calibration/SafeTensors.h"
+#include "qforge/Formats/SafeTensors.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
@@ -35,8 +35,8 @@ std::vector<int64_t> shapeOf(DenseElementsAttr attr) {
 
 /// Codes one per element: I8/U8 for integers (any width), F8_* for float8,
 /// U8 holding the bits for FP4.
-calib::SafeTensor codesTensor(DenseElementsAttr attr) {
-  calib::SafeTensor t;
+formats::SafeTensor codesTensor(DenseElementsAttr attr) {
+  formats::SafeTensor t;
   t.shape = shapeOf(attr);
   Type elt = attr.getElementType();
   if (auto f = dyn_cast<FloatType>(elt)) {
@@ -54,8 +54,8 @@ calib::SafeTensor codesTensor(DenseElementsAttr attr) {
   return t;
 }
 
-calib::SafeTensor floatTensor(DenseElementsAttr attr) {
-  calib::SafeTensor t;
+formats::SafeTensor floatTensor(DenseElementsAttr attr) {
+  formats::SafeTensor t;
   t.shape = shapeOf(attr);
   Type elt = attr.getElementType();
   unsigned bytes = elt.getIntOrFloatBitWidth() / 8;
@@ -97,7 +97,7 @@ struct ExportWeightsPass
       return signalPassFailure();
     }
     llvm::DenseMap<Operation *, std::string> names = getLayerNames(module);
-    calib::SafeTensorsFile out;
+    formats::SafeTensorsFile out;
     llvm::json::Object map;
     WalkResult walk = module.walk([&](MatmulOp op) {
       std::string layer = names.lookup(op);
@@ -138,7 +138,7 @@ struct ExportWeightsPass
     out.metadata["format"] = weights::kFormat;
     out.metadata["version"] = weights::kVersion;
     out.metadata["quantization_map"] = mapText;
-    if (llvm::Error e = calib::writeSafeTensorsFile(file, out)) {
+    if (llvm::Error e = formats::writeSafeTensorsFile(file, out)) {
       emitError(module.getLoc(), "qf-export-weights: ")
           << llvm::toString(std::move(e));
       return signalPassFailure();

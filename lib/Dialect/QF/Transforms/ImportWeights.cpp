@@ -3,7 +3,8 @@
 #include "MatmulRewrite.h"
 #include "WeightsFile.h"
 
-#include "qforge/Calibration/SafeTensors.h"
+#include "qforge/Formats/Json.h"
+#include "qforge/Formats/SafeTensors.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
@@ -31,7 +32,7 @@ struct LayerEntry {
 };
 
 /// The file's codes as the core holds them (one element per byte).
-std::vector<int32_t> codesOf(const calib::SafeTensor &t) {
+std::vector<int32_t> codesOf(const formats::SafeTensor &t) {
   std::vector<int32_t> out;
   bool isSigned = t.dtype == "I8";
   for (char c : t.data)
@@ -40,7 +41,7 @@ std::vector<int32_t> codesOf(const calib::SafeTensor &t) {
 }
 
 /// F32/F16/BF16 elements as floats, through APFloat for the narrow types.
-std::optional<std::vector<float>> floatsOf(const calib::SafeTensor &t) {
+std::optional<std::vector<float>> floatsOf(const formats::SafeTensor &t) {
   const llvm::fltSemantics *sem = t.dtype == "F32"    ? &APFloat::IEEEsingle()
                                   : t.dtype == "F16"  ? &APFloat::IEEEhalf()
                                   : t.dtype == "BF16" ? &APFloat::BFloat()
@@ -95,7 +96,7 @@ struct ImportWeightsPass
       fail(module.getLoc()) << "no file given (--qf-import-weights=FILE)";
       return;
     }
-    llvm::Expected<calib::SafeTensorsFile> in = calib::readSafeTensorsFile(file);
+    llvm::Expected<formats::SafeTensorsFile> in = formats::readSafeTensorsFile(file);
     if (!in) {
       fail(module.getLoc()) << llvm::toString(in.takeError());
       return;
@@ -117,7 +118,7 @@ struct ImportWeightsPass
       return;
     }
     llvm::Expected<llvm::json::Value> parsed =
-        llvm::json::parse(meta("quantization_map"));
+        formats::parseJson(meta("quantization_map"), file);
     const llvm::json::Object *map = parsed ? parsed->getAsObject() : nullptr;
     if (!map) {
       if (!parsed)
@@ -179,7 +180,7 @@ struct ImportWeightsPass
 
   LogicalResult importLayer(IRRewriter &b, Operation *op, StringRef layer,
                             const LayerEntry &entry,
-                            const calib::SafeTensorsFile &in) {
+                            const formats::SafeTensorsFile &in) {
     std::optional<rewrite::MatchedMatmul> match =
         rewrite::matchMatmul(cast<linalg::LinalgOp>(op));
     if (!match)
@@ -188,8 +189,8 @@ struct ImportWeightsPass
     auto tensor = [&](StringRef suffix) {
       return in.find((layer + suffix).str());
     };
-    const calib::SafeTensor *w = tensor(".weight");
-    const calib::SafeTensor *s = tensor(".scale");
+    const formats::SafeTensor *w = tensor(".weight");
+    const formats::SafeTensor *s = tensor(".scale");
     if (!w || !s)
       return op->emitError("qf-import-weights: '")
              << file << "' lacks " << layer << ".weight or " << layer
@@ -212,16 +213,16 @@ struct ImportWeightsPass
     Value scale =
         arith::ConstantOp::create(b, loc, rewrite::floatsAttr(sType, *scales));
     Value zp;
-    if (const calib::SafeTensor *z = tensor(".zero_point")) {
+    if (const formats::SafeTensor *z = tensor(".zero_point")) {
       auto zType = RankedTensorType::get(z->shape, entry.storage);
       zp = arith::ConstantOp::create(b, loc,
                                      rewrite::codesAttr(zType, codesOf(*z)));
     }
     std::vector<float> divisor;
-    if (const calib::SafeTensor *d = tensor(".input_divisor"))
+    if (const formats::SafeTensor *d = tensor(".input_divisor"))
       divisor = floatsOf(*d).value_or(std::vector<float>());
     std::optional<float> lhsScale;
-    if (const calib::SafeTensor *ls = tensor(".lhs_scale"))
+    if (const formats::SafeTensor *ls = tensor(".lhs_scale"))
       if (auto v = floatsOf(*ls); v && !v->empty())
         lhsScale = (*v)[0];
     MatmulOp mm = rewrite::replaceWithQfMatmul(b, op, *match, entry.scheme,

@@ -131,7 +131,7 @@ Value buildQuantize(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
                    Value xv = ref::toF32(nb, l, args[0]);
                    Value s = ref::toF32(nb, l, args[1]);
                    if (codebook)
-                     return ref::encodeNF4(nb, l, xv, s);
+                     return buildEncodeNF4(nb, l, xv, s);
                    if (isFloatStorage(storage)) {
                      Value v = arith::DivFOp::create(nb, l, xv, s);
                      // As ONNX (adding its float zero point): an exact -0
@@ -139,7 +139,7 @@ Value buildQuantize(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
                      if (isa<Float4E2M1FNType>(storage))
                        v = arith::AddFOp::create(nb, l, v,
                                                  ref::f32(nb, l, 0.0f));
-                     return ref::encodeFloat(nb, l, v, storage);
+                     return buildEncodeFloat(nb, l, v, storage);
                    }
                    Value zpv = zp ? ref::intToF32(nb, l, args[2], storage)
                                   : ref::f32(nb, l, 0.0f);

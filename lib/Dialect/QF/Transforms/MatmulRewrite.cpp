@@ -34,7 +34,7 @@ std::optional<std::vector<float>> constantData(Attribute attr) {
   }
   if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
     std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
+    if (!data || int64_t(data->size()) != resource.getType().getNumElements())
       return std::nullopt;
     return std::vector<float>(data->begin(), data->end());
   }

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Utils/ResourceSizes.h"
 #include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "MatmulRewrite.h"
@@ -139,6 +140,9 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Weights are read from their blobs: a short one would be read past.
+    if (failed(qf::verifyResourceSizes(module)))
+      return signalPassFailure();
     std::string error;
     std::optional<q::Scheme> defaultScheme = q::Scheme::parse(schemeText, &error);
     if (!defaultScheme) {

@@ -4,7 +4,9 @@
 // linalg.generic bodies. Each mirrors one function of lib/Quant bit for bit
 // (docs/NUMERICS.md): the reference lowering is only as good as this match.
 // All arithmetic is in f32; integer results are returned as signless values
-// of the storage width.
+// of the storage width. The formulas themselves (quantize, dequantize,
+// float and NF4 encoding, the decode tables' values) are the shared
+// builders of qforge/Dialect/QF/Utils/NumericBuilders.h.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_LIB_DIALECT_QF_TRANSFORMS_SCALARNUMERICS_H
@@ -35,27 +37,18 @@ mlir::Value quantizeInt(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 mlir::Value dequantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q,
                        mlir::Value zp, mlir::Value scale);
 
-/// f32 -> f8E4M3FN / f8E5M2 / f4E2M1FN bits, round to nearest even,
-/// saturating to the largest finite value. Returns a value of `storage`.
-mlir::Value encodeFloat(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                        mlir::Type storage);
-
 /// Exact decode of a float storage value to f32 (table lookup; `table` is a
 /// tensor<2^bits x f32> built by makeDecodeTable outside the loop).
 mlir::Value decodeFloat(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value value, mlir::Value table);
 
 /// Constant tensor<2^bits x f32> holding the value of every code of a float
-/// storage type.
+/// storage type (codeValues).
 mlir::Value makeDecodeTable(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Type storage);
 
 /// Constant tensor<16xf32> of the NF4 levels.
 mlir::Value makeNF4Table(mlir::OpBuilder &b, mlir::Location loc);
-
-/// Nearest NF4 code (as i4 bits) of x / scale.
-mlir::Value encodeNF4(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
-                      mlir::Value scale);
 
 /// NF4 level of a code (i4 bits) from the table.
 mlir::Value decodeNF4(mlir::OpBuilder &b, mlir::Location loc, mlir::Value code,

@@ -57,6 +57,45 @@ def QFDetachTarget : Pass<"qf-detach-target", "mlir::ModuleOp"> {
   }];
 }
 
+def QFSpecializeInputShapes
+    : Pass<"qf-specialize-input-shapes", "mlir::ModuleOp"> {
+  let summary = "Give inputs of the entry function static shapes";
+  let description = [{
+    Each `shapes` entry `NAME=D0xD1x...` (qforge-compile's `--shape`) gives
+    the input NAME (its `qf.name`, else `argN`) of the function `entry` that
+    static type, and casts it back to the old type for its users, so that a
+    canonicalization afterwards propagates the sizes through the body. The
+    rank and every static dimension must match; an unknown input name, a
+    malformed entry or a missing function is a located error.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main\"",
+           "The function whose inputs are specialised">,
+    ListOption<"shapes", "shapes", "std::string",
+               "NAME=D0xD1x... entries">
+  ];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
+def QFDefineRuntimeHooks : Pass<"qf-define-runtime-hooks", "mlir::ModuleOp"> {
+  let summary = "Route run-time error reports of generated code through a "
+                "global hook the loader binds";
+  let description = [{
+    Runs on the LLVM dialect. Generated code reports an invalid run-time
+    input by calling an external function: `qforge_index_error(i64 index,
+    i64 size)` (an ONNX Gather index out of bounds) or
+    `qforge_shape_error(i64 output, i64 dim, i64 computed, i64 declared)` (an
+    output whose declared static dimension the graph does not compute). This
+    pass gives each declaration a body that loads a null-initialized global
+    (`qforge_index_error_hook`, `qforge_shape_error_hook`) and calls it when
+    set, so that the artifact needs no symbol from its loader: `qforge_load`
+    (and the calibration JIT) store their handlers in the globals
+    (include/qforge-c/qforge_errors.h). Nothing changes in a module that
+    calls neither.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def QFPrepareExport : Pass<"qf-prepare-export", "mlir::ModuleOp"> {
   let summary = "Mark the function an artifact exports for its C interface "
                 "and drop its qf.name attributes";

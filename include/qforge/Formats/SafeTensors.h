@@ -13,8 +13,8 @@
 // path.
 //
 //===----------------------------------------------------------------------===//
-#ifndef QFORGE_CALIBRATION_SAFETENSORS_H
-#define QFORGE_CALIBRATION_SAFETENSORS_H
+#ifndef QFORGE_FORMATS_SAFETENSORS_H
+#define QFORGE_FORMATS_SAFETENSORS_H
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-namespace qforge::calib {
+namespace qforge::formats {
 
 struct SafeTensor {
   std::string dtype;          ///< "F32", "I64", ... (safetensors names)
@@ -61,6 +61,6 @@ llvm::Expected<SafeTensorsFile> parseSafeTensors(llvm::StringRef buffer,
                                                  llvm::StringRef what);
 llvm::Expected<SafeTensorsFile> readSafeTensorsFile(llvm::StringRef path);
 
-} // namespace qforge::calib
+} // namespace qforge::formats
 
 #endif

@@ -1,6 +1,7 @@
 //===- Npy.cpp - numpy .npy / .npz reading --------------------------------===//
 
-#include "qforge/Calibration/Npy.h"
+#include "qforge/Formats/Npy.h"
+#include "qforge/Formats/FormatError.h"
 #include "qforge/Support/InputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -12,19 +13,15 @@
 #include <zlib.h>
 
 #include <cstring>
+#include <limits>
 
-namespace qforge::calib {
+namespace qforge::formats {
 
 namespace {
 
 using llvm::support::endian::read16le;
 using llvm::support::endian::read32le;
 using llvm::support::endian::read64le;
-
-llvm::Error fail(llvm::StringRef what, const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 (what + ": " + message).str());
-}
 
 /// The value text after `'key':` in a numpy header dict.
 std::optional<llvm::StringRef> dictValue(llvm::StringRef header,
@@ -75,7 +72,7 @@ std::string NpyArray::dtypeName() const {
 
 llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what) {
   if (buffer.size() < 10 || !buffer.starts_with("\x93NUMPY"))
-    return fail(what, "not a .npy array (bad magic)");
+    return formatError(what, "not a .npy array (bad magic)");
   unsigned major = uint8_t(buffer[6]);
   size_t headerLength, headerStart;
   if (major == 1) {
@@ -83,30 +80,30 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what) 
     headerStart = 10;
   } else if (major == 2 || major == 3) {
     if (buffer.size() < 12)
-      return fail(what, "truncated .npy header");
+      return formatError(what, "truncated .npy header");
     headerLength = read32le(buffer.data() + 8);
     headerStart = 12;
   } else {
-    return fail(what, llvm::formatv("unsupported .npy version {0}", major));
+    return formatError(what, llvm::formatv("unsupported .npy version {0}", major));
   }
   if (headerStart + headerLength > buffer.size())
-    return fail(what, "truncated .npy header");
+    return formatError(what, "truncated .npy header");
   llvm::StringRef header = buffer.substr(headerStart, headerLength);
 
   NpyArray array;
   std::optional<llvm::StringRef> descr = dictValue(header, "descr");
   if (!descr || descr->size() < 2 || ((*descr)[0] != '\'' && (*descr)[0] != '"'))
-    return fail(what, "malformed .npy header (no dtype descr): " + header.trim());
+    return formatError(what, "malformed .npy header (no dtype descr): " + header.trim());
   char quote = (*descr)[0];
   llvm::StringRef d = descr->drop_front();
   d = d.take_until([&](char c) { return c == quote; });
   if (d.size() < 3)
-    return fail(what, "unsupported dtype '" + d + "'");
+    return formatError(what, "unsupported dtype '" + d + "'");
   char order = d[0];
   array.kind = d[1];
   if (llvm::StringRef("fiub").find(array.kind) == llvm::StringRef::npos ||
       d.drop_front(2).getAsInteger(10, array.itemSize))
-    return fail(what, "unsupported dtype '" + d +
+    return formatError(what, "unsupported dtype '" + d +
                           "' (bool, int, uint and float arrays are supported)");
   bool okSize = array.kind == 'f'   ? (array.itemSize == 2 || array.itemSize == 4 ||
                                        array.itemSize == 8)
@@ -114,18 +111,18 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what) 
                                     : (array.itemSize == 1 || array.itemSize == 2 ||
                                        array.itemSize == 4 || array.itemSize == 8);
   if (!okSize)
-    return fail(what, "unsupported dtype '" + d + "'");
+    return formatError(what, "unsupported dtype '" + d + "'");
   if (order == '>' && array.itemSize > 1)
-    return fail(what, "big-endian dtype '" + d + "' is not supported");
+    return formatError(what, "big-endian dtype '" + d + "' is not supported");
 
   std::optional<llvm::StringRef> fortran = dictValue(header, "fortran_order");
   if (!fortran)
-    return fail(what, "malformed .npy header (no fortran_order)");
+    return formatError(what, "malformed .npy header (no fortran_order)");
   bool isFortran = fortran->starts_with("True");
 
   std::optional<llvm::StringRef> shapeText = dictValue(header, "shape");
   if (!shapeText || !shapeText->starts_with("("))
-    return fail(what, "malformed .npy header (no shape)");
+    return formatError(what, "malformed .npy header (no shape)");
   llvm::StringRef dims = shapeText->drop_front().take_until(
       [](char c) { return c == ')'; });
   llvm::SmallVector<llvm::StringRef> parts;
@@ -136,14 +133,14 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what) 
       continue;
     int64_t dim;
     if (part.getAsInteger(10, dim) || dim < 0)
-      return fail(what, "malformed .npy shape '(" + dims + ")'");
+      return formatError(what, "malformed .npy shape '(" + dims + ")'");
     array.shape.push_back(dim);
   }
   int nonUnit = 0;
   for (int64_t dim : array.shape)
     nonUnit += dim > 1;
   if (isFortran && nonUnit > 1)
-    return fail(what, "Fortran-order arrays are not supported; save "
+    return formatError(what, "Fortran-order arrays are not supported; save "
                       "np.ascontiguousarray(x)");
 
   llvm::StringRef data = buffer.substr(headerStart + headerLength);
@@ -153,12 +150,12 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what) 
   bool empty = llvm::is_contained(array.shape, 0);
   for (int64_t dim : array.shape)
     if (!empty && __builtin_mul_overflow(bytes, uint64_t(dim), &bytes))
-      return fail(what, "the .npy shape " + shapeTuple(array.shape) +
+      return formatError(what, "the .npy shape " + shapeTuple(array.shape) +
                             " has more elements than any file can hold");
   if (empty)
     bytes = 0;
   if (data.size() < bytes)
-    return fail(what, llvm::formatv("truncated .npy data: {0} {1} needs {2} "
+    return formatError(what, llvm::formatv("truncated .npy data: {0} {1} needs {2} "
                                     "bytes, {3} present",
                                     array.dtypeName(), shapeTuple(array.shape),
                                     bytes, data.size()));
@@ -178,7 +175,7 @@ struct ZipEntry {
 llvm::Expected<std::vector<ZipEntry>> readCentralDirectory(llvm::StringRef zip,
                                                            llvm::StringRef what) {
   auto corrupt = [&](const llvm::Twine &m) {
-    return fail(what, "corrupt .npz (zip) file: " + m);
+    return formatError(what, "corrupt .npz (zip) file: " + m);
   };
   if (zip.size() < 22)
     return corrupt("too short for a zip archive");
@@ -197,7 +194,10 @@ llvm::Expected<std::vector<ZipEntry>> readCentralDirectory(llvm::StringRef zip,
   uint64_t cdOffset = read32le(zip.data() + eocd + 16);
   if (eocd >= 20 && read32le(zip.data() + eocd - 20) == 0x07064b50) {
     uint64_t z64 = read64le(zip.data() + eocd - 20 + 8);
-    if (z64 + 56 > zip.size() || read32le(zip.data() + z64) != 0x06064b50)
+    // Written as a subtraction: z64 comes from the file and z64 + 56 could
+    // wrap around to a small number.
+    if (z64 > zip.size() || zip.size() - z64 < 56 ||
+        read32le(zip.data() + z64) != 0x06064b50)
       return corrupt("bad zip64 end-of-central-directory record");
     entries = read64le(zip.data() + z64 + 32);
     cdSize = read64le(zip.data() + z64 + 40);
@@ -209,7 +209,7 @@ llvm::Expected<std::vector<ZipEntry>> readCentralDirectory(llvm::StringRef zip,
   std::vector<ZipEntry> out;
   uint64_t at = cdOffset;
   for (uint64_t e = 0; e < entries; ++e) {
-    if (at + 46 > zip.size() || read32le(zip.data() + at) != 0x02014b50)
+    if (zip.size() - at < 46 || read32le(zip.data() + at) != 0x02014b50)
       return corrupt("bad central directory entry");
     const char *h = zip.data() + at;
     ZipEntry entry;
@@ -221,7 +221,7 @@ llvm::Expected<std::vector<ZipEntry>> readCentralDirectory(llvm::StringRef zip,
     uint16_t nameLen = read16le(h + 28), extraLen = read16le(h + 30),
              commentLen = read16le(h + 32);
     entry.localOffset = read32le(h + 42);
-    if (at + 46 + nameLen + extraLen + commentLen > zip.size())
+    if (zip.size() - at < 46 + uint64_t(nameLen) + extraLen + commentLen)
       return corrupt("bad central directory entry");
     entry.name = std::string(h + 46, nameLen);
     // Zip64 extended information: the fields that are 0xFFFFFFFF above.
@@ -252,16 +252,19 @@ llvm::Expected<std::vector<ZipEntry>> readCentralDirectory(llvm::StringRef zip,
 llvm::Expected<std::string> extract(llvm::StringRef zip, const ZipEntry &entry,
                                     llvm::StringRef what) {
   auto corrupt = [&](const llvm::Twine &m) {
-    return fail(what, "corrupt .npz (zip) member '" + entry.name + "': " + m);
+    return formatError(what, "corrupt .npz (zip) member '" + entry.name + "': " + m);
   };
   if (entry.flags & 1)
     return corrupt("encrypted members are not supported");
+  // Every offset and size below comes from the file (zip64 ones are 64-bit):
+  // compared by subtraction, never by a sum that could wrap.
   uint64_t at = entry.localOffset;
-  if (at + 30 > zip.size() || read32le(zip.data() + at) != 0x04034b50)
+  if (at > zip.size() || zip.size() - at < 30 ||
+      read32le(zip.data() + at) != 0x04034b50)
     return corrupt("bad local header");
   uint16_t nameLen = read16le(zip.data() + at + 26);
   uint16_t extraLen = read16le(zip.data() + at + 28);
-  uint64_t start = at + 30 + nameLen + extraLen;
+  uint64_t start = at + 30 + nameLen + extraLen; // <= size + 2^17: no wrap
   if (start > zip.size() || entry.compressedSize > zip.size() - start)
     return corrupt("data runs past the end of the file (truncated?)");
   llvm::StringRef packed = zip.substr(start, entry.compressedSize);
@@ -271,6 +274,15 @@ llvm::Expected<std::string> extract(llvm::StringRef zip, const ZipEntry &entry,
       return corrupt("stored member with different sizes");
     out = packed.str();
   } else if (entry.method == 8) {
+    // Deflate expands at most 1032:1 (RFC 1951's longest match per bit); a
+    // declared size beyond that is a lie that must not size an allocation.
+    if (entry.size / 1032 > entry.compressedSize + 1)
+      return corrupt(llvm::formatv("uncompressed size {0} is impossible for "
+                                   "{1} bytes of deflate data",
+                                   entry.size, entry.compressedSize));
+    if (entry.size > std::numeric_limits<uInt>::max() ||
+        entry.compressedSize > std::numeric_limits<uInt>::max())
+      return corrupt("deflated members over 4 GiB are not supported");
     out.resize(entry.size);
     z_stream zs;
     std::memset(&zs, 0, sizeof zs);
@@ -303,7 +315,7 @@ llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
       readInputFile(path);
   if (!file)
-    return fail(path, "cannot read: " + file.getError().message());
+    return formatError(path, "cannot read: " + file.getError().message());
   llvm::StringRef bytes = (*file)->getBuffer();
   std::vector<NpyArray> arrays;
   if (bytes.starts_with("\x93NUMPY")) {
@@ -315,7 +327,7 @@ llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path) {
     return arrays;
   }
   if (!bytes.starts_with("PK"))
-    return fail(path, "neither a .npy array nor a .npz (zip) archive");
+    return formatError(path, "neither a .npy array nor a .npz (zip) archive");
   llvm::Expected<std::vector<ZipEntry>> entries = readCentralDirectory(bytes, path);
   if (!entries)
     return entries.takeError();
@@ -418,4 +430,4 @@ std::string shapeString(llvm::ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
-} // namespace qforge::calib
+} // namespace qforge::formats

@@ -7,12 +7,12 @@
 // float32, float64 are read; anything else is a clear error. CRCs are
 // checked, so a corrupt archive is reported rather than read as data.
 //
-// LLVM Support and zlib only (library QForgeNpy, no MLIR): qforge-run and
+// LLVM Support and zlib only (library QForgeFormats, no MLIR): qforge-run and
 // other runtime-side tools read and write arrays with it.
 //
 //===----------------------------------------------------------------------===//
-#ifndef QFORGE_CALIBRATION_NPY_H
-#define QFORGE_CALIBRATION_NPY_H
+#ifndef QFORGE_FORMATS_NPY_H
+#define QFORGE_FORMATS_NPY_H
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace qforge::calib {
+namespace qforge::formats {
 
 struct NpyArray {
   std::string name;           ///< "arg0" for "arg0.npy" in an npz
@@ -55,6 +55,6 @@ llvm::Error writeNpy(llvm::StringRef path, const NpyArray &array);
 /// tools), through a temporary file renamed into place.
 llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays);
 
-} // namespace qforge::calib
+} // namespace qforge::formats
 
 #endif

@@ -1,9 +1,10 @@
 //===- SafeTensors.cpp - Minimal safetensors reader/writer ---------------===//
 
-#include "FileErrors.h"
 #include "qforge/Support/InputFile.h"
-#include "qforge/Calibration/Npy.h"
-#include "qforge/Calibration/SafeTensors.h"
+#include "qforge/Formats/FormatError.h"
+#include "qforge/Formats/Json.h"
+#include "qforge/Formats/Npy.h"
+#include "qforge/Formats/SafeTensors.h"
 
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/Endian.h"
@@ -17,13 +18,7 @@
 static_assert(llvm::sys::IsLittleEndianHost,
               "tensor data is copied as is; big-endian hosts need swapping");
 
-namespace qforge::calib {
-
-namespace {
-
-using detail::fail;
-
-} // namespace
+namespace qforge::formats {
 
 unsigned safeTensorsDTypeSize(llvm::StringRef dtype) {
   return llvm::StringSwitch<unsigned>(dtype)
@@ -138,23 +133,23 @@ llvm::Error writeSafeTensorsFile(llvm::StringRef path,
 llvm::Expected<SafeTensorsFile> parseSafeTensors(llvm::StringRef buffer,
                                                  llvm::StringRef what) {
   if (buffer.size() < 8)
-    return fail(what, llvm::formatv("not a safetensors file: {0} bytes, too "
+    return formatError(what, llvm::formatv("not a safetensors file: {0} bytes, too "
                                     "short for the 8-byte header length",
                                     buffer.size()));
   uint64_t headerLength = llvm::support::endian::read64le(buffer.data());
   if (headerLength > buffer.size() - 8)
-    return fail(what, llvm::formatv("corrupt safetensors file: header length "
+    return formatError(what, llvm::formatv("corrupt safetensors file: header length "
                                     "{0} exceeds the {1} bytes that follow",
                                     headerLength, buffer.size() - 8));
   llvm::StringRef headerText = buffer.substr(8, headerLength);
   llvm::StringRef data = buffer.substr(8 + headerLength);
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse(headerText);
+  llvm::Expected<llvm::json::Value> json =
+      parseJson(headerText, (what + ": corrupt safetensors header").str());
   if (!json)
-    return fail(what, "corrupt safetensors header: " +
-                          llvm::toString(json.takeError()));
+    return json.takeError();
   const llvm::json::Object *root = json->getAsObject();
   if (!root)
-    return fail(what, "corrupt safetensors header: not a JSON object");
+    return formatError(what, "corrupt safetensors header: not a JSON object");
 
   SafeTensorsFile file;
   std::vector<std::pair<uint64_t, std::string>> order;
@@ -164,11 +159,11 @@ llvm::Expected<SafeTensorsFile> parseSafeTensors(llvm::StringRef buffer,
     if (name == "__metadata__") {
       const llvm::json::Object *meta = value.getAsObject();
       if (!meta)
-        return fail(what, "__metadata__ is not a JSON object");
+        return formatError(what, "__metadata__ is not a JSON object");
       for (const auto &[mk, mv] : *meta) {
         std::optional<llvm::StringRef> s = mv.getAsString();
         if (!s)
-          return fail(what, "__metadata__ value of '" + mk.str() +
+          return formatError(what, "__metadata__ value of '" + mk.str() +
                                 "' is not a string");
         file.metadata[mk.str()] = s->str();
       }
@@ -176,43 +171,43 @@ llvm::Expected<SafeTensorsFile> parseSafeTensors(llvm::StringRef buffer,
     }
     const llvm::json::Object *entry = value.getAsObject();
     if (!entry)
-      return fail(what, "tensor '" + name + "': entry is not a JSON object");
+      return formatError(what, "tensor '" + name + "': entry is not a JSON object");
     std::optional<llvm::StringRef> dtype = entry->getString("dtype");
     if (!dtype)
-      return fail(what, "tensor '" + name + "': missing dtype");
+      return formatError(what, "tensor '" + name + "': missing dtype");
     unsigned elemSize = safeTensorsDTypeSize(*dtype);
     if (!elemSize)
-      return fail(what, "tensor '" + name + "': unknown dtype '" + *dtype + "'");
+      return formatError(what, "tensor '" + name + "': unknown dtype '" + *dtype + "'");
     const llvm::json::Array *shapeJson = entry->getArray("shape");
     if (!shapeJson)
-      return fail(what, "tensor '" + name + "': missing shape");
+      return formatError(what, "tensor '" + name + "': missing shape");
     SafeTensor t;
     t.dtype = dtype->str();
     uint64_t numel = 1;
     for (const llvm::json::Value &d : *shapeJson) {
       std::optional<int64_t> dim = d.getAsInteger();
       if (!dim || *dim < 0)
-        return fail(what, "tensor '" + name + "': shape has a dimension that "
+        return formatError(what, "tensor '" + name + "': shape has a dimension that "
                               "is not a non-negative integer");
       if (*dim && numel > (uint64_t(1) << 62) / uint64_t(*dim))
-        return fail(what, "tensor '" + name + "': shape is too large");
+        return formatError(what, "tensor '" + name + "': shape is too large");
       t.shape.push_back(*dim);
       numel *= uint64_t(*dim);
     }
     const llvm::json::Array *offsets = entry->getArray("data_offsets");
     if (!offsets || offsets->size() != 2 || !(*offsets)[0].getAsInteger() ||
         !(*offsets)[1].getAsInteger())
-      return fail(what, "tensor '" + name +
+      return formatError(what, "tensor '" + name +
                             "': data_offsets must be two integers");
     int64_t begin = *(*offsets)[0].getAsInteger();
     int64_t end = *(*offsets)[1].getAsInteger();
     if (begin < 0 || end < begin || uint64_t(end) > data.size())
-      return fail(what, llvm::formatv("tensor '{0}': data_offsets [{1}, {2}] "
+      return formatError(what, llvm::formatv("tensor '{0}': data_offsets [{1}, {2}] "
                                       "outside the {3}-byte data buffer "
                                       "(truncated file?)",
                                       name, begin, end, data.size()));
     if (uint64_t(end - begin) != numel * elemSize)
-      return fail(what, llvm::formatv("tensor '{0}': {1} {2} needs {3} bytes "
+      return formatError(what, llvm::formatv("tensor '{0}': {1} {2} needs {3} bytes "
                                       "but data_offsets span {4}",
                                       name, t.dtype, shapeString(t.shape),
                                       numel * elemSize, end - begin));
@@ -230,8 +225,8 @@ llvm::Expected<SafeTensorsFile> readSafeTensorsFile(llvm::StringRef path) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
       readInputFile(path);
   if (!buffer)
-    return fail(path, "cannot read: " + buffer.getError().message());
+    return formatError(path, "cannot read: " + buffer.getError().message());
   return parseSafeTensors((*buffer)->getBuffer(), path);
 }
 
-} // namespace qforge::calib
+} // namespace qforge::formats
