@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Compile time against graph size (issue 16, "Scaling").
 
-Writes ONNX graphs of N chained elementwise ops (Add, Mul, Tanh, Sigmoid,
-Relu in turn, each with its own constant: the shape real exporters write,
-one Constant per op) and times qforge-compile on each, end to end and per
-stage (--emit=llvm-mlir: the MLIR passes; --emit=llvm: plus LLVM's
-optimizer; the artifact: plus code generation and linking).
+Writes ONNX graphs of N ops and times qforge-compile on each, end to end
+and per stage (--emit=llvm-mlir: the MLIR passes; --emit=llvm: plus LLVM's
+optimizer; the artifact: plus code generation and linking). Two shapes:
 
-  compile_scaling.py QFORGE_COMPILE [N ...] [--width W] [--stages]
+  chain   N chained elementwise ops (Add, Mul, Tanh, Sigmoid, Relu in turn,
+          each with its own constant, as exporters write them): all fuse
+  blocks  N/5 blocks of MatMul (own 64x64 weight), Add (bias), Relu,
+          ReduceMean, Sub: one matmul kernel and a reduction per block, so
+          every block stays a separate loop nest
+
+  compile_scaling.py QFORGE_COMPILE [N ...] [--graph chain|blocks]
+                     [--width W] [--stages]
 
 Prints a Markdown table (ops, seconds, seconds per op) for
 docs/BENCHMARKS.md.
@@ -52,6 +57,33 @@ def chain(n, width):
     return m
 
 
+def blocks(n, width):
+    nodes, inits = [], []
+    prev = "x"
+    rng = np.random.default_rng(n)
+    for b in range(max(1, n // 5)):
+        w, bias = "w%d" % b, "b%d" % b
+        inits.append(nh.from_array(
+            (rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32), w))
+        inits.append(nh.from_array(rng.standard_normal((width,)).astype(np.float32) * 0.1, bias))
+        names = ["mm%d" % b, "add%d" % b, "relu%d" % b, "mean%d" % b, "y%d" % b]
+        nodes += [h.make_node("MatMul", [prev, w], [names[0]], name=names[0]),
+                  h.make_node("Add", [names[0], bias], [names[1]], name=names[1]),
+                  h.make_node("Relu", [names[1]], [names[2]], name=names[2]),
+                  h.make_node("ReduceMean", [names[2]], [names[3]], name=names[3],
+                              axes=[-1], keepdims=1),
+                  h.make_node("Sub", [names[2], names[3]], [names[4]], name=names[4])]
+        prev = names[4]
+    nodes[-1].output[0] = "y"
+    g = h.make_graph(nodes, "blocks",
+                     [h.make_tensor_value_info("x", T.FLOAT, [4, width])],
+                     [h.make_tensor_value_info("y", T.FLOAT, [4, width])],
+                     inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
+    m.ir_version = 8
+    return m
+
+
 def timed(cmd):
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -62,6 +94,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("compiler")
     ap.add_argument("sizes", nargs="*", type=int, default=[50, 200, 400, 1000, 2000])
+    ap.add_argument("--graph", choices=["chain", "blocks"], default="chain")
     ap.add_argument("--width", type=int, default=64)
     ap.add_argument("--stages", action="store_true",
                     help="also time --emit=llvm-mlir and --emit=llvm")
@@ -71,7 +104,8 @@ def main():
         print("| ---: | ---: | ---: | ---: | ---: |")
         for n in a.sizes:
             path = os.path.join(tmp, "chain%d.onnx" % n)
-            onnx.save(chain(n, a.width), path)
+            make = chain if a.graph == "chain" else blocks
+            onnx.save(make(n, a.width), path)
             base = [a.compiler, path, "--quiet", "--name", "chain"]
             mlir = llvm = "-"
             if a.stages:

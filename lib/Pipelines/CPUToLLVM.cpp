@@ -44,6 +44,10 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   // Threads: the kernels' parallel loops become functions over a range...
   pm.addPass(cpu::createQFOutlineParallel());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  // Chains of elementwise ops become one loop nest: less memory traffic, and
+  // less code for LLVM (each element sees the same ops in the same order, so
+  // the numbers are unchanged).
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
 
   detail::addBufferizationStages(pm, options.resultsToOutParams);
@@ -52,6 +56,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   // After bufferization: register permutes for the table lookups.
   pm.addNestedPass<func::FuncOp>(cpu::createQFLowerCPULookups());
   pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
+  // One function per op's loop nest: LLVM's time stays linear in the ops.
+  pm.addPass(qf::createQFOutlineLoopNests());
   pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
   pm.addNestedPass<func::FuncOp>(arith::createArithExpandOpsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -35,6 +35,8 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm,
   detail::addBufferizationStages(pm, options.resultsToOutParams);
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // One function per op's loop nest: LLVM's time stays linear in the ops.
+  pm.addPass(qf::createQFOutlineLoopNests());
   pm.addNestedPass<func::FuncOp>(createSCFToControlFlowPass());
   // After linalg is in loops: arith-expand's float8/FP4 rewrites take
   // scalars only.
