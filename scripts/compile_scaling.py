@@ -33,6 +33,17 @@ from onnx import numpy_helper as nh
 OPS = ["Add", "Mul", "Tanh", "Sigmoid", "Relu"]
 
 
+def model(nodes, inits, width):
+    """A graph x [4, width] -> y [4, width] of `nodes`."""
+    g = h.make_graph(nodes, "graph",
+                     [h.make_tensor_value_info("x", T.FLOAT, [4, width])],
+                     [h.make_tensor_value_info("y", T.FLOAT, [4, width])],
+                     inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
+    m.ir_version = 8
+    return m
+
+
 def chain(n, width):
     nodes, inits = [], []
     prev = "x"
@@ -48,13 +59,7 @@ def chain(n, width):
         else:
             nodes.append(h.make_node(op, [prev], [out], name="op%d" % i))
         prev = out
-    g = h.make_graph(nodes, "chain",
-                     [h.make_tensor_value_info("x", T.FLOAT, [4, width])],
-                     [h.make_tensor_value_info("y", T.FLOAT, [4, width])],
-                     inits)
-    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
-    m.ir_version = 8
-    return m
+    return model(nodes, inits, width)
 
 
 def blocks(n, width):
@@ -75,13 +80,7 @@ def blocks(n, width):
                   h.make_node("Sub", [names[2], names[3]], [names[4]], name=names[4])]
         prev = names[4]
     nodes[-1].output[0] = "y"
-    g = h.make_graph(nodes, "blocks",
-                     [h.make_tensor_value_info("x", T.FLOAT, [4, width])],
-                     [h.make_tensor_value_info("y", T.FLOAT, [4, width])],
-                     inits)
-    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
-    m.ir_version = 8
-    return m
+    return model(nodes, inits, width)
 
 
 def timed(cmd):

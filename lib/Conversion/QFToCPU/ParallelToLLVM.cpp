@@ -45,11 +45,14 @@ constexpr llvm::StringLiteral kSerialSymbol = "qforge_parallel_for_serial";
 
 struct Builder {
   ModuleOp module;
+  /// One table for the whole pass: building one per lookup or insertion
+  /// scans the module each time, quadratic in the number of kernels.
+  SymbolTable symbols;
   OpBuilder b;
   Type ptr, i64;
 
   explicit Builder(ModuleOp m)
-      : module(m), b(m.getContext()),
+      : module(m), symbols(m), b(m.getContext()),
         ptr(LLVM::LLVMPointerType::get(m.getContext())),
         i64(IntegerType::get(m.getContext(), 64)) {}
 
@@ -66,7 +69,7 @@ struct Builder {
 
   /// A weak pointer global initialized to null (created once).
   LLVM::GlobalOp pointerGlobal(StringRef name) {
-    if (auto g = module.lookupSymbol<LLVM::GlobalOp>(name))
+    if (auto g = symbols.lookup<LLVM::GlobalOp>(name))
       return g;
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(module.getBody());
@@ -78,13 +81,14 @@ struct Builder {
     b.setInsertionPointToStart(init);
     Value null = LLVM::ZeroOp::create(b, loc, ptr);
     LLVM::ReturnOp::create(b, loc, null);
+    symbols.insert(g);
     return g;
   }
 
   /// qforge_parallel_for_serial(pool, task, ctx, count, grain):
   /// task(ctx, 0, count).
   LLVM::LLVMFuncOp serialFor() {
-    if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(kSerialSymbol))
+    if (auto f = symbols.lookup<LLVM::LLVMFuncOp>(kSerialSymbol))
       return f;
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToEnd(module.getBody());
@@ -99,6 +103,7 @@ struct Builder {
                                     entry->getArgument(2), zero,
                                     entry->getArgument(3)});
     LLVM::ReturnOp::create(b, loc, ValueRange{});
+    symbols.insert(f);
     return f;
   }
 
@@ -109,7 +114,7 @@ struct Builder {
     Location loc = body.getLoc();
     auto f = LLVM::LLVMFuncOp::create(b, loc, (body.getName() + "_task").str(),
                                       taskType(), LLVM::Linkage::Internal);
-    SymbolTable(module).insert(f);
+    symbols.insert(f);
     Block *entry = f.addEntryBlock(b);
     b.setInsertionPointToStart(entry);
     SmallVector<Value> args = {entry->getArgument(1), entry->getArgument(2)};
@@ -181,6 +186,12 @@ struct ParallelToLLVMPass
       if (f->hasAttr(kParallelGrainAttr) && !f.isExternal())
         bodies.push_back(f);
     });
+    // Every call, by callee, in one walk (not one walk per body).
+    llvm::DenseMap<StringAttr, SmallVector<LLVM::CallOp>> callsOf;
+    module.walk([&](LLVM::CallOp call) {
+      if (FlatSymbolRefAttr callee = call.getCalleeAttr())
+        callsOf[callee.getAttr()].push_back(call);
+    });
     for (LLVM::LLVMFuncOp body : bodies) {
       auto grainAttr = body->getAttrOfType<IntegerAttr>(kParallelGrainAttr);
       auto type = body.getFunctionType();
@@ -195,11 +206,7 @@ struct ParallelToLLVMPass
       body->removeAttr(kParallelGrainAttr);
       SmallVector<Type> fields(type.getParams().drop_front(2));
       auto ctxType = LLVM::LLVMStructType::getLiteral(&getContext(), fields);
-      SmallVector<LLVM::CallOp> calls;
-      module.walk([&](LLVM::CallOp call) {
-        if (call.getCallee() == body.getName())
-          calls.push_back(call);
-      });
+      SmallVector<LLVM::CallOp> &calls = callsOf[body.getSymNameAttr()];
       if (calls.empty())
         continue;
       LLVM::LLVMFuncOp task = bld.task(body, ctxType);
