@@ -10,7 +10,10 @@
 #include "ArtifactPool.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -63,6 +66,52 @@ std::string shapeText(const TensorInfo &t) {
 int32_t fail(const std::string &message) {
   lastError = message;
   return -1;
+}
+
+/// Why the file at `path` cannot be a whole 64-bit ELF shared library, or
+/// "" when it can: dlopen maps the segments its program headers name, and a
+/// file shorter than they say (a truncated copy, a full disk) faults with
+/// SIGBUS inside dlopen instead of failing.
+std::string whyNotWholeElf(const char *path) {
+  FILE *file = std::fopen(path, "rb");
+  if (!file)
+    return std::string("cannot open it: ") + std::strerror(errno);
+  std::string why;
+  Elf64_Ehdr header;
+  if (std::fseek(file, 0, SEEK_END) != 0) {
+    why = "cannot read it";
+  } else {
+    long size = std::ftell(file);
+    std::rewind(file);
+    auto within = [&](uint64_t offset, uint64_t bytes) {
+      return size >= 0 && offset <= uint64_t(size) &&
+             bytes <= uint64_t(size) - offset;
+    };
+    if (std::fread(&header, sizeof header, 1, file) != 1 ||
+        std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+        header.e_ident[EI_CLASS] != ELFCLASS64)
+      why = "not a 64-bit ELF file";
+    else if (header.e_phentsize != sizeof(Elf64_Phdr) ||
+             !within(header.e_phoff,
+                     uint64_t(header.e_phnum) * sizeof(Elf64_Phdr)))
+      why = "truncated (its program headers lie past the end of the file)";
+    else if (header.e_shnum &&
+             !within(header.e_shoff, uint64_t(header.e_shnum) *
+                                         uint64_t(header.e_shentsize)))
+      why = "truncated (its section headers lie past the end of the file)";
+    for (unsigned i = 0; why.empty() && i < header.e_phnum; ++i) {
+      Elf64_Phdr segment;
+      if (std::fseek(file, long(header.e_phoff + i * sizeof segment),
+                     SEEK_SET) != 0 ||
+          std::fread(&segment, sizeof segment, 1, file) != 1)
+        why = "cannot read its program headers";
+      else if (segment.p_type == PT_LOAD &&
+               !within(segment.p_offset, segment.p_filesz))
+        why = "truncated (a loadable segment runs past the end of the file)";
+    }
+  }
+  std::fclose(file);
+  return why;
 }
 
 /// The first error the generated code reported in the run on this thread
@@ -286,6 +335,13 @@ const char *qforge_dtype_name(qforge_dtype dtype) {
 qforge_model *qforge_load(const char *path) {
   if (!path) {
     fail("qforge_load: null path");
+    return nullptr;
+  }
+  // A name without '/' is a soname the dynamic loader looks up in the
+  // system's library directories, not a file to check here.
+  std::string notElf = std::strchr(path, '/') ? whyNotWholeElf(path) : "";
+  if (!notElf.empty()) {
+    fail(std::string("cannot load '") + path + "': " + notElf);
     return nullptr;
   }
   void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
