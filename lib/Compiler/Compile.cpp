@@ -37,6 +37,10 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <signal.h>
+#include <unistd.h>
+
 using namespace mlir;
 
 namespace qforge {
@@ -214,6 +218,8 @@ void setPipelineOptions(const CompileOptions &options, StringRef entry,
   pipeline.lower = options.emit != EmitKind::MLIR;
 }
 
+constexpr llvm::StringLiteral kStagingPrefix = ".qforge-staging-";
+
 /// Removes a directory tree; used for the private staging directory.
 void removeTree(StringRef dir) {
   std::error_code ec;
@@ -221,6 +227,25 @@ void removeTree(StringRef dir) {
        it.increment(ec))
     llvm::sys::fs::remove(it->path());
   llvm::sys::fs::remove(dir);
+}
+
+/// Removes the staging directories in `outDir` that compiles killed before
+/// they could clean up left behind: `.qforge-staging-<pid>-XXXXXX` whose
+/// process no longer exists. A live process's staging (a concurrent compile
+/// into the same OUTDIR) is left alone.
+void removeStaleStaging(StringRef outDir) {
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(outDir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    StringRef name = llvm::sys::path::filename(it->path());
+    if (!name.consume_front(kStagingPrefix))
+      continue;
+    int pid = 0;
+    if (name.split('-').first.getAsInteger(10, pid) || pid <= 0)
+      continue;
+    if (::kill(pid, 0) == -1 && errno == ESRCH)
+      removeTree(it->path());
+  }
 }
 
 } // namespace
@@ -369,11 +394,14 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))
     return fail("cannot create output directory '" + options.outDir +
                 "': " + ec.message());
+  removeStaleStaging(options.outDir);
   // createUniqueDirectory puts relative prefixes under the system's temp
   // directory; staging must be on OUTDIR's file system for the renames.
+  // The name carries this process's id, so that a later run can tell a
+  // killed compile's leftovers from a concurrent compile's live staging.
   SmallString<128> staging(options.outDir);
   llvm::sys::fs::make_absolute(staging);
-  llvm::sys::path::append(staging, ".qforge-staging");
+  llvm::sys::path::append(staging, (kStagingPrefix + Twine(::getpid())).str());
   if (std::error_code ec =
           llvm::sys::fs::createUniqueDirectory(Twine(staging), staging))
     return fail("cannot create a staging directory in '" + options.outDir +
