@@ -3,6 +3,7 @@
 #include "qforge/Calibration/Runner.h"
 
 #include "qforge-c/qforge_errors.h"
+#include "qforge-c/qforge_errors.hpp"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
@@ -99,19 +100,13 @@ thread_local ActiveRun *activeRun = nullptr;
 /// run fails with ONNX Runtime's reason.
 void jitIndexError(int64_t index, int64_t size) {
   if (activeRun && !activeRun->error)
-    activeRun->error = "index " + std::to_string(index) +
-                       " is out of bounds for an axis of size " +
-                       std::to_string(size) +
-                       " (indices element out of data bounds)";
+    activeRun->error = indexErrorMessage(index, size);
 }
 
 void jitShapeError(int64_t output, int64_t dim, int64_t computed,
                    int64_t declared) {
   if (activeRun && !activeRun->error)
-    activeRun->error = "output " + std::to_string(output) + " dimension " +
-                       std::to_string(dim) + " is " + std::to_string(computed) +
-                       " for these inputs, but the model declares " +
-                       std::to_string(declared);
+    activeRun->error = shapeErrorMessage(output, dim, computed, declared);
 }
 
 /// Copies a strided tensor into a contiguous row-major buffer.

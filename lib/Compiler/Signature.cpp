@@ -66,11 +66,6 @@ std::string sanitizeName(StringRef name) {
   return out.empty() ? "_" : out;
 }
 
-std::string inputName(func::FuncOp fn, unsigned i) {
-  auto attr = fn.getArgAttrOfType<StringAttr>(i, qf::kNameAttrName);
-  return attr ? attr.str() : "arg" + std::to_string(i);
-}
-
 llvm::Error computeSignature(func::FuncOp fn, CompileReport &report) {
   FunctionType type = fn.getFunctionType();
   std::vector<std::string> seen;

@@ -22,7 +22,7 @@ namespace qforge {
 std::string sanitizeName(llvm::StringRef name);
 
 /// Input i's name: its qf.name, else "arg<i>" (unsanitized).
-std::string inputName(mlir::func::FuncOp fn, unsigned i);
+using qf::inputName;
 
 /// Fills report.inputs and report.outputs from `fn`.
 llvm::Error computeSignature(mlir::func::FuncOp fn, CompileReport &report);

@@ -6,6 +6,7 @@
 
 #include "qforge-c/qforge.h"
 #include "qforge-c/qforge_errors.h"
+#include "qforge-c/qforge_errors.hpp"
 
 #include "ArtifactPool.h"
 
@@ -120,18 +121,13 @@ thread_local std::string runError;
 
 void onIndexError(int64_t index, int64_t size) {
   if (runError.empty())
-    runError = "index " + std::to_string(index) +
-               " is out of bounds for an axis of size " +
-               std::to_string(size) + " (indices element out of data bounds)";
+    runError = qforge::indexErrorMessage(index, size);
 }
 
 void onShapeError(int64_t output, int64_t dim, int64_t computed,
                   int64_t declared) {
   if (runError.empty())
-    runError = "output " + std::to_string(output) + " dimension " +
-               std::to_string(dim) + " is " + std::to_string(computed) +
-               " for these inputs, but the model declares " +
-               std::to_string(declared);
+    runError = qforge::shapeErrorMessage(output, dim, computed, declared);
 }
 
 } // namespace

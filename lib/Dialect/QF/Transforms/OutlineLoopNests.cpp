@@ -75,7 +75,7 @@ struct OutlineLoopNestsPass
       return success();
     IRRewriter rewriter(&getContext());
     unsigned next = 0;
-    auto ptr = StringAttr::get(&getContext(), "noinline");
+    auto noinline = StringAttr::get(&getContext(), "noinline");
     for (Operation *nest : nests) {
       Location loc = nest->getLoc();
       // scf.execute_region { nest; scf.yield its results }
@@ -107,7 +107,7 @@ struct OutlineLoopNestsPass
       rewriter.replaceOp(wrapper, yielded);
       rewriter.eraseOp(yield);
       // Kept out of line by LLVM's inliner too (it would undo the split).
-      (*outlined)->setAttr("passthrough", rewriter.getArrayAttr({ptr}));
+      (*outlined)->setAttr("passthrough", rewriter.getArrayAttr({noinline}));
     }
     return success();
   }

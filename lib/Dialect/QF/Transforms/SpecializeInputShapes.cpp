@@ -10,6 +10,7 @@
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/Transforms/InputShapes.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
+#include "qforge/Formats/Npy.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -58,21 +59,15 @@ llvm::Expected<InputShape> parseInputShape(llvm::StringRef text) {
 
 } // namespace qforge::qf
 
-namespace {
-
-std::string shapeText(ArrayRef<int64_t> shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    out += (i ? ", " : "") + (ShapedType::isDynamic(shape[i])
-                                  ? std::string("?")
-                                  : std::to_string(shape[i]));
-  return out + "]";
-}
-
-std::string inputName(func::FuncOp fn, unsigned i) {
-  auto attr = fn.getArgAttrOfType<StringAttr>(i, qforge::qf::kNameAttrName);
+std::string qforge::qf::inputName(func::FuncOp fn, unsigned i) {
+  auto attr = fn.getArgAttrOfType<StringAttr>(i, kNameAttrName);
   return attr ? attr.str() : "arg" + std::to_string(i);
 }
+
+namespace {
+
+using qforge::formats::shapeString;
+using qforge::qf::inputName;
 
 struct SpecializeInputShapesPass
     : qforge::qf::impl::QFSpecializeInputShapesBase<SpecializeInputShapesPass> {
@@ -120,8 +115,8 @@ struct SpecializeInputShapesPass
       if (!ok)
         return fn.emitError()
                << "--shape " << s->name << "=...: input '" << s->name
-               << "' has shape " << shapeText(type.getShape()) << ", got "
-               << shapeText(s->shape)
+               << "' has shape " << shapeString(type.getShape()) << ", got "
+               << shapeString(s->shape)
                << " (the rank and the static dimensions must match)";
       auto staticType = type.clone(s->shape);
       if (staticType == type)

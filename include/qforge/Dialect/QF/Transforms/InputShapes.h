@@ -8,6 +8,7 @@
 #ifndef QFORGE_DIALECT_QF_TRANSFORMS_INPUTSHAPES_H
 #define QFORGE_DIALECT_QF_TRANSFORMS_INPUTSHAPES_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -28,6 +29,9 @@ struct InputShape {
 
 /// Parses "NAME=D0xD1x..." (e.g. "x=4x128"); the error quotes the text.
 llvm::Expected<InputShape> parseInputShape(llvm::StringRef text);
+
+/// Input i's name as NAME above: its qf.name, else "arg<i>" (unsanitized).
+std::string inputName(mlir::func::FuncOp fn, unsigned i);
 
 } // namespace qforge::qf
 
