@@ -29,6 +29,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <map>
 #include <string>
 
 namespace py = pybind11;
@@ -269,8 +270,48 @@ PYBIND11_MODULE(_qforge, m) {
          const std::string &name, const std::string &entry,
          const std::string &calib, const std::string &stats,
          const std::vector<std::string> &shapes, const std::string &lowering,
-         bool int8Activations) {
+         bool int8Activations,
+         const std::map<std::string, std::string> &autoquant) {
         qforge::CompileOptions o;
+        // --scheme auto's options, by qforge-compile's names without the
+        // "autoquant-" prefix.
+        for (const auto &[key, value] : autoquant) {
+          qforge::AutoquantOptions &a = o.autoquant;
+          auto number = [&](double &out) {
+            llvm::StringRef text(value);
+            if (text.getAsDouble(out))
+              throw py::value_error("autoquant option '" + key +
+                                    "' must be a number, got '" + value + "'");
+          };
+          double v = 0;
+          if (key == "m")
+            a.mProfile = value;
+          else if (key == "min_sqnr")
+            number(a.minSqnr);
+          else if (key == "cache")
+            a.cachePath = value;
+          else if (key == "cache_mode")
+            a.cacheMode = value;
+          else if (key == "plan")
+            a.planFile = value;
+          else if (key == "timer")
+            a.timer = value;
+          else if (key == "costs")
+            a.costs = value;
+          else if (key == "threads" || key == "rounds") {
+            number(v);
+            if (!(v >= 1 && v <= 1024))
+              throw py::value_error("autoquant option '" + key +
+                                    "' must be between 1 and 1024");
+            (key == "threads" ? a.threads : a.rounds) = unsigned(v);
+          } else if (key == "quiet")
+            a.quiet = value == "1" || value == "true" || value == "True";
+          else
+            throw py::value_error(
+                "unknown autoquant option '" + key +
+                "' (m, min_sqnr, cache, cache_mode, plan, timer, costs, "
+                "threads, rounds, quiet)");
+        }
         o.int8Activations = int8Activations;
         o.outDir = outDir;
         o.scheme = scheme;
@@ -301,6 +342,7 @@ PYBIND11_MODULE(_qforge, m) {
       py::arg("calib") = "", py::arg("stats") = "",
       py::arg("shapes") = std::vector<std::string>(),
       py::arg("lowering") = "cpu", py::arg("int8_activations") = false,
+      py::arg("autoquant") = std::map<std::string, std::string>(),
       "Compile an .onnx or .mlir file to OUT_DIR/<name>.so; returns "
       "report.json's text.");
   py::class_<Model>(m, "Model")

@@ -25,6 +25,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
+#include <fstream>
 #include <optional>
 #include <cmath>
 #include <cstdlib>
@@ -814,6 +815,21 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
   }
   report = os.str();
   return bad;
+}
+
+int64_t lastLevelCacheBytes() {
+  std::ifstream f("/sys/devices/system/cpu/cpu0/cache/index3/size");
+  std::string s;
+  if (f >> s && !s.empty()) {
+    int64_t v = std::atoll(s.c_str());
+    if (s.back() == 'K')
+      v <<= 10;
+    else if (s.back() == 'M')
+      v <<= 20;
+    if (v > 0)
+      return v;
+  }
+  return 32 << 20;
 }
 
 int64_t int8ActivationGroup(const MatmulSpec &spec, const quant::Scheme &scheme) {

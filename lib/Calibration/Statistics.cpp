@@ -218,8 +218,27 @@ Range clipRange(Range data, double threshold) {
 // ValueObserver
 //===----------------------------------------------------------------------===//
 
-ValueObserver::ValueObserver(ObserverOptions options, bool collectXtx)
-    : options_(options), collectXtx_(collectXtx), hist_(options.bins) {}
+namespace {
+
+/// The reservoir's generator seed: fixed, so samples are reproducible.
+constexpr uint64_t kSampleSeed = 0x51466f7267655253ull; // "QForgeRS"
+
+/// splitmix64 (Steele, Lea, Flood 2014): a full-period 64-bit generator
+/// whose output is the same on every platform, unlike the standard
+/// distributions, whose algorithms are implementation-defined.
+uint64_t splitmix64(uint64_t &state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+} // namespace
+
+ValueObserver::ValueObserver(ObserverOptions options, bool collectXtx,
+                             unsigned sampleRows)
+    : options_(options), collectXtx_(collectXtx), sampleRows_(sampleRows),
+      rngState_(kSampleSeed), hist_(options.bins) {}
 
 llvm::Error ValueObserver::addBatch(const float *data, int64_t rows,
                                     int64_t channels) {
@@ -235,6 +254,7 @@ llvm::Error ValueObserver::addBatch(const float *data, int64_t rows,
     if (collectXtx_)
       xtx_.assign(size_t(channels) * size_t(channels), 0.0);
     row_.assign(channels, 0.0);
+    sample_.reserve(size_t(sampleRows_) * size_t(channels));
   }
   size_t count = size_t(rows) * size_t(channels);
   double bmin = std::numeric_limits<double>::infinity();
@@ -274,6 +294,25 @@ llvm::Error ValueObserver::addBatch(const float *data, int64_t rows,
       double a = std::fabs(v);
       absMax_[i] = std::max(absMax_[i], a);
       absSum_[i] += a;
+    }
+    if (sampleRows_ > 0) {
+      // Algorithm R: the first R rows fill the reservoir; row i >= R then
+      // replaces slot j = rand % (i + 1) when j < R, so every row seen so far
+      // is in the sample with probability R / (i + 1). (The modulo bias of a
+      // 64-bit draw is below (i + 1) / 2^64.)
+      uint64_t seen = uint64_t(rows_) + uint64_t(r);
+      float *slot = nullptr;
+      if (seen < sampleRows_) {
+        sample_.resize(sample_.size() + size_t(k));
+        slot = sample_.data() + sample_.size() - size_t(k);
+      } else {
+        uint64_t j = splitmix64(rngState_) % (seen + 1);
+        if (j < sampleRows_)
+          slot = sample_.data() + size_t(j) * size_t(k);
+      }
+      if (slot)
+        for (int64_t i = 0; i < k; ++i)
+          slot[i] = float(row_[i]); // exact: a finite float, or 0
     }
     if (!collectXtx_)
       continue;
@@ -334,6 +373,8 @@ TensorStats ValueObserver::finalize() const {
   s.hist.assign(hist_.counts().begin(), hist_.counts().end());
   s.histLow = 0.0f;
   s.histHigh = float(hist_.upper());
+  if (s.channels > 0)
+    s.rows = sample_;
   return s;
 }
 

@@ -11,6 +11,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cmath>
 
@@ -72,6 +74,20 @@ std::string whyImpossible(const TensorStats &s) {
   // narrow it, none widens it).
   if (std::max(std::fabs(s.min), std::fabs(s.max)) > largest * slack + 1e-30)
     return "the range [min, max] exceeds the largest |x| observed";
+  // Sampled rows are observed rows, stored exactly: each element lies within
+  // its channel's max |x| (which is exact too; 1e-6 for a rounded writer).
+  if (s.hasRows()) {
+    if (!finite(s.rows))
+      return "its sampled rows (.rows) hold NaN or infinite values";
+    size_t k = size_t(s.channels);
+    for (size_t i = 0; i < s.rows.size(); ++i) {
+      size_t j = i % k;
+      if (std::fabs(double(s.rows[i])) > double(s.absMax[j]) * (1.0 + 1e-6))
+        return "sampled row " + std::to_string(i / k) +
+               " (.rows) exceeds channel " + std::to_string(j) +
+               "'s max |x|";
+    }
+  }
   return "";
 }
 
@@ -116,6 +132,11 @@ void writeStatsFile(llvm::raw_ostream &os, const StatsFile &stats) {
     file.tensors.emplace_back(id + ".absmean", SafeTensor::f32({k}, s.absMean));
     if (s.hasXtx())
       file.tensors.emplace_back(id + ".xtx", SafeTensor::f32({k, k}, s.xtx));
+    if (s.hasRows() && k > 0) {
+      assert(s.rows.size() % size_t(k) == 0 && "rows is not [R, K]");
+      file.tensors.emplace_back(id + ".rows",
+                                SafeTensor::f32({s.sampleRows(), k}, s.rows));
+    }
     file.tensors.emplace_back(id + ".hist",
                               SafeTensor::f32({int64_t(s.hist.size())}, s.hist));
     file.tensors.emplace_back(id + ".hist_range",
@@ -264,6 +285,29 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
       if (!(c >= 0.0f && c < 9.0e18f))
         return formatError(what, "tensor '" + id + ".count' is not a row count");
       s.count = int64_t(c);
+    }
+    // Optional (files written before the sample was kept have none).
+    auto rows = get("rows", "F32", std::nullopt, /*required=*/false);
+    if (!rows)
+      return rows.takeError();
+    if (*rows) {
+      const std::vector<int64_t> &shape = (*rows)->shape;
+      std::string name = id + ".rows";
+      if (shape.size() != 2 || shape[1] != k)
+        return formatError(what, "tensor '" + name + "' has shape " +
+                                     shapeString(shape) + ", expected [R, " +
+                                     std::to_string(k) + "] (K = " +
+                                     std::to_string(k) + " channels)");
+      int64_t r = shape[0];
+      // (A count <= 0 is reported by whyImpossible below.)
+      if (r < 1 || r > kMaxSampleRows || (s.count > 0 && r > s.count))
+        return formatError(
+            what, "tensor '" + name + "' holds " + std::to_string(r) +
+                      " sampled rows; expected 1 to min(count, " +
+                      std::to_string(kMaxSampleRows) + ") = " +
+                      std::to_string(std::min(s.count, kMaxSampleRows)) +
+                      " (count " + std::to_string(s.count) + ")");
+      s.rows = (*rows)->toFloats();
     }
     std::string impossible = whyImpossible(s);
     if (!impossible.empty())

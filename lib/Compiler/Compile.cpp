@@ -15,6 +15,8 @@
 #include "CalibrationStage.h"
 #include "Signature.h"
 
+#include "qforge/Autoquant/Candidate.h"
+#include "qforge/Autoquant/Passes.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Conversion/QFToCPU/Passes.h"
 
@@ -202,10 +204,15 @@ private:
   std::function<void(StringRef)> before, after;
 };
 
+bool usesAutoquant(const CompileOptions &options) {
+  return autoquant::isAutoScheme(options.scheme);
+}
+
 void setPipelineOptions(const CompileOptions &options, StringRef entry,
                         CompilePipelineOptions &pipeline) {
   pipeline.target = options.target;
-  pipeline.scheme = options.scheme;
+  // Autoquant's decisions ride on the ops; qf-quantize applies them.
+  pipeline.scheme = usesAutoquant(options) ? "f32" : options.scheme;
   pipeline.schemeFile = options.schemeFile;
   pipeline.algorithm = options.algorithm;
   pipeline.stats = options.stats;
@@ -216,6 +223,53 @@ void setPipelineOptions(const CompileOptions &options, StringRef entry,
                           : LoweringKind::CPU;
   pipeline.entry = entry.str();
   pipeline.lower = options.emit != EmitKind::MLIR;
+}
+
+/// --scheme auto: the target on the module (what qf-autoquant times for),
+/// then qf-autoquant; `inputs` carry in-memory statistics and take the
+/// result back.
+std::function<void(OpPassManager &)>
+autoquantPasses(const CompileOptions &options,
+                autoquant::AutoquantInputs inputs) {
+  if (!usesAutoquant(options))
+    return {};
+  return [&options, inputs](OpPassManager &pm) {
+    qf::QFAttachTargetOptions attach;
+    attach.target = options.target;
+    pm.addPass(qf::createQFAttachTarget(attach));
+    const AutoquantOptions &a = options.autoquant;
+    autoquant::QFAutoquantOptions o;
+    o.schemeText = options.scheme;
+    o.mProfile = a.mProfile;
+    o.minSqnr = a.minSqnr;
+    o.statsFile = options.stats;
+    o.timer = a.timer;
+    o.costsFile = a.costs;
+    o.cachePath = a.cachePath;
+    o.cacheMode = a.cacheMode;
+    o.threads = a.threads;
+    o.rounds = a.rounds;
+    o.planFile = a.planFile;
+    o.quiet = a.quiet;
+    pm.addPass(autoquant::createQFAutoquant(o, inputs));
+  };
+}
+
+/// Options that cannot go with --scheme auto.
+llvm::Error checkAutoquantOptions(const CompileOptions &options) {
+  if (!usesAutoquant(options))
+    return llvm::Error::success();
+  if (!options.schemeFile.empty())
+    return fail("--scheme " + options.scheme +
+                " and --scheme-file both choose the layers' schemes; choose "
+                "one (an autoquant plan is replayed with --scheme-file)");
+  if (options.lowering == Lowering::Reference)
+    return fail("--scheme auto times the CPU kernels: it cannot be used with "
+                "--lowering=reference");
+  if (options.int8Activations)
+    return fail("--scheme auto decides int8 activations per layer (the "
+                "'+i8act' candidates): drop --int8-activations");
+  return llvm::Error::success();
 }
 
 constexpr llvm::StringLiteral kStagingPrefix = ".qforge-staging-";
@@ -259,6 +313,8 @@ compilePipelineText(ModuleOp module, const CompileOptions &options) {
   llvm::Expected<func::FuncOp> entry = findEntry(module, options.entry);
   if (!entry)
     return entry.takeError();
+  if (llvm::Error e = checkAutoquantOptions(options))
+    return std::move(e);
   CompilePipelineOptions pipeline;
   setPipelineOptions(options, entry->getName(), pipeline);
   // The driver specialises the shapes before calibrating; a replay does it
@@ -266,7 +322,7 @@ compilePipelineText(ModuleOp module, const CompileOptions &options) {
   for (const InputShape &shape : options.shapes)
     pipeline.inputShapes.push_back(shape.str());
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
-  buildCompilePipeline(pm, pipeline);
+  buildCompilePipeline(pm, pipeline, {}, autoquantPasses(options, {}));
   std::string text;
   llvm::raw_string_ostream os(text);
   pm.printAsTextualPipeline(os);
@@ -307,6 +363,8 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   if (!options.calib.empty() && !options.stats.empty())
     return fail("--calib and --stats both give calibration statistics; "
                 "choose one");
+  if (llvm::Error e = checkAutoquantOptions(options))
+    return std::move(e);
   if (!options.shapes.empty()) {
     // Before calibration, which runs the float model at these shapes.
     std::vector<std::string> shapes;
@@ -347,6 +405,16 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     CompilePipelineOptions pipeline;
     setPipelineOptions(options, entryName, pipeline);
     bool quantizes = !options.scheme.empty() || !options.schemeFile.empty();
+    autoquant::AutoquantInputs autoquantInputs;
+    std::shared_ptr<autoquant::AutoquantResult> autoquantResult;
+    if (usesAutoquant(options)) {
+      autoquantResult = std::make_shared<autoquant::AutoquantResult>();
+      autoquantInputs.result = autoquantResult;
+      // The pass reads statistics from memory, not as stats= (the driver's
+      // --stats goes to both passes as a file).
+      if (calibration)
+        autoquantInputs.stats = calibration->stats();
+    }
     llvm::Error hookError = llvm::Error::success();
     bool layersRecorded = false;
     std::string running;
@@ -364,11 +432,14 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     if (!quantizes)
       evaluate();
     PassManager pm(ctx, ModuleOp::getOperationName());
-    buildCompilePipeline(pm, pipeline, quantizeInputs);
+    buildCompilePipeline(pm, pipeline, quantizeInputs,
+                         autoquantPasses(options, autoquantInputs));
     pm.addInstrumentation(std::make_unique<PipelineHooks>(
         [&](StringRef pass) {
           running = pass.str();
-          if (pass == "qf-quantize")
+          if (pass == "qf-autoquant")
+            stage("autoquant");
+          else if (pass == "qf-quantize")
             stage("quantization");
           else if (pass == "qf-prepare-export")
             stage("lowering");
@@ -382,13 +453,16 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
         }));
     if (failed(pm.run(module))) {
       llvm::consumeError(std::move(hookError));
-      return fail(running == "qf-quantize"
+      return fail(running == "qf-autoquant"
+                      ? "autoquant failed (see the errors above)"
+                  : running == "qf-quantize"
                       ? "quantization failed (see the errors above)"
                       : "lowering to LLVM failed (see the errors above)");
     }
     if (hookError)
       return std::move(hookError);
     recordLayers();
+    report.autoquant = autoquantResult;
   }
 
   if (std::error_code ec = llvm::sys::fs::create_directories(options.outDir))

@@ -1,6 +1,7 @@
 //===- Report.cpp - The compile report as JSON and as a table ------------===//
 
 #include "qforge/Compiler/Compile.h"
+#include "qforge/Autoquant/Passes.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -28,6 +29,21 @@ void addError(llvm::json::Object &object, const ErrorReport &e) {
 bool anyMeasured(const CompileReport &report) {
   return llvm::any_of(report.layers,
                       [](const LayerReport &l) { return l.error.measured; });
+}
+
+std::string microseconds(double seconds) {
+  return llvm::formatv("{0:f1} us", seconds * 1e6).str();
+}
+
+/// The autoquant choice of `layer`, if any.
+const autoquant::LayerPlan *planOf(const CompileReport &report,
+                                   llvm::StringRef layer) {
+  if (!report.autoquant)
+    return nullptr;
+  for (const autoquant::LayerPlan &p : report.autoquant->layers)
+    if (p.layer == layer)
+      return &p;
+  return nullptr;
 }
 
 std::string errorText(const ErrorReport &e) {
@@ -91,6 +107,16 @@ std::string reportToJSON(const CompileReport &report) {
     }
     root["output_errors"] = std::move(outputs);
   }
+  if (report.autoquant) {
+    // The pass's own JSON (the same as its report= file), which this
+    // process wrote: it parses.
+    llvm::Expected<llvm::json::Value> autoquant =
+        llvm::json::parse(autoquant::resultToJSON(*report.autoquant));
+    if (autoquant)
+      root["autoquant"] = std::move(*autoquant);
+    else
+      llvm::consumeError(autoquant.takeError());
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
@@ -138,6 +164,36 @@ std::string reportToTable(const CompileReport &report) {
                                                     : std::to_string(i))
        << ": relative error " << errorText(report.outputErrors[i])
        << " on " << report.calibrationSamples << " calibration samples\n";
+  if (const auto &a = report.autoquant) {
+    os << "\nautoquant (" << a->timer << " times, target " << a->target
+       << "; guard: " << a->guard << ", min SQNR "
+       << llvm::formatv("{0:f1}", a->minSqnrDb) << " dB; cache "
+       << (a->cachePath.empty() ? std::string("off") : a->cachePath) << ": "
+       << a->cacheHits << " hits, " << a->timed << " timed)\n";
+    for (const autoquant::LayerPlan &p : a->layers) {
+      const autoquant::CandidateEval *choice = p.choice();
+      os << "  " << p.layer << " [" << p.n << "x" << p.k << ", M "
+         << autoquant::profileString(p.buckets) << "]: "
+         << (choice ? choice->candidate.str() : std::string("f32")) << "  ("
+         << p.reason << ")\n";
+      for (const autoquant::CandidateEval &c : p.candidates) {
+        os << "      " << llvm::left_justify(c.candidate.str(), 16);
+        if (c.timed())
+          os << llvm::right_justify(microseconds(c.seconds), 12) << " "
+             << llvm::left_justify(c.sourceText(), 18);
+        else
+          os << llvm::right_justify("-", 12) << " "
+             << llvm::left_justify("", 18);
+        if (!std::isnan(c.sqnrDb))
+          os << (std::isinf(c.sqnrDb)
+                     ? std::string("exact")
+                     : llvm::formatv("{0:f1} dB", c.sqnrDb).str());
+        if (!c.excluded.empty())
+          os << "  excluded: " << c.excluded;
+        os << "\n";
+      }
+    }
+  }
   return text;
 }
 
@@ -174,8 +230,13 @@ std::string reportToSVG(const CompileReport &report) {
     auto bar = [&](int64_t bytes) {
       return std::max<int64_t>(1, bytes * barWidth / largest);
     };
+    std::string scheme = l.scheme;
+    if (const autoquant::LayerPlan *p = planOf(report, l.name))
+      if (const autoquant::CandidateEval *c = p->choice())
+        scheme = "auto: " + c->candidate.str() + ", " +
+                 microseconds(c->seconds);
     os << "<text x=\"8\" y=\"" << y + 16 << "\">" << escape(l.name) << " ("
-       << escape(l.scheme) << ")</text>\n"
+       << escape(scheme) << ")</text>\n"
        << "<rect x=\"" << labelWidth << "\" y=\"" << y + 2 << "\" width=\""
        << bar(l.weightBytesBefore) << "\" height=\"10\" fill=\"#bbb\"/>\n"
        << "<rect x=\"" << labelWidth << "\" y=\"" << y + 13 << "\" width=\""

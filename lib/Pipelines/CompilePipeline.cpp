@@ -28,12 +28,15 @@ void buildSpecializeInputShapes(OpPassManager &pm, StringRef entry,
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildCompilePipeline(OpPassManager &pm,
-                          const CompilePipelineOptions &options,
-                          const qf::QuantizeInputs &inputs) {
+void buildCompilePipeline(
+    OpPassManager &pm, const CompilePipelineOptions &options,
+    const qf::QuantizeInputs &inputs,
+    const std::function<void(OpPassManager &)> &beforeQuantize) {
   buildSpecializeInputShapes(
       pm, options.entry.empty() ? StringRef("main") : StringRef(options.entry),
       options.inputShapes);
+  if (beforeQuantize)
+    beforeQuantize(pm);
   if (!options.scheme.empty() || !options.schemeFile.empty() ||
       !inputs.plan.empty()) {
     qf::QFQuantizeOptions quantize;

@@ -23,7 +23,7 @@ from ._qforge import Model as _Model
 from ._qforge import compile_file as _compile_file
 from ._qforge import opt as _opt
 
-__all__ = ["compile", "opt", "CompiledModel"]
+__all__ = ["compile", "opt", "autoquant", "CompiledModel", "AutoquantPlan"]
 
 
 def opt(mlir_text: str, pipeline: str) -> str:
@@ -69,7 +69,8 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
             name: str | None = None, entry: str | None = None,
             shapes=None, stats: str | None = None,
             lowering: str = "cpu",
-            int8_activations: bool = False) -> CompiledModel:
+            int8_activations: bool = False,
+            autoquant: dict | None = None) -> CompiledModel:
     """Compiles an ONNX (`.onnx`) or MLIR (`.mlir`) model to a shared library
     and loads it.
 
@@ -87,6 +88,14 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
     activations quantized
     per group at run time (qforge-compile --int8-activations). `out_dir`
     defaults to a fresh temporary directory.
+
+    `scheme="auto"` (or "auto:w8,w4g128,...") chooses each layer's scheme by
+    timing the generated kernels under an accuracy guard (docs/AUTOQUANT.md);
+    `autoquant` takes its options by qforge-compile's names without the
+    "--autoquant-" prefix: {"m": "1:0.9,512:0.1", "min_sqnr": 15,
+    "cache": path, "cache_mode": "readwrite", "plan": path, "timer":
+    "measure", "costs": path, "threads": 1, "rounds": 7, "quiet": True};
+    the report then has an "autoquant" entry (see `autoquant()`).
     """
     path = os.fspath(model_path)
     if not (path.endswith(".mlir") or path.endswith(".onnx")):
@@ -105,5 +114,46 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
         report = json.loads(_compile_file(
             path, out_dir, scheme or "", scheme_file or "", algorithm, target,
             name or "", entry or "", calib_path, stats or "",
-            _shape_texts(shapes), lowering, bool(int8_activations)))
+            _shape_texts(shapes), lowering, bool(int8_activations),
+            {str(k): str(v) for k, v in (autoquant or {}).items()}))
     return CompiledModel(os.path.join(out_dir, report["name"] + ".so"), report)
+
+
+class AutoquantPlan:
+    """What `autoquant()` chose: `plan` (scheme-file text that
+    `compile(..., scheme_file=...)` replays), `report` (per layer: the
+    chosen candidate and kernel, every candidate's time, SQNR and
+    exclusion) and `model` (the compiled artifact with the plan)."""
+
+    def __init__(self, plan: str, report: dict, model: "CompiledModel"):
+        self.plan = plan
+        self.report = report
+        self.model = model
+
+    def choices(self) -> dict:
+        """{layer name: chosen candidate}."""
+        return {layer["name"]: layer["chosen"]
+                for layer in self.report["layers"]}
+
+
+def autoquant(model_path: str, candidates=None, calib=None,
+              stats: str | None = None, target: str = "host", shapes=None,
+              out_dir: str | None = None, **options) -> AutoquantPlan:
+    """Chooses a scheme per layer of the model by timing the generated
+    kernels under an accuracy guard, compiles it, and returns the plan and
+    the report. `candidates`: a list of schemes (default: autoquant's own
+    list); `options`: as compile()'s `autoquant` dict (m, min_sqnr, cache,
+    cache_mode, timer, costs, threads, rounds, quiet)."""
+    scheme = "auto" if not candidates else "auto:" + ",".join(candidates)
+    out_dir = out_dir or tempfile.mkdtemp(prefix="qforge-")
+    os.makedirs(out_dir, exist_ok=True)
+    plan_path = os.path.join(out_dir, "autoquant-plan.txt")
+    options = dict(options)
+    options.setdefault("quiet", True)
+    options["plan"] = plan_path
+    model = compile(model_path, calib=calib, scheme=scheme, target=target,
+                    out_dir=out_dir, shapes=shapes, stats=stats,
+                    autoquant=options)
+    with open(plan_path) as f:
+        plan = f.read()
+    return AutoquantPlan(plan, model.report["autoquant"], model)

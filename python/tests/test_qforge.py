@@ -86,3 +86,26 @@ def test_opt():
         qforge.opt(text, "no-such-pass")
     with pytest.raises(ValueError, match="invalid MLIR"):
         qforge.opt("func.func @f(", "canonicalize")
+
+
+def test_autoquant_plan_and_replay(tmp_path, float_model):
+    # A cost table makes the choice deterministic: w4g32 for fc1, w8 for fc2.
+    costs = tmp_path / "costs.txt"
+    costs.write_text("w4g32 4 64 128 5\nw8 4 64 128 10\n"
+                     "w4g32 4 16 64 10\nw8 4 16 64 5\n")
+    result = qforge.autoquant(MODEL, candidates=["w8", "w4g32"],
+                              timer="table", costs=str(costs),
+                              out_dir=str(tmp_path / "auto"))
+    assert result.choices() == {"fc1": "w4g32", "fc2": "w8"}
+    assert result.report["guard"] == "weights only"
+    plan = tmp_path / "plan.txt"
+    plan.write_text(result.plan)
+    replay = qforge.compile(MODEL, scheme_file=str(plan),
+                            out_dir=str(tmp_path / "replay"))
+    y, ref = result.model(INPUT)[0], float_model(INPUT)[0]
+    np.testing.assert_array_equal(y, replay(INPUT)[0])
+    assert rel_error(y, ref) < 0.2
+    with pytest.raises(ValueError, match="unknown autoquant option"):
+        qforge.compile(MODEL, scheme="auto", autoquant={"bogus": 1})
+    with pytest.raises(RuntimeError, match="unknown candidate"):
+        qforge.autoquant(MODEL, candidates=["w8", "nope"], timer="model")

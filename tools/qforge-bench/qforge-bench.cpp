@@ -185,21 +185,6 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-int64_t lastLevelCacheBytes() {
-  std::ifstream f("/sys/devices/system/cpu/cpu0/cache/index3/size");
-  std::string s;
-  if (f >> s && !s.empty()) {
-    int64_t v = std::atoll(s.c_str());
-    if (s.back() == 'K')
-      v <<= 10;
-    else if (s.back() == 'M')
-      v <<= 20;
-    if (v > 0)
-      return v;
-  }
-  return 32 << 20;
-}
-
 std::string cpuModel() {
   std::ifstream f("/proc/cpuinfo");
   std::string line;

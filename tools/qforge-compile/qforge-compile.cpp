@@ -1,7 +1,8 @@
 //===- qforge-compile.cpp - Model to deployable artifact -----------------===//
 //
 //   qforge-compile MODEL.mlir|MODEL.onnx [--calib SAMPLES.npz | --stats F]
-//                  [--scheme S | --scheme-file F] [--algorithm A]
+//                  [--scheme S | --scheme auto[:S1,...] | --scheme-file F]
+//                  [--algorithm A] [--autoquant-* ...] [--min-sqnr DB]
 //                  [--shape NAME=D0xD1...]... [--target T]
 //                  [--lowering=cpu|reference]
 //                  [--emit=mlir|llvm-mlir|llvm|obj] -o OUTDIR
@@ -45,8 +46,10 @@ static cl::opt<bool> printPipeline(
 static cl::opt<std::string>
     scheme("scheme",
            cl::desc("Quantization scheme for every matmul with a constant "
-                    "weight (w8, w4g128, nf4g64, fp8, a8w8, ...); default: "
-                    "keep the model in float"),
+                    "weight (w8, w4g128, nf4g64, fp8, a8w8, ...), or 'auto' / "
+                    "'auto:S1,S2,...' to choose per layer by timing the "
+                    "generated kernels under an accuracy guard "
+                    "(docs/AUTOQUANT.md); default: keep the model in float"),
            cl::cat(category));
 static cl::opt<std::string>
     schemeFile("scheme-file",
@@ -109,8 +112,56 @@ static cl::opt<bool> int8Activations(
              "accuracy_level=4 (faster; results within the activations' "
              "rounding of the f32 ones)"),
     cl::cat(category));
-static cl::opt<bool> quiet("quiet", cl::desc("Do not print the report"),
+static cl::opt<bool> quiet("quiet",
+                           cl::desc("Do not print the report or progress"),
                            cl::cat(category));
+
+static cl::OptionCategory autoquantCategory(
+    "qforge-compile --scheme auto options (docs/AUTOQUANT.md)");
+static cl::opt<std::string> autoquantM(
+    "autoquant-m",
+    cl::desc("M buckets and weights for matmuls whose M is dynamic, e.g. "
+             "1:0.9,512:0.1 (decode-heavy, the default); a static M is "
+             "taken from the model"),
+    cl::value_desc("M:W,..."), cl::init("1:0.9,512:0.1"),
+    cl::cat(autoquantCategory));
+static cl::opt<double> minSqnr(
+    "min-sqnr",
+    cl::desc("Smallest SQNR in dB of a layer's output (on the calibration "
+             "rows with --calib / --stats, else of its weights) a candidate "
+             "may have (default 15)"),
+    cl::init(15.0), cl::cat(autoquantCategory));
+static cl::opt<std::string> autoquantCache(
+    "autoquant-cache",
+    cl::desc("Timing cache file (default $XDG_CACHE_HOME/qforge/"
+             "autoquant.jsonl)"),
+    cl::value_desc("PATH"), cl::cat(autoquantCategory));
+static cl::opt<std::string> autoquantCacheMode(
+    "autoquant-cache-mode",
+    cl::desc("off | read | readwrite (default) | refresh"),
+    cl::init("readwrite"), cl::cat(autoquantCategory));
+static cl::opt<std::string> autoquantPlan(
+    "autoquant-plan",
+    cl::desc("Write the chosen plan as a scheme file (replay it with "
+             "--scheme-file)"),
+    cl::value_desc("FILE"), cl::cat(autoquantCategory));
+static cl::opt<std::string> autoquantTimer(
+    "autoquant-timer",
+    cl::desc("measure (the kernels on this host; the roofline model for "
+             "another target), model, or table (--autoquant-costs)"),
+    cl::init("measure"), cl::cat(autoquantCategory));
+static cl::opt<std::string> autoquantCosts(
+    "autoquant-costs",
+    cl::desc("Cost table for --autoquant-timer=table: lines CANDIDATE M N K "
+             "MICROSECONDS"),
+    cl::value_desc("FILE"), cl::cat(autoquantCategory));
+static cl::opt<unsigned> autoquantThreads(
+    "autoquant-threads", cl::desc("Threads the kernels are timed with"),
+    cl::init(1), cl::cat(autoquantCategory));
+static cl::opt<unsigned> autoquantRounds(
+    "autoquant-rounds",
+    cl::desc("Interleaved timing rounds per kernel (at least 7)"),
+    cl::init(7), cl::cat(autoquantCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -122,7 +173,7 @@ int main(int argc, char **argv) {
       "stats",
       cl::desc("Precomputed calibration statistics (qforge-calibrate -o)"),
       cl::value_desc("STATS.safetensors"), cl::cat(category));
-  cl::HideUnrelatedOptions(category);
+  cl::HideUnrelatedOptions({&category, &autoquantCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "qforge-compile: quantize a model and compile it to a shared library\n");
@@ -185,6 +236,16 @@ int main(int argc, char **argv) {
   options.emit = emit;
   options.lowering = lowering;
   options.int8Activations = int8Activations;
+  options.autoquant.mProfile = autoquantM;
+  options.autoquant.minSqnr = minSqnr;
+  options.autoquant.cachePath = autoquantCache;
+  options.autoquant.cacheMode = autoquantCacheMode;
+  options.autoquant.planFile = autoquantPlan;
+  options.autoquant.timer = autoquantTimer;
+  options.autoquant.costs = autoquantCosts;
+  options.autoquant.threads = autoquantThreads;
+  options.autoquant.rounds = autoquantRounds;
+  options.autoquant.quiet = quiet;
   if (progress) {
     options.onStage = [](llvm::StringRef stage) {
       llvm::errs() << "qforge-compile: " << stage << "...\n";

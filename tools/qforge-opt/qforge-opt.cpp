@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Autoquant/Passes.h"
 #include "qforge/Conversion/QFToCPU/Passes.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   qforge::qf::registerQFPasses();
   qforge::cpu::registerQFToCPUPasses();
+  qforge::autoquant::registerAutoquantPasses();
   qforge::registerPipelines();
 
   mlir::DialectRegistry registry;

@@ -174,6 +174,11 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
 /// groups of a multiple of 64 or one scale per channel: K); 0 otherwise.
 int64_t int8ActivationGroup(const MatmulSpec &spec, const quant::Scheme &scheme);
 
+/// The last-level cache's size in bytes (sysfs; 32 MiB when unknown):
+/// timings rotate weight copies past it, as a decode step reads them from
+/// memory.
+int64_t lastLevelCacheBytes();
+
 /// sum_k |x[m,k]| * (|W[n,k]| + |zero term|): the magnitude of the terms a
 /// kernel adds up, for float error bounds. [rows, N].
 std::vector<double> magnitudes(const MatmulSpec &spec, const MatmulData &data);

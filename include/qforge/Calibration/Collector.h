@@ -25,9 +25,12 @@ public:
   Collector(const std::vector<std::string> &ids,
             std::optional<ObserverOptions> stats, bool capture)
       : ids(ids), captured(ids.size()) {
+    // Matmul inputs ("*.input") also get X^T X and a sample of their rows.
     if (stats)
-      for (const std::string &id : ids)
-        observers.emplace_back(*stats, llvm::StringRef(id).ends_with(".input"));
+      for (const std::string &id : ids) {
+        bool input = llvm::StringRef(id).ends_with(".input");
+        observers.emplace_back(*stats, input, input ? kSampleRows : 0u);
+      }
     this->capture = capture;
   }
 

@@ -8,7 +8,10 @@
 //     larger |x| arrives, `upper` doubles and pairs of bins merge, so counts
 //     are never redistributed approximately;
 //   - per channel (the last dimension, K): max |x| and sum |x|;
-//   - optionally X^T X (K x K, accumulated in double) over all rows.
+//   - optionally X^T X (K x K, accumulated in double) over all rows;
+//   - optionally a uniform sample of at most R rows (R x K floats), kept by
+//     reservoir sampling (algorithm R) with a fixed-seed generator, so the
+//     same data give the same sample on every run and platform.
 // A "batch" is one call of the observer: a tensor seen as rows x K.
 //
 // The range choice functions turn these into the [min, max] that static
@@ -89,6 +92,11 @@ struct ObserverOptions {
   unsigned bins = 2048;       ///< histogram bins (even)
 };
 
+/// Rows of each matmul input (ids "*.input") kept as a uniform sample, for
+/// error estimates that need real activations (e.g. int8 activation
+/// rounding, which X^T X cannot give).
+inline constexpr unsigned kSampleRows = 64;
+
 /// What a stats file holds for one observed value (see StatsFile.h).
 struct TensorStats {
   float min = 0.0f, max = 0.0f;  ///< the chosen range under the observer
@@ -99,19 +107,29 @@ struct TensorStats {
   std::vector<float> hist;       ///< histogram of |x|
   float histLow = 0.0f, histHigh = 0.0f; ///< its range: [0, upper]
   int64_t count = 0;             ///< rows (vectors of K) observed
+  std::vector<float> rows; ///< [sampleRows, K] a uniform sample of the observed rows, or empty
 
   bool hasXtx() const { return !xtx.empty(); }
+  bool hasRows() const { return !rows.empty(); }
+  /// The number of sampled rows (rows.size() / K).
+  int64_t sampleRows() const {
+    return channels > 0 ? int64_t(rows.size()) / channels : 0;
+  }
 };
 
 /// Accumulates the statistics of one observed value.
 class ValueObserver {
 public:
-  ValueObserver(ObserverOptions options, bool collectXtx);
+  /// With `sampleRows` > 0, also keeps a uniform sample of at most that many
+  /// observed rows (reservoir sampling; deterministic: a fixed-seed
+  /// generator, so the same batches give the same sample everywhere).
+  ValueObserver(ObserverOptions options, bool collectXtx,
+                unsigned sampleRows = 0);
 
   /// Adds one batch: `rows` rows of `channels` contiguous floats.
   /// Fails if the number of channels differs from earlier batches.
   /// Non-finite elements are skipped by min/max and the histogram and count
-  /// as 0 in the per-channel statistics and X^T X.
+  /// as 0 in the per-channel statistics, X^T X and the sampled rows.
   llvm::Error addBatch(const float *data, int64_t rows, int64_t channels);
 
   /// The range under the observer kind (min/max of the data until then).
@@ -125,15 +143,20 @@ public:
   Range dataRange() const { return {min_, max_}; }
   Range emaRange() const { return {emaMin_, emaMax_}; }
   const AbsHistogram &histogram() const { return hist_; }
+  /// The sampled rows so far, [min(rows(), sampleRows), K] row-major.
+  const std::vector<float> &sampledRows() const { return sample_; }
 
 private:
   ObserverOptions options_;
   bool collectXtx_;
+  unsigned sampleRows_;
+  uint64_t rngState_; ///< splitmix64 state of the reservoir sampling
   int64_t rows_ = 0, channels_ = -1, nonFinite_ = 0, batches_ = 0;
   bool anyFinite_ = false;
   double min_ = 0.0, max_ = 0.0, emaMin_ = 0.0, emaMax_ = 0.0;
   AbsHistogram hist_;
   std::vector<double> absMax_, absSum_, xtx_;
+  std::vector<float> sample_; ///< [<= sampleRows_, K] the reservoir
   std::vector<double> row_; ///< scratch
 };
 

@@ -10,6 +10,12 @@
 //   <id>.hist               F32 [B]     histogram of |x|
 //   <id>.hist_range         F32 [2]     its range [0, upper]
 //   <id>.count              I64 []      rows (vectors of K) observed
+//   <id>.rows               F32 [R, K]  a uniform sample of R observed rows
+//                                       (optional; written for matmul inputs,
+//                                       R = min(count, kSampleRows); read
+//                                       with 1 <= R <= min(count, 4096) and
+//                                       every |value| <= absmax of its
+//                                       channel)
 // and __metadata__ (all strings):
 //   format = "qforge-stats", version = "1",
 //   fingerprint (computeModelFingerprint of the float model), observer
@@ -34,6 +40,8 @@ namespace qforge::calib {
 
 inline constexpr const char *kStatsFormat = "qforge-stats";
 inline constexpr const char *kStatsVersion = "1";
+/// The most sampled rows (`<id>.rows`) a stats file may hold per id.
+inline constexpr int64_t kMaxSampleRows = 4096;
 
 struct StatsFile {
   std::string fingerprint;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,24 @@ enum class Lowering { CPU, Reference };
 using qf::InputShape;
 using qf::parseInputShape;
 
+/// `--scheme auto[:...]`: qf-autoquant's options (docs/AUTOQUANT.md).
+struct AutoquantOptions {
+  std::string mProfile = "1:0.9,512:0.1"; ///< --autoquant-m
+  double minSqnr = 15.0;                  ///< --min-sqnr, dB
+  std::string cachePath;                  ///< --autoquant-cache (default XDG)
+  std::string cacheMode = "readwrite";    ///< --autoquant-cache-mode
+  std::string planFile;                   ///< --autoquant-plan
+  std::string timer = "measure";          ///< measure | model | table
+  std::string costs;                      ///< the cost table of timer=table
+  unsigned threads = 1;                   ///< --autoquant-threads
+  unsigned rounds = 7;                    ///< --autoquant-rounds
+  bool quiet = false;                     ///< no progress on stderr
+};
+
 struct CompileOptions {
-  std::string scheme;     ///< empty: keep float unless schemeFile is set
+  /// empty: keep float unless schemeFile is set; "auto[:S1,...]": autoquant
+  std::string scheme;
+  AutoquantOptions autoquant;
   std::string schemeFile;
   std::string algorithm = "rtn";
   std::string stats;      ///< calibration statistics file, if any
@@ -95,6 +112,10 @@ struct LayerReport {
   ErrorReport error;
 };
 
+namespace autoquant {
+struct AutoquantResult;
+}
+
 struct CompileReport {
   std::string name, target;
   bool int8Activations = false; ///< CompileOptions::int8Activations
@@ -103,6 +124,8 @@ struct CompileReport {
   int64_t calibrationSamples = 0;     ///< 0 without --calib
   std::vector<ErrorReport> outputErrors; ///< per output, with --calib
   std::vector<std::string> files; ///< what was written, in OUTDIR
+  /// With --scheme auto: every layer's candidates, times and choice.
+  std::shared_ptr<const autoquant::AutoquantResult> autoquant;
 };
 
 /// The textual pass pipeline compileModule runs on `module` with `options`

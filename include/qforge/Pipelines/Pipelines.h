@@ -7,6 +7,7 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include <functional>
 #include <string>
 
 namespace qforge {
@@ -118,9 +119,12 @@ void buildSpecializeInputShapes(mlir::OpPassManager &pm,
 /// Defined in lib/Pipelines/CompilePipeline.cpp. `inputs`: statistics and
 /// a per-layer plan in memory for qf-quantize (C++ callers; the text form
 /// names files instead).
-void buildCompilePipeline(mlir::OpPassManager &pm,
-                          const CompilePipelineOptions &options,
-                          const qf::QuantizeInputs &inputs = {});
+/// `beforeQuantize` adds passes between the shape specialisation and
+/// qf-quantize (the driver's qf-autoquant, which lives above this library).
+void buildCompilePipeline(
+    mlir::OpPassManager &pm, const CompilePipelineOptions &options,
+    const qf::QuantizeInputs &inputs = {},
+    const std::function<void(mlir::OpPassManager &)> &beforeQuantize = {});
 
 /// Registers every named pipeline (`--qf-reference-to-llvm`, ...).
 void registerPipelines();

@@ -33,10 +33,30 @@ struct SelectKernelsPass
     SelectionPolicy policy;
     policy.int8Activations = int8Activations;
     policy.pack = pack;
+    bool failed = false;
     getOperation().walk([&](qf::MatmulOp op) {
-      if (!op->hasAttr(qf::kCPUKernelAttrName))
-        op->setAttr(qf::kCPUKernelAttrName, selectKernel(op, *cfg, policy));
+      if (op->hasAttr(qf::kCPUKernelAttrName))
+        return;
+      // A plan's "+i8act" (qf-quantize marks the op): this op takes the
+      // int8-activation kernel whatever the pass-wide policy.
+      bool wantsInt8 = op->hasAttr(qf::kCPUInt8ActivationsAttrName);
+      SelectionPolicy opPolicy = policy;
+      if (wantsInt8)
+        opPolicy.int8Activations = Int8ActivationPolicy::Always;
+      qf::CPUKernelAttr kernel = selectKernel(op, *cfg, opPolicy);
+      if (wantsInt8 && kernel.getKind() != qf::CPUKernelKind::Int8Activations) {
+        op.emitOpError("asks for int8 activations (")
+            << qf::kCPUInt8ActivationsAttrName
+            << ") but the int8-activation kernel cannot take it on this "
+               "target; the kernel would be "
+            << kernel;
+        failed = true;
+        return;
+      }
+      op->setAttr(qf::kCPUKernelAttrName, kernel);
     });
+    if (failed)
+      signalPassFailure();
   }
 };
 

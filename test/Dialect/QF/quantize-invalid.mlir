@@ -9,6 +9,10 @@
 // RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.bad" 2>&1 | FileCheck %s --check-prefix=BADLINE
 // RUN: printf 'fc1 w8 extra\n' > %t.fields
 // RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.fields" 2>&1 | FileCheck %s --check-prefix=FIELDS
+// RUN: printf 'fc1 a8w8+i8act\n' > %t.i8
+// RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.i8" 2>&1 | FileCheck %s --check-prefix=I8
+// RUN: printf 'fc1 w8 #qf.cpu_kernel<kind = bogus, layout = tiled, nr = 4>\n' > %t.kernel
+// RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.kernel" 2>&1 | FileCheck %s --check-prefix=KERNEL
 // RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 algorithm=gptq" 2>&1 | FileCheck %s --check-prefix=NOSTATS
 // RUN: printf 'not a stats file' > %t.corrupt
 // RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t.corrupt" 2>&1 | FileCheck %s --check-prefix=CORRUPT
@@ -24,7 +28,9 @@
 // STATIC: error: loc("fc1"): static scheme 'a8w8-static' needs activation statistics: pass stats=FILE from qforge-calibrate
 // NOFILE: error: qf-quantize: cannot read scheme-file '{{.*}}.missing'
 // BADLINE: error: qf-quantize: {{.*}}.bad:2: invalid scheme 'w9g3': unknown weight format 'w9'
-// FIELDS: error: qf-quantize: {{.*}}.fields:1: expected 'GLOB SCHEME', got 'fc1 w8 extra'
+// FIELDS: error: qf-quantize: {{.*}}.fields:1: expected a #qf.cpu_kernel<...> after the scheme, got 'extra'
+// I8: error: qf-quantize: {{.*}}.i8:1: '+i8act' applies to weight-only quantized schemes, not 'a8w8'
+// KERNEL: error: qf-quantize: {{.*}}.kernel:1: expected a #qf.cpu_kernel<...> after the scheme, got '#qf.cpu_kernel<kind = bogus, layout = tiled, nr = 4>'
 // UNUSED: error: qf-quantize: scheme-file pattern 'fc2' matches no layer
 // ALPHA: error: qf-quantize: smoothquant-alpha must be in [0, 1] and gptq-damp a positive number
 // NOSTATS: error: qf-quantize: algorithm 'gptq' needs calibration statistics: pass stats=FILE from qforge-calibrate

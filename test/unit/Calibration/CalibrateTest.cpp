@@ -84,10 +84,16 @@ TEST_F(CalibrateTest, StatisticsOfInputsAndOutputs) {
   EXPECT_EQ(in->min, -6.0f);
   EXPECT_EQ(in->max, 17.0f);
   EXPECT_EQ(in->channels, 3);
+  // Matmul inputs keep a sample of their rows: all 8 here (fewer than
+  // kSampleRows), in order, the values -6 .. 17.
+  ASSERT_EQ(in->sampleRows(), 8);
+  for (int i = 0; i < 24; ++i)
+    EXPECT_EQ(in->rows[size_t(i)], float(i - 6));
   // Outputs: column 1 is 2 * the row sum; the largest row is 15+16+17.
   const TensorStats *out = stats->lookup("fc.output");
   ASSERT_NE(out, nullptr);
   EXPECT_EQ(out->max, 2.0f * 48.0f);
+  EXPECT_FALSE(out->hasRows()); // outputs keep no sample
   // The float model is left as it was (observers go into a clone).
   bool observed = false;
   floatModel->walk([&](mlir::Operation *op) {

@@ -9,12 +9,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <random>
 
 namespace {
 
 using namespace qforge::calib;
+
+/// The first 4 rows of the sample of SampleIsDeterministic (channel 0), as
+/// computed independently (splitmix64 from seed 0x51466f7267655253, algorithm
+/// R) in Python.
+const std::vector<float> kPinnedSample = {3936, 511, 3605, 1859};
 
 ObserverOptions options(ObserverKind kind) {
   ObserverOptions o;
@@ -297,6 +303,121 @@ TEST(Observer, NoXtxWhenNotAsked) {
   std::vector<float> a = {1, 2};
   ASSERT_FALSE(bool(obs.addBatch(a.data(), 1, 2)));
   EXPECT_FALSE(obs.finalize().hasXtx());
+}
+
+/// `rows` rows of `k` channels, row i holding f(i, c) in channel c, fed in
+/// batches of `batch` rows.
+ValueObserver sampleRowsOf(int64_t rows, int64_t k, int64_t batch,
+                           const std::function<float(int64_t, int64_t)> &f,
+                           unsigned sampleRows = kSampleRows) {
+  ValueObserver obs(options(ObserverKind::MinMax), /*collectXtx=*/false,
+                    sampleRows);
+  std::vector<float> data;
+  for (int64_t start = 0; start < rows; start += batch) {
+    int64_t n = std::min(batch, rows - start);
+    data.assign(size_t(n * k), 0.0f);
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t c = 0; c < k; ++c)
+        data[size_t(r * k + c)] = f(start + r, c);
+    EXPECT_FALSE(bool(obs.addBatch(data.data(), n, k)));
+  }
+  return obs;
+}
+
+TEST(Observer, SampleHasMinOfRowsAnd64Rows) {
+  auto f = [](int64_t r, int64_t c) { return float(r * 10 + c); };
+  for (int64_t rows : {1, 5, 63, 64, 65, 1000}) {
+    TensorStats s = sampleRowsOf(rows, 3, 7, f).finalize();
+    EXPECT_EQ(s.sampleRows(), std::min<int64_t>(rows, kSampleRows)) << rows;
+    EXPECT_EQ(s.rows.size(), size_t(s.sampleRows() * 3)) << rows;
+    // Every sampled row is one of the input rows (whole, not mixed), and no
+    // row is sampled twice.
+    std::vector<bool> seen(size_t(rows), false);
+    for (int64_t i = 0; i < s.sampleRows(); ++i) {
+      const float *row = s.rows.data() + i * 3;
+      int64_t r = int64_t(row[0]) / 10;
+      ASSERT_GE(r, 0);
+      ASSERT_LT(r, rows);
+      EXPECT_EQ(row[0], f(r, 0));
+      EXPECT_EQ(row[1], f(r, 1));
+      EXPECT_EQ(row[2], f(r, 2));
+      EXPECT_FALSE(seen[size_t(r)]) << "row " << r << " sampled twice";
+      seen[size_t(r)] = true;
+    }
+    // Fewer rows than the reservoir: all of them, in order.
+    if (rows <= kSampleRows) {
+      for (int64_t i = 0; i < rows; ++i)
+        EXPECT_EQ(s.rows[size_t(i * 3)], float(i * 10));
+    }
+  }
+}
+
+TEST(Observer, NoSampleWhenNotAsked) {
+  ValueObserver obs(options(ObserverKind::MinMax), /*collectXtx=*/true);
+  std::vector<float> a = {1, 2, 3, 4};
+  ASSERT_FALSE(bool(obs.addBatch(a.data(), 2, 2)));
+  TensorStats s = obs.finalize();
+  EXPECT_FALSE(s.hasRows());
+  EXPECT_EQ(s.sampleRows(), 0);
+}
+
+TEST(Observer, SampleIsDeterministic) {
+  auto f = [](int64_t r, int64_t c) { return float(r) + 0.25f * float(c); };
+  // Same data, same batching: identical samples.
+  TensorStats a = sampleRowsOf(5000, 2, 13, f).finalize();
+  TensorStats b = sampleRowsOf(5000, 2, 13, f).finalize();
+  ASSERT_EQ(a.sampleRows(), int64_t(kSampleRows));
+  EXPECT_EQ(a.rows, b.rows);
+  // The sample depends on the rows' order only, not on how they are batched.
+  TensorStats c = sampleRowsOf(5000, 2, 1000, f).finalize();
+  EXPECT_EQ(a.rows, c.rows);
+  // Pinned: a change of generator or algorithm changes the sample, which
+  // would silently change autoquant's decisions on the same data.
+  std::vector<float> first;
+  for (int64_t i = 0; i < 4; ++i)
+    first.push_back(a.rows[size_t(i * 2)]);
+  EXPECT_EQ(first, kPinnedSample) << "first sampled rows: " << first[0] << ", "
+                                  << first[1] << ", " << first[2] << ", "
+                                  << first[3];
+}
+
+TEST(Observer, SampleIsRoughlyUniform) {
+  // Row i holds i: the population mean is 4999.5, and a uniform sample of 64
+  // has a standard deviation of its mean of about 2887 / 8 = 361.
+  constexpr int64_t n = 10000;
+  TensorStats s =
+      sampleRowsOf(n, 1, 100, [](int64_t r, int64_t) { return float(r); })
+          .finalize();
+  ASSERT_EQ(s.sampleRows(), int64_t(kSampleRows));
+  double sum = 0;
+  int low = 0, high = 0, lastTenth = 0;
+  std::vector<int> quarters(4, 0);
+  for (float v : s.rows) {
+    sum += v;
+    (v < n / 2 ? low : high) += 1;
+    lastTenth += v >= n - n / 10;
+    ++quarters[size_t(v) / (n / 4)];
+  }
+  double mean = sum / double(s.rows.size());
+  EXPECT_NEAR(mean, (n - 1) / 2.0, 1500.0); // > 4 standard deviations
+  // Both halves are represented (not just the first rows, nor the last).
+  EXPECT_GE(low, 16);
+  EXPECT_GE(high, 16);
+  // Late rows still get in (a broken reservoir keeps the first R).
+  EXPECT_GE(lastTenth, 1);
+  for (int q : quarters) // 16 expected
+    EXPECT_GE(q, 6);
+}
+
+TEST(Observer, SampleStoresNonFiniteAsZero) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  ValueObserver obs(options(ObserverKind::MinMax), true, kSampleRows);
+  std::vector<float> a = {1, nan, -inf, 4, inf, -6};
+  ASSERT_FALSE(bool(obs.addBatch(a.data(), 3, 2)));
+  TensorStats s = obs.finalize();
+  ASSERT_EQ(s.sampleRows(), 3);
+  EXPECT_EQ(s.rows, (std::vector<float>{1, 0, 0, 4, 0, -6}));
 }
 
 } // namespace

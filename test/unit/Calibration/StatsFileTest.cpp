@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -51,8 +52,10 @@ StatsFile sampleStats() {
   in.histLow = 0.0f;
   in.histHigh = 4.0f;
   in.count = 12;
+  in.rows = {-1.5f, 2.25f, 0.5f, 0.25f, -2.0f, 0.0f}; // 2 sampled rows
   TensorStats out = in;
   out.xtx.clear();
+  out.rows.clear();
   out.channels = 2;
   out.absMax = {7, 8};
   out.absMean = {1, 2};
@@ -146,7 +149,10 @@ TEST(StatsFile, RoundTripsThroughAFile) {
     EXPECT_EQ(a->histLow, b.histLow);
     EXPECT_EQ(a->histHigh, b.histHigh);
     EXPECT_EQ(a->count, b.count);
+    EXPECT_EQ(a->rows, b.rows);
   }
+  EXPECT_EQ(r->lookup("fc1.input")->sampleRows(), 2);
+  EXPECT_EQ(r->lookup("fc1.output")->sampleRows(), 0);
   EXPECT_EQ(r->lookup("nope"), nullptr);
   llvm::sys::fs::remove(path);
 }
@@ -259,6 +265,133 @@ TEST(StatsFile, RefusesStatisticsThatCannotComeFromRealData) {
         << message;
     EXPECT_NE(message.find(c.expected), std::string::npos)
         << c.expected << " / " << message;
+  }
+}
+
+/// `bytes` (a safetensors file) with tensor `name` replaced by `t` (or added).
+std::string withTensor(const std::string &bytes, const std::string &name,
+                       SafeTensor t) {
+  auto parsed = parseSafeTensors(bytes, "x");
+  EXPECT_TRUE(bool(parsed));
+  bool found = false;
+  for (auto &[n, old] : parsed->tensors)
+    if (n == name) {
+      old = t;
+      found = true;
+    }
+  if (!found)
+    parsed->tensors.emplace_back(name, std::move(t));
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  writeSafeTensors(os, *parsed);
+  os.flush();
+  return out;
+}
+
+TEST(StatsFile, WritesSampledRowsAsRK) {
+  std::string bytes = serialize(sampleStats());
+  auto parsed = parseSafeTensors(bytes, "x");
+  ASSERT_TRUE(bool(parsed)) << llvm::toString(parsed.takeError());
+  const SafeTensor *rows = parsed->find("fc1.input.rows");
+  ASSERT_NE(rows, nullptr);
+  EXPECT_EQ(rows->dtype, "F32");
+  EXPECT_EQ(rows->shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(rows->toFloats(), sampleStats().stats["fc1.input"].rows);
+  // Values without a sample (here the output) get no tensor.
+  EXPECT_EQ(parsed->find("fc1.output.rows"), nullptr);
+}
+
+// Files written before the sample was kept have no .rows: still valid.
+TEST(StatsFile, ReadsAFileWithoutRows) {
+  StatsFile f = sampleStats();
+  f.stats["fc1.input"].rows.clear();
+  std::string bytes = serialize(f);
+  EXPECT_EQ(bytes.find(".rows"), std::string::npos);
+  auto r = parseStatsFile(bytes, "old.safetensors");
+  ASSERT_TRUE(bool(r)) << llvm::toString(r.takeError());
+  EXPECT_FALSE(r->lookup("fc1.input")->hasRows());
+  EXPECT_EQ(r->lookup("fc1.input")->sampleRows(), 0);
+  EXPECT_TRUE(r->lookup("fc1.input")->hasXtx());
+}
+
+// Sampled rows are untrusted input like the rest: a shape other than [R, K]
+// with 1 <= R <= min(count, 4096), non-finite values or values beyond their
+// channel's max |x| are refused, naming the id and .rows.
+TEST(StatsFile, RefusesBadSampledRows) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  std::string good = serialize(sampleStats());
+  std::vector<float> six = sampleStats().stats["fc1.input"].rows;
+  auto edited = [](std::function<void(StatsFile &)> edit) {
+    StatsFile f = sampleStats();
+    edit(f);
+    return serialize(f);
+  };
+  struct Case {
+    const char *name;
+    std::string bytes;
+    std::vector<const char *> expected;
+  };
+  std::vector<Case> cases = {
+      {"rank 1", withTensor(good, "fc1.input.rows", SafeTensor::f32({6}, six)),
+       {"'fc1.input.rows' has shape [6], expected [R, 3]"}},
+      {"wrong K", withTensor(good, "fc1.input.rows", SafeTensor::f32({3, 2}, six)),
+       {"'fc1.input.rows' has shape [3, 2], expected [R, 3]"}},
+      {"rank 3", withTensor(good, "fc1.input.rows", SafeTensor::f32({1, 2, 3}, six)),
+       {"'fc1.input.rows' has shape [1, 2, 3], expected [R, 3]"}},
+      {"no rows", withTensor(good, "fc1.input.rows", SafeTensor::f32({0, 3}, {})),
+       {"'fc1.input.rows' holds 0 sampled rows", "min(count, 4096) = 12"}},
+      {"R > count",
+       withTensor(good, "fc1.input.rows",
+                  SafeTensor::f32({13, 3}, std::vector<float>(39, 0.0f))),
+       {"'fc1.input.rows' holds 13 sampled rows", "(count 12)"}},
+      {"R > 4096",
+       withTensor(edited([](StatsFile &f) { f.stats["fc1.output"].count = 10000; }),
+                  "fc1.output.rows",
+                  SafeTensor::f32({4097, 2}, std::vector<float>(8194, 0.0f))),
+       {"'fc1.output.rows' holds 4097 sampled rows", "min(count, 4096) = 4096"}},
+      {"wrong dtype",
+       withTensor(good, "fc1.input.rows", SafeTensor::i64({2, 3}, {0, 0, 0, 0, 0, 0})),
+       {"'fc1.input.rows' has dtype I64, expected F32"}},
+      {"NaN", edited([&](StatsFile &f) { f.stats["fc1.input"].rows[1] = nan; }),
+       {"the statistics of 'fc1.input' cannot come from real data",
+        "sampled rows (.rows) hold NaN or infinite values"}},
+      {"inf", edited([&](StatsFile &f) { f.stats["fc1.input"].rows[5] = -inf; }),
+       {"the statistics of 'fc1.input' cannot come from real data",
+        "sampled rows (.rows) hold NaN or infinite values"}},
+      {"above absmax",
+       edited([](StatsFile &f) { f.stats["fc1.input"].rows[2] = 0.5001f; }),
+       {"the statistics of 'fc1.input' cannot come from real data",
+        "sampled row 0 (.rows) exceeds channel 2's max |x|"}},
+      {"below -absmax",
+       edited([](StatsFile &f) { f.stats["fc1.input"].rows[4] = -2.5f; }),
+       {"sampled row 1 (.rows) exceeds channel 1's max |x|"}},
+      {"output beyond absmax",
+       edited([](StatsFile &f) { f.stats["fc1.output"].rows = {7.0f, 8.5f}; }),
+       {"the statistics of 'fc1.output' cannot come from real data",
+        "sampled row 0 (.rows) exceeds channel 1's max |x|"}},
+  };
+  ASSERT_EQ(errorOf(parseStatsFile(good, "s")), "");
+  for (const Case &c : cases) {
+    std::string message = errorOf(parseStatsFile(c.bytes, "bad.safetensors"));
+    EXPECT_EQ(message.find("bad.safetensors: "), 0u) << c.name << ": " << message;
+    EXPECT_NE(message.find(".rows"), std::string::npos) << c.name << ": " << message;
+    for (const char *e : c.expected)
+      EXPECT_NE(message.find(e), std::string::npos)
+          << c.name << ": expected '" << e << "' in: " << message;
+  }
+  // Within the tolerance (a value at, or one float above, its channel's max)
+  // and up to count rows: accepted.
+  for (auto edit : std::vector<std::function<void(StatsFile &)>>{
+           [](StatsFile &f) {
+             f.stats["fc1.input"].rows[2] = std::nextafter(0.5f, 1.0f);
+           },
+           [](StatsFile &f) {
+             f.stats["fc1.input"].rows.assign(12 * 3, -0.5f);
+           },
+           [](StatsFile &f) { f.stats["fc1.output"].rows = {-7.0f, 8.0f}; }}) {
+    std::string bytes = edited(edit);
+    EXPECT_EQ(errorOf(parseStatsFile(bytes, "ok")), "");
   }
 }
 

@@ -49,6 +49,21 @@ LogicalResult QFDialect::verifyOperationAttribute(Operation *op,
   }
   if (name == kCPUPackedAttrName && !isa<DictionaryAttr>(attribute.getValue()))
     return op->emitOpError() << "'" << name << "' must be a dictionary";
+  if (name == kAutoquantAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attribute.getValue());
+    if (!dict || !dict.getAs<StringAttr>("scheme") ||
+        (dict.get("kernel") && !dict.getAs<CPUKernelAttr>("kernel")))
+      return op->emitOpError()
+             << "'" << name
+             << "' must be {scheme = \"...\"[, kernel = #qf.cpu_kernel<...>]}";
+    return success();
+  }
+  if (name == kCPUInt8ActivationsAttrName) {
+    if (!isa<MatmulOp>(op) || !isa<UnitAttr>(attribute.getValue()))
+      return op->emitOpError()
+             << "'" << name << "' is a unit attribute of a qf.matmul";
+    return success();
+  }
   if (name == kAlgorithmAttrName && !isa<StringAttr>(attribute.getValue()))
     return op->emitOpError() << "'" << name << "' must be a string";
   return success();

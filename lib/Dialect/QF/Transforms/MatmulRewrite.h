@@ -10,6 +10,7 @@
 
 #include "qforge/Dialect/QF/IR/QFOps.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
+#include "qforge/Dialect/QF/Transforms/MatchMatmul.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
@@ -21,21 +22,6 @@
 #include <vector>
 
 namespace qforge::qf::rewrite {
-
-struct MatchedMatmul {
-  mlir::Value lhs;        ///< [..., M, K], float
-  std::vector<float> w;   ///< [N, K] row-major
-  int64_t n = 0, k = 0;
-  mlir::Value acc;        ///< the init operand; null when it is all zeros
-  /// The weight operand itself when it already is [N, K] (no transpose
-  /// crossed on the way to the constant): usable as an f32 qf.matmul's
-  /// weight without building a second copy of the data. Null otherwise.
-  mlir::Value weightNK;
-};
-
-/// A float matmul whose weight is a constant (possibly behind transposes and
-/// reshapes), with its weight as [N, K].
-std::optional<MatchedMatmul> matchMatmul(mlir::linalg::LinalgOp op);
 
 /// Codes as the numeric core holds them (integer values, or float bit
 /// codes) in a constant of `type`.

@@ -21,6 +21,7 @@
 #include "qforge/Quant/QuantizeTensor.h"
 #include "qforge/Quant/WeightQuant.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -105,25 +106,69 @@ Value buildScales(OpBuilder &b, Location loc, const q::Scheme &scheme,
 //===----------------------------------------------------------------------===//
 
 struct Glob {
-  std::string text;
+  /// On the heap: llvm::GlobPattern keeps a StringRef to the text it was
+  /// made from (its prefix and suffix), which must not move or die with a
+  /// scheme file's buffer.
+  std::shared_ptr<const std::string> text;
   llvm::GlobPattern pattern;
   bool used = false;
 };
 
 FailureOr<Glob> makeGlob(Operation *anchor, StringRef text) {
-  llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(text);
+  auto owned = std::make_shared<const std::string>(text.str());
+  llvm::Expected<llvm::GlobPattern> pattern =
+      llvm::GlobPattern::create(*owned);
   if (!pattern) {
     emitError(anchor->getLoc(), "invalid layer glob '")
         << text << "': " << llvm::toString(pattern.takeError());
     return failure();
   }
-  return Glob{text.str(), std::move(*pattern), false};
+  return Glob{std::move(owned), std::move(*pattern), false};
 }
+
+/// What is decided for one layer: its scheme and, from a plan (autoquant's
+/// `qf.autoquant` or a scheme-file line), int8 activations and the kernel.
+struct LayerDecision {
+  q::Scheme scheme;
+  bool int8Activations = false;
+  qf::CPUKernelAttr kernel;
+};
 
 struct SchemeRule {
   Glob glob;
-  q::Scheme scheme;
+  LayerDecision decision;
 };
+
+constexpr llvm::StringLiteral kInt8ActivationsSuffix = "+i8act";
+
+/// A scheme-file line without its comment: '#' starts one at the start of
+/// the line or after a space, except the '#' of a `#qf.` attribute.
+StringRef stripComment(StringRef line) {
+  for (size_t i = 0; i < line.size(); ++i)
+    if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t') &&
+        !line.substr(i).starts_with("#qf."))
+      return line.take_front(i);
+  return line;
+}
+
+/// `SCHEME` or `SCHEME+i8act` (weight-only quantized schemes).
+FailureOr<LayerDecision> parseDecision(Operation *anchor, StringRef text,
+                                       StringRef where) {
+  LayerDecision d;
+  StringRef schemeText = text;
+  d.int8Activations = schemeText.consume_back(kInt8ActivationsSuffix);
+  std::string error;
+  std::optional<q::Scheme> scheme = q::Scheme::parse(schemeText, &error);
+  if (!scheme)
+    return emitError(anchor->getLoc(), "qf-quantize: ") << where << error;
+  d.scheme = *scheme;
+  if (d.int8Activations && (d.scheme.isFloat() ||
+                            d.scheme.activation != q::ActivationMode::None))
+    return emitError(anchor->getLoc(), "qf-quantize: ")
+           << where << "'+i8act' applies to weight-only quantized schemes, not '"
+           << schemeText << "'";
+  return d;
+}
 
 struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
   using QFQuantizeBase::QFQuantizeBase;
@@ -225,7 +270,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       FailureOr<Glob> g = makeGlob(module, glob);
       if (failed(g))
         return signalPassFailure();
-      rules.push_back({std::move(*g), scheme});
+      rules.push_back({std::move(*g), LayerDecision{scheme}});
     }
 
     llvm::DenseMap<Operation *, std::string> names = getLayerNames(module);
@@ -251,28 +296,48 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       // Evaluate every list so that each glob's use is recorded.
       bool skipped = matches(skipGlobs, name);
       bool selected = layerGlobs.empty() || matches(layerGlobs, name);
-      q::Scheme scheme = *defaultScheme;
+      LayerDecision decision{*defaultScheme};
       for (SchemeRule &rule : rules)
         if (rule.glob.pattern.match(name)) {
           rule.glob.used = true;
-          scheme = rule.scheme;
+          decision = rule.decision;
           break;
         }
-      if (skipped || !selected || scheme.isFloat())
+      // Autoquant's decision on the op itself comes before every rule.
+      if (auto planned = op->getAttrOfType<DictionaryAttr>(kAutoquantAttrName)) {
+        op->removeAttr(kAutoquantAttrName);
+        FailureOr<LayerDecision> d = parseDecision(
+            op, planned.getAs<StringAttr>("scheme").getValue(),
+            "the layer's qf.autoquant: ");
+        if (failed(d))
+          return signalPassFailure();
+        decision = *d;
+        decision.kernel = planned.getAs<CPUKernelAttr>("kernel");
+      }
+      if (skipped || !selected || decision.scheme.isFloat())
         continue;
       std::optional<MatchedMatmul> match =
           matchMatmul(cast<linalg::LinalgOp>(op));
       if (!match)
         continue; // e.g. activations times activations: stays float
-      if (failed(rewrite(rewriter, op, name, *match, scheme)))
+      FailureOr<MatmulOp> quantized =
+          rewrite(rewriter, op, name, *match, decision.scheme);
+      if (failed(quantized))
         return signalPassFailure();
+      // The plan's kernel is honoured exactly (qf-cpu-select-kernels keeps
+      // it; a config the target cannot run is a located error there).
+      if (decision.kernel)
+        (*quantized)->setAttr(kCPUKernelAttrName, decision.kernel);
+      else if (decision.int8Activations)
+        (*quantized)->setAttr(kCPUInt8ActivationsAttrName,
+                              UnitAttr::get(&getContext()));
     }
 
     auto unused = [&](ArrayRef<Glob> globs, StringRef what) {
       for (const Glob &g : globs)
         if (!g.used) {
           emitError(module.getLoc(), "qf-quantize: ")
-              << what << " '" << g.text << "' matches no layer";
+              << what << " '" << *g.text << "' matches no layer";
           return true;
         }
       return false;
@@ -282,7 +347,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     for (const SchemeRule &rule : rules)
       if (!rule.glob.used) {
         emitError(module.getLoc(), "qf-quantize: scheme-file pattern '")
-            << rule.glob.text << "' matches no layer";
+            << *rule.glob.text << "' matches no layer";
         bad = true;
       }
     if (bad)
@@ -298,23 +363,37 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     SmallVector<StringRef> lines;
     (*buffer)->getBuffer().split(lines, '\n');
     for (auto [index, rawLine] : llvm::enumerate(lines)) {
-      StringRef line = rawLine.split('#').first.trim();
+      StringRef line = stripComment(rawLine).trim();
       if (line.empty())
         continue;
-      SmallVector<StringRef> fields;
-      line.split(fields, ' ', -1, /*KeepEmpty=*/false);
-      std::string where = schemeFile + ":" + std::to_string(index + 1);
-      if (fields.size() != 2)
+      // GLOB SCHEME[+i8act] [KERNEL]: the kernel config (a plan written by
+      // autoquant) is the rest of the line, an attribute with spaces.
+      auto [glob, rest] = line.split(' ');
+      auto [schemeText, kernelText] = rest.trim().split(' ');
+      kernelText = kernelText.trim();
+      std::string where = schemeFile + ":" + std::to_string(index + 1) + ": ";
+      if (glob.empty() || schemeText.empty())
         return emitError(module.getLoc(), "qf-quantize: ")
-               << where << ": expected 'GLOB SCHEME', got '" << line << "'";
-      std::string error;
-      std::optional<q::Scheme> scheme = q::Scheme::parse(fields[1], &error);
-      if (!scheme)
-        return emitError(module.getLoc(), "qf-quantize: ") << where << ": " << error;
-      FailureOr<Glob> glob = makeGlob(module, fields[0]);
-      if (failed(glob))
+               << where << "expected 'GLOB SCHEME [KERNEL]', got '" << line
+               << "'";
+      FailureOr<LayerDecision> decision =
+          parseDecision(module, schemeText, where);
+      if (failed(decision))
         return failure();
-      rules.push_back({std::move(*glob), *scheme});
+      if (!kernelText.empty()) {
+        Attribute attr;
+        if (kernelText.starts_with("#qf.cpu_kernel<"))
+          attr = parseAttribute(kernelText, &getContext());
+        decision->kernel = dyn_cast_or_null<CPUKernelAttr>(attr);
+        if (!decision->kernel)
+          return emitError(module.getLoc(), "qf-quantize: ")
+                 << where << "expected a #qf.cpu_kernel<...> after the scheme, "
+                 << "got '" << kernelText << "'";
+      }
+      FailureOr<Glob> g = makeGlob(module, glob);
+      if (failed(g))
+        return failure();
+      rules.push_back({std::move(*g), *decision});
     }
     return success();
   }
@@ -398,8 +477,8 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     return Quantized{std::move(r.weights), std::move(r.inputScales)};
   }
 
-  LogicalResult rewrite(IRRewriter &b, Operation *op, StringRef layer,
-                        MatchedMatmul &match, const q::Scheme &scheme) {
+  FailureOr<MatmulOp> rewrite(IRRewriter &b, Operation *op, StringRef layer,
+                              MatchedMatmul &match, const q::Scheme &scheme) {
     Location loc = op->getLoc();
     if (scheme.activation == q::ActivationMode::Static && !stats)
       return op->emitError("static scheme '")
@@ -445,9 +524,8 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       }
       lhsScale = amax > 0.0f ? amax / 127.0f : 1.0f;
     }
-    replaceWithQfMatmul(b, op, match, schemeAttr, weight, scale, zp,
-                        quantized->inputScales, lhsScale, algorithm);
-    return success();
+    return replaceWithQfMatmul(b, op, match, schemeAttr, weight, scale, zp,
+                               quantized->inputScales, lhsScale, algorithm);
   }
 };
 

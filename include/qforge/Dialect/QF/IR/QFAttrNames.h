@@ -20,6 +20,14 @@ inline constexpr llvm::StringLiteral kCPUKernelAttrName = "qf.cpu.kernel";
 inline constexpr llvm::StringLiteral kCPUPackedAttrName = "qf.cpu.packed";
 /// On a qf.matmul: the algorithm that quantized it (qf-quantize).
 inline constexpr llvm::StringLiteral kAlgorithmAttrName = "qf.algorithm";
+/// On a float matmul: autoquant's decision, {scheme = "CANDIDATE"
+/// (a scheme, "+i8act" for int8 activations), kernel = #qf.cpu_kernel
+/// (optional)}, which qf-quantize applies (qf-autoquant, lib/Autoquant).
+inline constexpr llvm::StringLiteral kAutoquantAttrName = "qf.autoquant";
+/// On a qf.matmul: run it with the int8-activation kernel (a plan's
+/// "+i8act" without a kernel config); qf-cpu-select-kernels reads it.
+inline constexpr llvm::StringLiteral kCPUInt8ActivationsAttrName =
+    "qf.cpu.int8_activations";
 /// On function arguments and results: the model's tensor names.
 inline constexpr llvm::StringLiteral kNameAttrName = "qf.name";
 /// On function arguments: names of the dynamic dimensions.

@@ -173,8 +173,12 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
 
     Layer names (LayerNames.h: the op's `loc("name")`, else
     `<function>.matmul<i>`) select layers: `skip` and `layers` take globs,
-    and `scheme-file` names a file of `GLOB SCHEME` lines (first match wins;
-    `#` starts a comment) for mixed precision. A glob that matches no layer
+    and `scheme-file` names a file of `GLOB SCHEME[+i8act] [KERNEL]` lines
+    (first match wins; `#` starts a comment) for mixed precision: `+i8act`
+    marks the qf.matmul for the int8-activation kernel and a
+    `#qf.cpu_kernel<...>` KERNEL is set on it as its kernel config (plans
+    written by autoquant). A `qf.autoquant` decision on the op itself
+    (`--qf-autoquant`) comes before every rule. A glob that matches no layer
     is an error. The quantized op keeps the original location and records
     the algorithm in a `qf.algorithm` attribute.
 

@@ -1,0 +1,60 @@
+//===- Passes.h - qf-autoquant ----------------------------------*- C++ -*-===//
+#ifndef QFORGE_AUTOQUANT_PASSES_H
+#define QFORGE_AUTOQUANT_PASSES_H
+
+#include "qforge/Autoquant/Measurement.h"
+#include "qforge/Autoquant/Planner.h"
+#include "qforge/Calibration/StatsFile.h"
+#include "qforge/Dialect/QF/IR/QFDialect.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qforge::autoquant {
+
+#define GEN_PASS_DECL
+#include "qforge/Autoquant/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "qforge/Autoquant/Passes.h.inc"
+
+/// The attribute qf-autoquant writes on each planned float matmul and
+/// qf-quantize reads: {scheme = "CANDIDATE", kernel = #qf.cpu_kernel<...>}.
+inline constexpr llvm::StringLiteral kAutoquantAttrName = "qf.autoquant";
+
+/// What the pass gives back to C++ callers (the driver's report, Python).
+struct AutoquantResult {
+  std::vector<LayerPlan> layers;
+  std::string target;       ///< resolved
+  std::string timer;        ///< measured / model / table
+  std::string guard;        ///< "calibration rows" or "weights only"
+  std::string profile;      ///< profileString of m-profile
+  double minSqnrDb = 0.0;
+  std::string cachePath, cacheMode;
+  size_t cacheHits = 0, timed = 0; ///< per (candidate, bucket)
+};
+
+/// What qf-autoquant takes in memory from C++ in place of file options.
+struct AutoquantInputs {
+  std::shared_ptr<const calib::StatsFile> stats;
+  /// Replaces the timer the options name (tests, Python).
+  std::shared_ptr<Timer> timer;
+  /// Filled when the pass succeeds.
+  std::shared_ptr<AutoquantResult> result;
+  /// Progress lines (default: stderr unless quiet).
+  std::function<void(llvm::StringRef)> progress;
+};
+
+std::unique_ptr<mlir::Pass> createQFAutoquant(const QFAutoquantOptions &options,
+                                              AutoquantInputs inputs);
+
+/// The result as JSON (report.json's "autoquant").
+std::string resultToJSON(const AutoquantResult &result);
+
+} // namespace qforge::autoquant
+
+#endif

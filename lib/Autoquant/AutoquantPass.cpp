@@ -1,0 +1,419 @@
+//===- AutoquantPass.cpp - qf-autoquant -----------------------------------===//
+//
+// Extracts the layers qf-quantize would rewrite (MatchMatmul.h), with their
+// recorded calibration rows, hands them to the planner (Planner.h) with the
+// timer the options and target call for, and writes the decision back on
+// each layer as `qf.autoquant` (and as a plan file and JSON report when
+// asked). Measuring compiles small kernel modules in private contexts
+// through lib/Bench's harness: a library call like the calibration JIT,
+// not a pass run on this module.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qforge/Autoquant/Passes.h"
+#include "qforge/Autoquant/Cache.h"
+#include "qforge/Autoquant/HarnessTimer.h"
+
+#include "qforge/Calibration/Fingerprint.h"
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
+#include "qforge/Dialect/QF/IR/QFAttrs.h"
+#include "qforge/Dialect/QF/Transforms/LayerNames.h"
+#include "qforge/Dialect/QF/Transforms/MatchMatmul.h"
+#include "qforge/Target/TargetInfo.h"
+
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MD5.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+#include <dlfcn.h>
+
+namespace qforge::autoquant {
+#define GEN_PASS_DEF_QFAUTOQUANT
+#include "qforge/Autoquant/Passes.h.inc"
+} // namespace qforge::autoquant
+
+using namespace mlir;
+
+namespace qforge::autoquant {
+namespace {
+
+/// QForge's version and the MD5 of the binary image holding the kernel
+/// generator (this library is linked into it): any rebuild that could
+/// change a kernel changes the identity, so no stale timing is trusted.
+const std::string &compilerIdentity() {
+  static const std::string identity = [] {
+    std::string id = "qforge-" QFORGE_VERSION;
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void *>(&createHarnessTimer), &info) &&
+        info.dli_fname) {
+      auto buffer = llvm::MemoryBuffer::getFile(info.dli_fname);
+      if (buffer) {
+        llvm::MD5 md5;
+        md5.update((*buffer)->getBuffer());
+        llvm::MD5::MD5Result result;
+        md5.final(result);
+        return id + "+" + std::string(result.digest().str());
+      }
+    }
+    return id + "+unknown-build";
+  }();
+  return identity;
+}
+
+/// The "+feature" entries of an LLVM feature string (the host's lists every
+/// feature LLVM knows, mostly "-"): what the machine has, sorted.
+std::string enabledFeatures(StringRef features) {
+  SmallVector<StringRef> all, enabled;
+  features.split(all, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef f : all)
+    if (f.starts_with("+"))
+      enabled.push_back(f);
+  llvm::sort(enabled);
+  return llvm::join(enabled, ",");
+}
+
+struct AutoquantPass : impl::QFAutoquantBase<AutoquantPass> {
+  using QFAutoquantBase::QFAutoquantBase;
+  AutoquantPass(const QFAutoquantOptions &options, AutoquantInputs inputs)
+      : QFAutoquantBase(options), inputs(std::move(inputs)) {}
+  AutoquantInputs inputs;
+
+  void runOnOperation() override;
+  LogicalResult fail(const Twine &message) {
+    emitError(getOperation().getLoc(), "qf-autoquant: ") << message;
+    signalPassFailure();
+    return failure();
+  }
+};
+
+void AutoquantPass::runOnOperation() {
+  ModuleOp module = getOperation();
+  auto progress = [&](StringRef line) {
+    if (inputs.progress)
+      inputs.progress(line);
+    else if (!quiet)
+      llvm::errs() << "qf-autoquant: " << line << "\n";
+  };
+
+  PlannerOptions plannerOptions;
+  llvm::Expected<std::vector<Candidate>> candidates =
+      parseCandidates(schemeText, cpuHasInt8ActivationKernel);
+  if (!candidates) {
+    (void)fail(llvm::toString(candidates.takeError()));
+    return;
+  }
+  plannerOptions.candidates = std::move(*candidates);
+  llvm::Expected<std::vector<MBucket>> profile = parseProfile(mProfile);
+  if (!profile) {
+    (void)fail(llvm::toString(profile.takeError()));
+    return;
+  }
+  plannerOptions.profile = *profile;
+  if (!(minSqnr >= kMinSqnrLow && minSqnr <= kMinSqnrHigh)) {
+    auto g = [](double v) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", v);
+      return std::string(text);
+    };
+    (void)fail("min-sqnr must be between " + g(kMinSqnrLow) + " and " +
+               g(kMinSqnrHigh) + " dB, not " + g(minSqnr));
+    return;
+  }
+  plannerOptions.minSqnrDb = minSqnr;
+  if (threads < 1 || threads > 1024) {
+    (void)fail("threads must be between 1 and 1024");
+    return;
+  }
+  plannerOptions.threads = threads;
+  std::optional<CacheMode> mode = parseCacheMode(cacheMode);
+  if (!mode) {
+    (void)fail("unknown cache-mode '" + cacheMode +
+               "' (expected off, read, readwrite or refresh)");
+    return;
+  }
+
+  // The target kernels are generated for; measurable only on this host.
+  llvm::Expected<std::unique_ptr<TargetInfo>> targetInfo =
+      TargetInfo::get(qf::getTargetOf(module));
+  if (!targetInfo) {
+    (void)fail(llvm::toString(targetInfo.takeError()));
+    return;
+  }
+  plannerOptions.target = (*targetInfo)->getTarget().str();
+  bool measurable = (*targetInfo)->isHost() && (*targetInfo)->isCPU();
+
+  // Calibration statistics: recorded rows for the guard.
+  std::shared_ptr<const calib::StatsFile> stats = inputs.stats;
+  if (stats && !statsFile.empty()) {
+    (void)fail("statistics given both in memory and as stats=" + statsFile);
+    return;
+  }
+  if (!statsFile.empty()) {
+    llvm::Expected<calib::StatsFile> loaded = calib::readStatsFile(statsFile);
+    if (!loaded) {
+      (void)fail(llvm::toString(loaded.takeError()));
+      return;
+    }
+    stats = std::make_shared<const calib::StatsFile>(std::move(*loaded));
+  }
+  if (stats) {
+    std::string fingerprint = computeModelFingerprint(module);
+    if (stats->fingerprint != fingerprint) {
+      (void)fail("the statistics were recorded on a different model (their "
+                 "fingerprint " + stats->fingerprint + ", this module's " +
+                 fingerprint + ")");
+      return;
+    }
+  }
+
+  // The layers.
+  llvm::DenseMap<Operation *, std::string> names = qf::getLayerNames(module);
+  std::vector<Layer> layers;
+  std::vector<Operation *> layerOps;
+  bool anyRows = false;
+  module.walk([&](linalg::LinalgOp op) {
+    auto it = names.find(op);
+    if (it == names.end())
+      return;
+    std::optional<qf::rewrite::MatchedMatmul> match =
+        qf::rewrite::matchMatmul(op);
+    if (!match)
+      return;
+    Layer layer;
+    layer.name = it->second;
+    layer.n = match->n;
+    layer.k = match->k;
+    layer.w = std::move(match->w);
+    auto lhsType = cast<ShapedType>(match->lhs.getType());
+    if (lhsType.hasStaticShape()) {
+      int64_t rows = 1;
+      for (int64_t d : lhsType.getShape().drop_back())
+        rows *= d;
+      layer.staticM = rows;
+    }
+    if (stats)
+      if (const calib::TensorStats *st = stats->lookup(layer.name + ".input"))
+        if (st->channels == layer.k) {
+          layer.staticAbsMax = std::max(std::fabs(st->min), std::fabs(st->max));
+          if (st->sampleRows() > 0) {
+            layer.x = st->rows;
+            layer.rows = st->sampleRows();
+            anyRows = true;
+          }
+        }
+    layers.push_back(std::move(layer));
+    layerOps.push_back(op);
+  });
+
+  // The timer.
+  std::shared_ptr<Timer> timer = inputs.timer;
+  if (!timer) {
+    if (timer == nullptr && this->timer == "table") {
+      if (costsFile.empty()) {
+        (void)fail("timer=table needs costs=FILE");
+        return;
+      }
+      auto table = TableTimer::fromFile(costsFile);
+      if (!table) {
+        (void)fail(llvm::toString(table.takeError()));
+        return;
+      }
+      timer = std::move(*table);
+    } else if (this->timer == "measure" && measurable) {
+      HarnessTimerOptions h;
+      h.threads = threads;
+      h.rounds = rounds;
+      timer = createHarnessTimer(h);
+    } else if (this->timer == "measure" || this->timer == "model") {
+      if (this->timer == "measure")
+        progress("target " + plannerOptions.target +
+                 " is not this host: the roofline model stands in for "
+                 "measurements (source: model)");
+      timer = std::make_shared<RooflineTimer>(plannerOptions.roofline);
+    } else {
+      (void)fail("unknown timer '" + this->timer +
+                 "' (expected measure, model or table)");
+      return;
+    }
+  }
+
+  // The cache holds measurements of this machine only.
+  std::unique_ptr<Cache> cache;
+  std::string cacheFile = cachePath.empty() ? defaultCachePath() : cachePath;
+  if (timer->source() == Source::Measured && *mode != CacheMode::Off) {
+    if (cacheFile.empty()) {
+      progress("no cache path (set XDG_CACHE_HOME or HOME, or cache=PATH): "
+               "timings are not kept");
+    } else {
+      CacheIdentity identity{compilerIdentity(), LLVM_VERSION_STRING,
+                             (*targetInfo)->getLLVMCPU(),
+                             enabledFeatures((*targetInfo)->getLLVMFeatures())};
+      auto opened = Cache::open(cacheFile, *mode, identity,
+                                [&](StringRef w) { progress(w); });
+      if (!opened) {
+        (void)fail(llvm::toString(opened.takeError()));
+        return;
+      }
+      cache = std::move(*opened);
+    }
+  }
+
+  plannerOptions.progress = progress;
+  llvm::Expected<std::vector<LayerPlan>> plans =
+      planLayers(layers, plannerOptions, *timer, cache.get());
+  if (!plans) {
+    (void)fail(llvm::toString(plans.takeError()));
+    return;
+  }
+
+  // The decision, on each layer.
+  MLIRContext *ctx = &getContext();
+  for (auto [op, plan] : llvm::zip(layerOps, *plans)) {
+    const CandidateEval *choice = plan.choice();
+    SmallVector<NamedAttribute> fields;
+    fields.emplace_back(StringAttr::get(ctx, "scheme"),
+                        StringAttr::get(ctx, choice ? choice->candidate.str()
+                                                    : std::string("f32")));
+    if (choice && !choice->times.empty() &&
+        !choice->times.front().kernel.empty()) {
+      Attribute kernel = parseAttribute(choice->times.front().kernel, ctx);
+      if (!isa_and_nonnull<qf::CPUKernelAttr>(kernel)) {
+        (void)fail("the timed kernel config '" + choice->times.front().kernel +
+                   "' does not parse");
+        return;
+      }
+      fields.emplace_back(StringAttr::get(ctx, "kernel"), kernel);
+    }
+    op->setAttr(qf::kAutoquantAttrName, DictionaryAttr::get(ctx, fields));
+  }
+
+  AutoquantResult result;
+  result.layers = std::move(*plans);
+  result.target = plannerOptions.target;
+  result.timer = sourceName(timer->source()).str();
+  result.guard = anyRows ? "calibration rows" : "weights only";
+  result.profile = profileString(plannerOptions.profile);
+  result.minSqnrDb = minSqnr;
+  result.cachePath = cache ? cache->path() : "";
+  result.cacheMode = cache ? cacheModeName(cache->mode()).str() : "off";
+  for (const LayerPlan &p : result.layers)
+    for (const CandidateEval &c : p.candidates)
+      for (const Measurement &m : c.times)
+        (m.cacheHit ? result.cacheHits : result.timed) += 1;
+  if (cache)
+    if (llvm::Error e = cache->compact())
+      progress("cache compaction failed: " + llvm::toString(std::move(e)));
+
+  auto writeFile = [&](StringRef path, StringRef text) -> LogicalResult {
+    std::error_code ec;
+    llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return fail("cannot write '" + path + "': " + ec.message());
+    out.os() << text;
+    out.keep();
+    return success();
+  };
+  if (!planFile.empty()) {
+    std::vector<std::string> header = {
+        "autoquant plan for target " + result.target,
+        "timer: " + result.timer + "; guard: " + result.guard +
+            ", min SQNR " + llvm::formatv("{0:f1}", double(minSqnr)).str() +
+            " dB; M profile for dynamic M: " + result.profile,
+        "replay: --scheme-file=<this file> (qforge-compile) or "
+        "--qf-quantize=scheme-file=<this file>"};
+    if (failed(writeFile(planFile, planToSchemeFile(result.layers, header))))
+      return;
+  }
+  if (!reportFile.empty() &&
+      failed(writeFile(reportFile, resultToJSON(result))))
+    return;
+  if (inputs.result)
+    *inputs.result = std::move(result);
+}
+
+} // namespace
+
+std::string resultToJSON(const AutoquantResult &result) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::json::OStream j(os, 2);
+  auto number = [&](llvm::StringRef key, double v) {
+    // JSON has no Inf or NaN: an exact SQNR is written as null.
+    if (std::isfinite(v))
+      j.attribute(key, v);
+    else
+      j.attribute(key, nullptr);
+  };
+  j.object([&] {
+    j.attribute("target", result.target);
+    j.attribute("timer", result.timer);
+    j.attribute("guard", result.guard);
+    j.attribute("min_sqnr_db", result.minSqnrDb);
+    j.attribute("m_profile", result.profile);
+    j.attribute("cache", result.cachePath);
+    j.attribute("cache_mode", result.cacheMode);
+    j.attribute("cache_hits", int64_t(result.cacheHits));
+    j.attribute("timed", int64_t(result.timed));
+    j.attributeArray("layers", [&] {
+      for (const LayerPlan &p : result.layers)
+        j.object([&] {
+          j.attribute("name", p.layer);
+          j.attribute("n", p.n);
+          j.attribute("k", p.k);
+          j.attribute("m_profile", profileString(p.buckets));
+          const CandidateEval *choice = p.choice();
+          j.attribute("chosen", choice ? choice->candidate.str() : "f32");
+          j.attribute("kernel", choice && !choice->times.empty()
+                                    ? choice->times.front().kernel
+                                    : std::string());
+          j.attribute("reason", p.reason);
+          j.attributeArray("candidates", [&] {
+            for (const CandidateEval &c : p.candidates)
+              j.object([&] {
+                j.attribute("candidate", c.candidate.str());
+                if (!std::isnan(c.sqnrDb))
+                  number("sqnr_db", c.sqnrDb);
+                j.attribute("model_seconds", c.modelSeconds);
+                if (c.timed()) {
+                  j.attribute("seconds", c.seconds);
+                  j.attribute("source", sourceName(c.times.front().source));
+                  j.attribute("cache_hit",
+                              llvm::all_of(c.times, [](const Measurement &m) {
+                                return m.cacheHit;
+                              }));
+                  j.attributeArray("buckets", [&] {
+                    for (auto [b, m] : llvm::zip(p.buckets, c.times))
+                      j.object([&] {
+                        j.attribute("m", b.m);
+                        j.attribute("median", m.median);
+                        j.attribute("p20", m.p20);
+                        j.attribute("p80", m.p80);
+                        j.attribute("rounds", int64_t(m.rounds));
+                      });
+                  });
+                }
+                if (!c.excluded.empty())
+                  j.attribute("excluded", c.excluded);
+              });
+          });
+        });
+    });
+  });
+  return text;
+}
+
+std::unique_ptr<Pass> createQFAutoquant(const QFAutoquantOptions &options,
+                                        AutoquantInputs inputs) {
+  return std::make_unique<AutoquantPass>(options, std::move(inputs));
+}
+
+} // namespace qforge::autoquant

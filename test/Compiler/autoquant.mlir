@@ -1,0 +1,56 @@
+// REQUIRES: onnx
+// qforge-compile --scheme auto: the decision, the report (table and JSON),
+// the plan file replayed by --scheme-file into the same artifact, the
+// calibrated guard, the real timer with its persistent cache, and the
+// options that cannot go with it.
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: printf 'w4g32 4 64 128 5\nw8 4 64 128 10\nw4g32 4 16 64 10\nw8 4 16 64 5\n' > %t/costs.txt
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,w4g32 --autoquant-timer=table --autoquant-costs=%t/costs.txt --autoquant-plan=%t/plan.txt -o %t/auto | FileCheck %s --check-prefix=TABLE
+// RUN: FileCheck %s --check-prefix=JSON < %t/auto/report.json
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme-file %t/plan.txt -o %t/replay --quiet
+// RUN: cmp %t/auto/mlp.so %t/replay/mlp.so
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir -o %t/f32 --quiet
+// RUN: run_mlp %t/f32/mlp.so %t/auto/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=OUT
+//
+// With calibration rows the guard judges the activation candidates too.
+// RUN: %python -c "import numpy as np; rng = np.random.default_rng(1); np.savez(r'%t/samples.npz', x=rng.standard_normal((8, 4, 128)).astype(np.float32))"
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme auto:w8,a8w8 --autoquant-timer=model -o %t/calib | FileCheck %s --check-prefix=CALIB
+//
+// The real timer on this host (a smoke test: a plan is produced), then the
+// same compile again reads every time from the cache.
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,w4g32 --autoquant-cache=%t/cache.jsonl --autoquant-plan=%t/measured.txt -o %t/measured | FileCheck %s --check-prefix=MEASURED
+// RUN: FileCheck %s --check-prefix=MPLAN < %t/measured.txt
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,w4g32 --autoquant-cache=%t/cache.jsonl --autoquant-cache-mode=read -o %t/cached | FileCheck %s --check-prefix=CACHED
+//
+// RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --scheme-file %t/plan.txt -o %t/bad 2>&1 | FileCheck %s --check-prefix=BOTH
+// RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --lowering=reference -o %t/bad 2>&1 | FileCheck %s --check-prefix=REF
+// RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --int8-activations -o %t/bad 2>&1 | FileCheck %s --check-prefix=I8
+// RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,nope --autoquant-timer=model -o %t/bad 2>&1 | FileCheck %s --check-prefix=CAND
+// RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --min-sqnr=-3 -o %t/bad 2>&1 | FileCheck %s --check-prefix=SQNR
+// RUN: not ls %t/bad
+
+// TABLE: fc1    w4g32
+// TABLE: fc2    w8
+// TABLE: autoquant (table times, target {{.*}}; guard: weights only, min SQNR 15.0 dB; cache off: 0 hits, 4 timed)
+// TABLE-NEXT: fc1 [64x128, M 4:1]: w4g32  (fastest passing the guard (5.0 us))
+// TABLE: w8+i8act {{.*}}excluded: rounds activations: needs calibration data
+
+// JSON: "autoquant": {
+// JSON: "chosen": "w4g32",
+
+// OUT: relative error 0.{{[01][0-9]+}}
+
+// CALIB: guard: calibration rows
+// CALIB: a8w8 {{.*}} dB
+// CALIB-NOT: a8w8 {{.*}}excluded
+
+// MEASURED: autoquant (measured times, target {{.*}}: 0 hits, 4 timed)
+// MPLAN: fc1 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
+// MPLAN: fc2 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
+// CACHED: autoquant (measured times, target {{.*}}: 4 hits, 0 timed)
+
+// BOTH: error: --scheme auto and --scheme-file both choose
+// REF: error: --scheme auto times the CPU kernels
+// I8: error: --scheme auto decides int8 activations per layer
+// CAND: unknown candidate 'nope'
+// SQNR: min-sqnr must be between 0 and 150 dB
