@@ -298,6 +298,8 @@ PYBIND11_MODULE(_qforge, m) {
             a.timer = value;
           else if (key == "costs")
             a.costs = value;
+          else if (key == "budget")
+            number(a.budget);
           else if (key == "threads" || key == "rounds") {
             number(v);
             if (!(v >= 1 && v <= 1024))
@@ -310,7 +312,7 @@ PYBIND11_MODULE(_qforge, m) {
             throw py::value_error(
                 "unknown autoquant option '" + key +
                 "' (m, min_sqnr, cache, cache_mode, plan, timer, costs, "
-                "threads, rounds, quiet)");
+                "budget, threads, rounds, quiet)");
         }
         o.int8Activations = int8Activations;
         o.outDir = outDir;

@@ -33,6 +33,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <cstdio>
 #include <dlfcn.h>
 
@@ -134,6 +135,11 @@ void AutoquantPass::runOnOperation() {
     return;
   }
   plannerOptions.threads = threads;
+  if (!(budget >= 0.0 && std::isfinite(double(budget)))) {
+    (void)fail("budget must be a non-negative number of seconds");
+    return;
+  }
+  plannerOptions.budgetSeconds = budget;
   std::optional<CacheMode> mode = parseCacheMode(cacheMode);
   if (!mode) {
     (void)fail("unknown cache-mode '" + cacheMode +

@@ -7,6 +7,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <numeric>
 
@@ -169,6 +170,13 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
       shapeOrder.push_back(id);
     shapes[id].push_back(i);
   }
+  auto now = options.now ? options.now : [] {
+    return std::chrono::duration<double>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  double start = now();
+  bool overBudget = false;
   for (auto [shapeIndex, id] : llvm::enumerate(shapeOrder)) {
     const std::vector<size_t> &members = shapes[id];
     const LayerPlan &first = plans[members.front()];
@@ -209,8 +217,16 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
                                      first.k, keys.size(),
                                      keys.size() - misses.size())
                            .str());
+    if (!overBudget && options.budgetSeconds > 0 &&
+        now() - start >= options.budgetSeconds) {
+      overBudget = true;
+      if (options.progress)
+        options.progress("time budget spent: the remaining shapes take the "
+                         "roofline model's times (source: model)");
+    }
     if (!misses.empty()) {
-      std::vector<TimingResult> results = timer.time(misses);
+      Timer &use = overBudget ? static_cast<Timer &>(model) : timer;
+      std::vector<TimingResult> results = use.time(misses);
       for (size_t j = 0; j < misses.size(); ++j) {
         size_t i = missIndex[j];
         if (j < results.size() && results[j].time) {

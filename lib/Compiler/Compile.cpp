@@ -249,6 +249,7 @@ autoquantPasses(const CompileOptions &options,
     o.cacheMode = a.cacheMode;
     o.threads = a.threads;
     o.rounds = a.rounds;
+    o.budget = a.budget;
     o.planFile = a.planFile;
     o.quiet = a.quiet;
     pm.addPass(autoquant::createQFAutoquant(o, inputs));

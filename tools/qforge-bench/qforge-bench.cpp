@@ -48,6 +48,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+
+#include "AutoquantOracle.h"
 #include <map>
 #include <memory>
 #include <sstream>
@@ -64,6 +66,7 @@ struct Options {
   std::vector<int64_t> ms, ns, ks;
   unsigned threads = 0, reps = 20; // threads 0: all cores
   bool json = false, check = false, int8Activations = false;
+  bool autoquantOracle = false;
   std::string suite;
 } opts;
 
@@ -85,6 +88,11 @@ const char *kUsage = R"(usage: qforge-bench --scheme S --m M --n N --k K [--thre
                  activations per group and use int8 dot products, as
                  MatMulNBits accuracy_level=4; --check
                  then allows for the activation rounding
+  --autoquant-oracle
+                 per shape and M: autoquant's pick among the schemes (default:
+                 its own candidates) against the fastest candidate passing
+                 the same accuracy guard in a separate exhaustive run
+                 (--reps: timing rounds, default 7)
   --suite llama  LLaMA-style projections: (N, K) = (4096, 4096),
                  (14336, 4096), (4096, 14336) x M = 1, 8, 32, 128, 512;
                  --scheme and --m, when given, replace the default schemes
@@ -134,6 +142,8 @@ bool parseArgs(int argc, char **argv, std::string &error) {
       opts.json = true;
     } else if (arg == "--check") {
       opts.check = true;
+    } else if (arg == "--autoquant-oracle") {
+      opts.autoquantOracle = true;
     } else if (arg == "--int8-activations") {
       opts.int8Activations = true;
     } else if (arg == "--help" || arg == "-h") {
@@ -515,12 +525,13 @@ int main(int argc, char **argv) {
       return 2;
     }
     shapes = {{4096, 4096}, {14336, 4096}, {4096, 14336}};
-    if (schemes.empty())
+    if (schemes.empty() && !opts.autoquantOracle)
       schemes = {"w4g128", "nf4g64", "w8", "a8w8"};
     if (ms.empty())
       ms = {1, 8, 32, 128, 512};
   } else {
-    if (schemes.empty() || ms.empty() || opts.ns.empty() || opts.ks.empty()) {
+    if ((schemes.empty() && !opts.autoquantOracle) || ms.empty() ||
+        opts.ns.empty() || opts.ks.empty()) {
       llvm::errs() << "qforge-bench: give --scheme, --m, --n and --k, or "
                       "--suite llama\n"
                    << kUsage;
@@ -558,6 +569,17 @@ int main(int argc, char **argv) {
     llvm::errs() << "qforge-bench: cannot create a pool of " << threads
                  << " threads\n";
     return 1;
+  }
+  if (opts.autoquantOracle) {
+    std::printf("machine: %s, %u hardware threads, LLC %lld MiB; %u "
+                "thread(s)\n",
+                cpuModel().c_str(), std::thread::hardware_concurrency(),
+                (long long)(lastLevelCacheBytes() >> 20), threads);
+    bool repsGiven = false;
+    for (int i = 1; i < argc; ++i)
+      repsGiven |= llvm::StringRef(argv[i]).starts_with("--reps");
+    return runAutoquantOracle(shapes, ms, schemes, threads,
+                              repsGiven ? opts.reps : 7);
   }
   if (!opts.json) {
     std::printf("machine: %s, %u hardware threads, LLC %lld MiB; read "

@@ -158,6 +158,11 @@ static cl::opt<std::string> autoquantCosts(
 static cl::opt<unsigned> autoquantThreads(
     "autoquant-threads", cl::desc("Threads the kernels are timed with"),
     cl::init(1), cl::cat(autoquantCategory));
+static cl::opt<double> autoquantBudget(
+    "autoquant-budget",
+    cl::desc("Seconds of kernel timing; once spent, the remaining shapes take "
+             "the roofline model's times (default 0: no limit)"),
+    cl::init(0.0), cl::cat(autoquantCategory));
 static cl::opt<unsigned> autoquantRounds(
     "autoquant-rounds",
     cl::desc("Interleaved timing rounds per kernel (at least 7)"),
@@ -245,6 +250,7 @@ int main(int argc, char **argv) {
   options.autoquant.costs = autoquantCosts;
   options.autoquant.threads = autoquantThreads;
   options.autoquant.rounds = autoquantRounds;
+  options.autoquant.budget = autoquantBudget;
   options.autoquant.quiet = quiet;
   if (progress) {
     options.onStage = [](llvm::StringRef stage) {

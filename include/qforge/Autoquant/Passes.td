@@ -54,6 +54,9 @@ def QFAutoquant : Pass<"qf-autoquant", "mlir::ModuleOp"> {
            "Threads the kernels are timed with (as the artifact runs)">,
     Option<"rounds", "rounds", "unsigned", /*default=*/"7",
            "Timed rounds per kernel (at least 7)">,
+    Option<"budget", "budget", "double", /*default=*/"0.0",
+           "Seconds of timing after which the remaining shapes take the "
+           "roofline model's times (0: no limit)">,
     Option<"planFile", "plan", "std::string", /*default=*/"\"\"",
            "Write the plan as a scheme file">,
     Option<"reportFile", "report", "std::string", /*default=*/"\"\"",

@@ -83,6 +83,11 @@ struct PlannerOptions {
   unsigned threads = 1;
   std::string target; ///< resolved target text, part of every key
   RooflineParams roofline;
+  /// Seconds the timer may spend; once spent, the remaining shapes take
+  /// the roofline model's times (`source: model`). 0: no limit.
+  double budgetSeconds = 0.0;
+  /// The clock the budget is measured with (seconds; default: steady).
+  std::function<double()> now;
   /// "shape 3/7 n=4096 k=4096: 12 kernels" as timing goes.
   std::function<void(llvm::StringRef)> progress;
 };

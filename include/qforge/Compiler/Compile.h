@@ -47,6 +47,7 @@ struct AutoquantOptions {
   std::string costs;                      ///< the cost table of timer=table
   unsigned threads = 1;                   ///< --autoquant-threads
   unsigned rounds = 7;                    ///< --autoquant-rounds
+  double budget = 0.0;                    ///< --autoquant-budget, seconds
   bool quiet = false;                     ///< no progress on stderr
 };
 

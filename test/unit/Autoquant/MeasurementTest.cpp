@@ -5,11 +5,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qforge/Autoquant/Cache.h"
 #include "qforge/Autoquant/Candidate.h"
 #include "qforge/Autoquant/Guard.h"
 #include "qforge/Autoquant/Measurement.h"
 #include "qforge/Autoquant/Planner.h"
 #include "qforge/Autoquant/Profile.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <gtest/gtest.h>
 
@@ -434,4 +438,70 @@ TEST(Plan, SchemeFileReplaysTheChoice) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("#   w8: SQNR"), std::string::npos) << text;
+}
+
+TEST(Planner, BudgetFallsBackToTheModel) {
+  // Every call to the timer takes 10 (fake) seconds; with a budget of 15
+  // the first two shapes are measured and the third takes the model.
+  double clock = 0.0;
+  FakeTimer timer;
+  timer.seconds = [&](const MeasureKey &) {
+    return 1e-6;
+  };
+  struct Advancing : Timer {
+    FakeTimer &inner;
+    double &clock;
+    Advancing(FakeTimer &inner, double &clock) : inner(inner), clock(clock) {}
+    Source source() const override { return Source::Measured; }
+    std::vector<TimingResult> time(llvm::ArrayRef<MeasureKey> keys) override {
+      clock += 10.0;
+      return inner.time(keys);
+    }
+  } advancing(timer, clock);
+  PlannerOptions o = options("auto:w8");
+  o.budgetSeconds = 15.0;
+  o.now = [&] { return clock; };
+  std::vector<Layer> layers = {layer("a", 16, 64, 1), layer("b", 32, 64, 2),
+                               layer("c", 48, 64, 3)};
+  auto plans = planLayers(layers, o, advancing, nullptr);
+  ASSERT_TRUE(bool(plans));
+  EXPECT_EQ((*plans)[0].choice()->sourceText(), "measured");
+  EXPECT_EQ((*plans)[1].choice()->sourceText(), "measured");
+  EXPECT_EQ((*plans)[2].choice()->sourceText(), "model");
+  EXPECT_EQ(timer.asked.size(), 2u);
+}
+
+TEST(Planner, CacheAnswersTheSecondRun) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qforge-planner", dir));
+  std::string path = (dir + "/cache.jsonl").str();
+  CacheIdentity id{"qforge-test+abc", "22", "znver3", "+avx2"};
+  std::vector<Layer> layers = {layer("a", 16, 64, 1), layer("b", 16, 64, 2)};
+  for (int run = 0; run < 2; ++run) {
+    FakeTimer timer;
+    timer.seconds = [](const MeasureKey &k) {
+      return k.candidate == "w8" ? 2e-6 : 1e-6;
+    };
+    auto cache = Cache::open(path, CacheMode::ReadWrite, id);
+    ASSERT_TRUE(bool(cache)) << llvm::toString(cache.takeError());
+    auto plans = planLayers(layers, options("auto:w8,w4g32"), timer,
+                            cache->get());
+    ASSERT_TRUE(bool(plans));
+    EXPECT_EQ(chosen((*plans)[0]), "w4g32");
+    // One shape, two candidates: timed on the first run only.
+    EXPECT_EQ(timer.asked.size(), run == 0 ? 2u : 0u);
+    EXPECT_EQ((*plans)[1].choice()->sourceText(),
+              run == 0 ? "measured" : "measured (cached)");
+  }
+  // Another compiler build: nothing is trusted, everything is timed again.
+  FakeTimer timer;
+  timer.seconds = [](const MeasureKey &) { return 1e-6; };
+  CacheIdentity rebuilt = id;
+  rebuilt.compiler = "qforge-test+def";
+  auto cache = Cache::open(path, CacheMode::ReadWrite, rebuilt);
+  ASSERT_TRUE(bool(cache));
+  auto plans = planLayers(layers, options("auto:w8,w4g32"), timer, cache->get());
+  ASSERT_TRUE(bool(plans));
+  EXPECT_EQ(timer.asked.size(), 2u);
+  llvm::sys::fs::remove_directories(dir);
 }
