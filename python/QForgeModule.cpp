@@ -306,13 +306,15 @@ PYBIND11_MODULE(_qforge, m) {
               throw py::value_error("autoquant option '" + key +
                                     "' must be between 1 and 1024");
             (key == "threads" ? a.threads : a.rounds) = unsigned(v);
-          } else if (key == "quiet")
+          } else if (key == "verify")
+            a.verify = value == "1" || value == "true" || value == "True";
+          else if (key == "quiet")
             a.quiet = value == "1" || value == "true" || value == "True";
           else
             throw py::value_error(
                 "unknown autoquant option '" + key +
                 "' (m, min_sqnr, cache, cache_mode, plan, timer, costs, "
-                "budget, threads, rounds, quiet)");
+                "budget, verify, threads, rounds, quiet)");
         }
         o.int8Activations = int8Activations;
         o.outDir = outDir;

@@ -223,7 +223,7 @@ void AutoquantPass::runOnOperation() {
   // The timer.
   std::shared_ptr<Timer> timer = inputs.timer;
   if (!timer) {
-    if (timer == nullptr && this->timer == "table") {
+    if (this->timer == "table") {
       if (costsFile.empty()) {
         (void)fail("timer=table needs costs=FILE");
         return;

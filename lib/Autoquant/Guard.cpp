@@ -42,8 +42,23 @@ float absMax(const float *x, int64_t begin, int64_t end) {
 } // namespace
 
 llvm::Expected<double> guardSqnrDb(const Candidate &candidate,
-                                   const GuardInput &in) {
+                                   const GuardInput &full) {
   const Scheme &scheme = candidate.scheme;
+  // The sample (kGuardRows, kGuardChannels): a per-tensor scale needs every
+  // channel, any other granularity quantizes each channel on its own.
+  GuardInput in = full;
+  in.rows = std::min(full.rows, kGuardRows);
+  std::vector<float> channels;
+  if (scheme.granularity != Granularity::Tensor && full.n > kGuardChannels) {
+    in.n = kGuardChannels;
+    channels.resize(size_t(in.n * full.k));
+    for (int64_t c = 0; c < in.n; ++c) {
+      int64_t row = c * full.n / in.n;
+      std::copy(full.w + row * full.k, full.w + (row + 1) * full.k,
+                channels.begin() + c * full.k);
+    }
+    in.w = channels.data();
+  }
   int64_t n = in.n, k = in.k;
   if (candidate.quantizesActivations() && !in.x)
     return fail("candidate '" + candidate.str() +

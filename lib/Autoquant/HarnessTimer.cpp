@@ -9,7 +9,7 @@
 #include "qforge/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
 #include <chrono>
@@ -58,6 +58,8 @@ private:
   void compileGroup(CompiledGroup &g, const Candidate &candidate, int64_t n,
                     int64_t k, const std::vector<int64_t> &ms);
   HarnessTimerOptions options;
+  /// With keepCompiled: the groups of earlier calls, by "NxK candidate".
+  std::map<std::string, CompiledGroup> kept;
   std::unique_ptr<qforge_pool, void (*)(qforge_pool *)> pool;
 };
 
@@ -148,6 +150,17 @@ void HarnessTimer::compileGroup(CompiledGroup &g, const Candidate &candidate,
     return;
   }
   bindPool(*g.engine, pool.get());
+  // The engine holds its own LLVM code: the MLIR module and context (with
+  // every weight copy as a constant) are no longer needed, nor are the
+  // weight buffers of the copies (compiled in as constants).
+  module = nullptr;
+  g.context.reset();
+  for (MatmulData &d : g.datas) {
+    std::vector<uint8_t>().swap(d.w.bytes);
+    std::vector<float>().swap(d.wDequant);
+    std::vector<float>().swap(d.zeroTerms);
+    std::vector<float>().swap(d.wInt8Codebook);
+  }
   for (int64_t m : ms) {
     std::vector<PreparedCall> &calls = g.calls[m];
     calls.resize(copies);
@@ -163,7 +176,9 @@ void HarnessTimer::compileGroup(CompiledGroup &g, const Candidate &candidate,
 std::vector<TimingResult> HarnessTimer::time(llvm::ArrayRef<MeasureKey> keys) {
   std::vector<TimingResult> results(keys.size());
   // Compile every (N, K, candidate) once, for all its M buckets.
-  std::map<std::string, CompiledGroup> groups;
+  std::map<std::string, CompiledGroup> fresh;
+  std::map<std::string, CompiledGroup> &groups =
+      options.keepCompiled ? kept : fresh;
   std::map<std::string, std::vector<int64_t>> bucketsOf;
   std::vector<std::string> groupOf(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -172,6 +187,11 @@ std::vector<TimingResult> HarnessTimer::time(llvm::ArrayRef<MeasureKey> keys) {
     bucketsOf[groupOf[i]].push_back(keys[i].m);
   }
   for (auto &[id, ms] : bucketsOf) {
+    auto known = groups.find(id);
+    if (known != groups.end() &&
+        llvm::all_of(ms, [&](int64_t m) { return known->second.calls.count(m); }))
+      continue; // compiled by an earlier call, for these M
+    groups.erase(id);
     size_t first = std::find(groupOf.begin(), groupOf.end(), id) - groupOf.begin();
     const MeasureKey &key = keys[first];
     llvm::Expected<Candidate> candidate = Candidate::parse(key.candidate);

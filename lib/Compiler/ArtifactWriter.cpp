@@ -97,8 +97,15 @@ llvm::Error ArtifactWriter::writeFile(const std::string &file,
   os.close();
   if (os.has_error())
     return fail("cannot write '" + file + "': " + os.error().message());
-  report.files.push_back(file);
+  if (!llvm::is_contained(report.files, file))
+    report.files.push_back(file);
   return llvm::Error::success();
+}
+
+llvm::Error ArtifactWriter::writeReports() {
+  if (llvm::Error e = writeFile("report.json", reportToJSON(report)))
+    return e;
+  return writeFile("report.svg", reportToSVG(report));
 }
 
 llvm::Error ArtifactWriter::writeMLIR(ModuleOp module, StringRef suffix,
@@ -264,9 +271,7 @@ llvm::Error ArtifactWriter::writeCode(ModuleOp module, const std::string &entry,
   report.files.push_back(so);
   if (llvm::Error e = writeFile(report.name + ".h", header()))
     return e;
-  if (llvm::Error e = writeFile("report.json", reportToJSON(report)))
-    return e;
-  return writeFile("report.svg", reportToSVG(report));
+  return writeReports();
 }
 
 } // namespace qforge

@@ -28,6 +28,10 @@ public:
   llvm::Error writeCode(mlir::ModuleOp module, const std::string &entry,
                         const TargetInfo &target, EmitKind emit);
 
+  /// report.json and report.svg from the report as it is now (writeCode
+  /// writes them; the driver again once --autoquant-verify has decided).
+  llvm::Error writeReports();
+
 private:
   llvm::Error writeFile(const std::string &file, llvm::StringRef contents);
   std::string path(const std::string &file) const;

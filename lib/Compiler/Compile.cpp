@@ -12,6 +12,7 @@
 #include "qforge/Compiler/Compile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "ArtifactWriter.h"
+#include "AutoquantVerify.h"
 #include "CalibrationStage.h"
 #include "Signature.h"
 
@@ -383,6 +384,16 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     return std::move(e);
   recordFloatLayers(module, report);
 
+  // --autoquant-verify compiles the float model again with uniform schemes.
+  OwningOpRef<ModuleOp> floatForVerify;
+  bool verify = usesAutoquant(options) && options.autoquant.verify &&
+                options.emit == EmitKind::Artifact;
+  if (verify && !(*targetInfo)->isHost())
+    return fail("--autoquant-verify runs the artifacts: it needs the host "
+                "target, not " + report.target);
+  if (verify)
+    floatForVerify = module.clone();
+
   // Calibration statistics go to qf-quantize in memory (QuantizeInputs).
   std::unique_ptr<CalibrationStage> calibration;
   qf::QuantizeInputs quantizeInputs;
@@ -493,6 +504,22 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   if (result) {
     removeTree(staging);
     return std::move(result);
+  }
+  if (verify) {
+    stage("verification");
+    SmallString<128> library(staging), work(staging);
+    llvm::sys::path::append(library, report.name + ".so");
+    llvm::sys::path::append(work, "verify");
+    llvm::Error e = verifyAutoquantPlan(*floatForVerify, options, library,
+                                        work, report);
+    llvm::sys::fs::remove_directories(work);
+    // The reports say which artifact is used.
+    if (!e)
+      e = ArtifactWriter(staging.str().str(), report).writeReports();
+    if (e) {
+      removeTree(staging);
+      return std::move(e);
+    }
   }
   // Everything exists: move it into place.
   for (const std::string &file : report.files) {

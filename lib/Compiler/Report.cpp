@@ -117,6 +117,20 @@ std::string reportToJSON(const CompileReport &report) {
     else
       llvm::consumeError(autoquant.takeError());
   }
+  if (const auto &v = report.autoquantVerify) {
+    llvm::json::Array entries, skipped;
+    for (const AutoquantVerifyReport::Entry &e : v->entries)
+      entries.push_back(llvm::json::Object{{"artifact", e.label},
+                                           {"median_seconds", e.median},
+                                           {"p20_seconds", e.p20},
+                                           {"p80_seconds", e.p80}});
+    for (const std::string &s : v->skipped)
+      skipped.push_back(s);
+    root["autoquant_verify"] = llvm::json::Object{
+        {"used", v->used},
+        {"times", std::move(entries)},
+        {"skipped", std::move(skipped)}};
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
@@ -193,6 +207,19 @@ std::string reportToTable(const CompileReport &report) {
         os << "\n";
       }
     }
+  }
+  if (const auto &v = report.autoquantVerify) {
+    os << "\nautoquant verify (end to end, median of interleaved rounds):\n";
+    for (const AutoquantVerifyReport::Entry &e : v->entries)
+      os << "  " << llvm::left_justify(e.label, 16)
+         << llvm::right_justify(microseconds(e.median), 14) << "  (p20 "
+         << microseconds(e.p20) << ", p80 " << microseconds(e.p80) << ")\n";
+    for (const std::string &s : v->skipped)
+      os << "  not compared: " << s << "\n";
+    os << (v->used == "plan"
+               ? std::string("  the plan is used\n")
+               : "  the plan is slower than uniform " + v->used +
+                     ": the artifact is the uniform one\n");
   }
   return text;
 }

@@ -22,6 +22,12 @@
 // RUN: FileCheck %s --check-prefix=MPLAN < %t/measured.txt
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,w4g32 --autoquant-cache=%t/cache.jsonl --autoquant-cache-mode=read -o %t/cached | FileCheck %s --check-prefix=CACHED
 //
+// --autoquant-verify: the plan against every uniform candidate passing the
+// guard, end to end; whichever artifact wins is a working one.
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,w4g32 --autoquant-timer=table --autoquant-costs=%t/costs.txt --autoquant-verify -o %t/verify | FileCheck %s --check-prefix=VERIFY
+// RUN: FileCheck %s --check-prefix=VJSON < %t/verify/report.json
+// RUN: run_mlp %t/f32/mlp.so %t/verify/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=OUT
+// RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --autoquant-verify --target x86_64:znver4 -o %t/bad 2>&1 | FileCheck %s --check-prefix=VHOST
 // RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --scheme-file %t/plan.txt -o %t/bad 2>&1 | FileCheck %s --check-prefix=BOTH
 // RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --lowering=reference -o %t/bad 2>&1 | FileCheck %s --check-prefix=REF
 // RUN: not qforge-compile %S/../../examples/mlp_model.mlir --scheme auto --int8-activations -o %t/bad 2>&1 | FileCheck %s --check-prefix=I8
@@ -48,6 +54,17 @@
 // MPLAN: fc1 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
 // MPLAN: fc2 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
 // CACHED: autoquant (measured times, target {{.*}}: 4 hits, 0 timed)
+
+// VERIFY: autoquant verify (end to end, median of interleaved rounds):
+// VERIFY-NEXT: plan {{.*}} us  (p20
+// VERIFY-NEXT: w8 {{.*}} us  (p20
+// VERIFY-NEXT: w4g32 {{.*}} us  (p20
+// VERIFY-NEXT: not compared: w8+i8act: fc1 could not be judged (rounds activations: needs calibration data
+// VERIFY-NEXT: {{the plan is used|the plan is slower than uniform w(8|4g32): the artifact is the uniform one}}
+// VJSON: "autoquant_verify": {
+// VJSON: "artifact": "plan",
+// VJSON: "used": "{{plan|w8|w4g32}}"
+// VHOST: error: --autoquant-verify runs the artifacts: it needs the host target, not x86_64:znver4
 
 // BOTH: error: --scheme auto and --scheme-file both choose
 // REF: error: --scheme auto times the CPU kernels

@@ -4,7 +4,8 @@
 // (the planner on one interleaved timing run of every candidate, with the
 // guard on random data and the 5% rule) against the oracle: the fastest
 // candidate passing the same guard in a second, separate timing run of
-// every candidate. Both are read from the second run.
+// every candidate (the kernels compiled once). Both are read from the
+// second run.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_TOOLS_QFORGE_BENCH_AUTOQUANTORACLE_H

@@ -163,6 +163,12 @@ static cl::opt<double> autoquantBudget(
     cl::desc("Seconds of kernel timing; once spent, the remaining shapes take "
              "the roofline model's times (default 0: no limit)"),
     cl::init(0.0), cl::cat(autoquantCategory));
+static cl::opt<bool> autoquantVerify(
+    "autoquant-verify",
+    cl::desc("Time the artifact end to end against every uniform scheme that "
+             "passes the same guard; if the plan is slower, the best uniform "
+             "artifact is written instead (and the report says so)"),
+    cl::cat(autoquantCategory));
 static cl::opt<unsigned> autoquantRounds(
     "autoquant-rounds",
     cl::desc("Interleaved timing rounds per kernel (at least 7)"),
@@ -251,6 +257,7 @@ int main(int argc, char **argv) {
   options.autoquant.threads = autoquantThreads;
   options.autoquant.rounds = autoquantRounds;
   options.autoquant.budget = autoquantBudget;
+  options.autoquant.verify = autoquantVerify;
   options.autoquant.quiet = quiet;
   if (progress) {
     options.onStage = [](llvm::StringRef stage) {

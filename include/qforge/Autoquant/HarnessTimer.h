@@ -23,6 +23,11 @@ struct HarnessTimerOptions {
   unsigned rounds = 7; ///< at least 7 (median with p20 / p80)
   /// Seconds each key's sample in a round lasts at least.
   double sampleSeconds = 1e-3;
+  /// Keep every compiled kernel for later time() calls (a second timing run
+  /// without compiling again: qforge-bench --autoquant-oracle). Off, each
+  /// call frees its kernels (each holds weight copies of four times the
+  /// last-level cache).
+  bool keepCompiled = false;
 };
 
 /// A Timer that runs the kernels on this machine; the keys' target must be

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct AutoquantOptions {
   unsigned threads = 1;                   ///< --autoquant-threads
   unsigned rounds = 7;                    ///< --autoquant-rounds
   double budget = 0.0;                    ///< --autoquant-budget, seconds
+  /// --autoquant-verify: time the artifact against every uniform scheme
+  /// that passes the guard; use the best uniform one if the plan is slower.
+  bool verify = false;
   bool quiet = false;                     ///< no progress on stderr
 };
 
@@ -117,6 +121,18 @@ namespace autoquant {
 struct AutoquantResult;
 }
 
+/// --autoquant-verify's end-to-end times.
+struct AutoquantVerifyReport {
+  struct Entry {
+    std::string label; ///< "plan" or a uniform candidate
+    double median = 0.0, p20 = 0.0, p80 = 0.0;
+  };
+  std::vector<Entry> entries;
+  std::string used; ///< "plan", or the uniform candidate that replaced it
+  /// Uniform candidates not compared, with the reason.
+  std::vector<std::string> skipped;
+};
+
 struct CompileReport {
   std::string name, target;
   bool int8Activations = false; ///< CompileOptions::int8Activations
@@ -127,6 +143,8 @@ struct CompileReport {
   std::vector<std::string> files; ///< what was written, in OUTDIR
   /// With --scheme auto: every layer's candidates, times and choice.
   std::shared_ptr<const autoquant::AutoquantResult> autoquant;
+  /// With --autoquant-verify.
+  std::optional<AutoquantVerifyReport> autoquantVerify;
 };
 
 /// The textual pass pipeline compileModule runs on `module` with `options`
