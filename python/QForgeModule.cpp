@@ -302,9 +302,11 @@ PYBIND11_MODULE(_qforge, m) {
             number(a.budget);
           else if (key == "threads" || key == "rounds") {
             number(v);
-            if (!(v >= 1 && v <= 1024))
+            if (!(v >= (key == "threads" ? 0 : 1) && v <= 1024))
               throw py::value_error("autoquant option '" + key +
-                                    "' must be between 1 and 1024");
+                                    "' must be between " +
+                                    (key == "threads" ? "0" : "1") +
+                                    " and 1024");
             (key == "threads" ? a.threads : a.rounds) = unsigned(v);
           } else if (key == "verify")
             a.verify = value == "1" || value == "true" || value == "True";

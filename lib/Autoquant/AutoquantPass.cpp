@@ -13,6 +13,7 @@
 #include "qforge/Autoquant/Passes.h"
 #include "qforge/Autoquant/Cache.h"
 #include "qforge/Autoquant/HarnessTimer.h"
+#include "qforge-c/qforge_parallel.h"
 
 #include "qforge/Calibration/Fingerprint.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
@@ -130,11 +131,15 @@ void AutoquantPass::runOnOperation() {
     return;
   }
   plannerOptions.minSqnrDb = minSqnr;
-  if (threads < 1 || threads > 1024) {
-    (void)fail("threads must be between 1 and 1024");
+  if (threads > 1024) {
+    (void)fail("threads must be at most 1024 (0: every core)");
     return;
   }
-  plannerOptions.threads = threads;
+  // The runtime's default (qforge_set_threads 0) is every core: time with
+  // what the artifact will run with.
+  unsigned timedThreads =
+      threads ? unsigned(threads) : unsigned(qforge_hardware_threads());
+  plannerOptions.threads = timedThreads;
   if (!(budget >= 0.0 && std::isfinite(double(budget)))) {
     (void)fail("budget must be a non-negative number of seconds");
     return;
@@ -236,7 +241,7 @@ void AutoquantPass::runOnOperation() {
       timer = std::move(*table);
     } else if (this->timer == "measure" && measurable) {
       HarnessTimerOptions h;
-      h.threads = threads;
+      h.threads = timedThreads;
       h.rounds = rounds;
       timer = createHarnessTimer(h);
     } else if (this->timer == "measure" || this->timer == "model") {
@@ -274,8 +279,9 @@ void AutoquantPass::runOnOperation() {
   }
 
   plannerOptions.progress = progress;
+  PlanStats planStats;
   llvm::Expected<std::vector<LayerPlan>> plans =
-      planLayers(layers, plannerOptions, *timer, cache.get());
+      planLayers(layers, plannerOptions, *timer, cache.get(), &planStats);
   if (!plans) {
     (void)fail(llvm::toString(plans.takeError()));
     return;
@@ -311,10 +317,9 @@ void AutoquantPass::runOnOperation() {
   result.minSqnrDb = minSqnr;
   result.cachePath = cache ? cache->path() : "";
   result.cacheMode = cache ? cacheModeName(cache->mode()).str() : "off";
-  for (const LayerPlan &p : result.layers)
-    for (const CandidateEval &c : p.candidates)
-      for (const Measurement &m : c.times)
-        (m.cacheHit ? result.cacheHits : result.timed) += 1;
+  result.shapes = planStats.shapes;
+  result.cacheHits = planStats.cacheHits;
+  result.timed = planStats.timed;
   if (cache)
     if (llvm::Error e = cache->compact())
       progress("cache compaction failed: " + llvm::toString(std::move(e)));
@@ -369,6 +374,7 @@ std::string resultToJSON(const AutoquantResult &result) {
     j.attribute("cache_mode", result.cacheMode);
     j.attribute("cache_hits", int64_t(result.cacheHits));
     j.attribute("timed", int64_t(result.timed));
+    j.attribute("shapes", int64_t(result.shapes));
     j.attributeArray("layers", [&] {
       for (const LayerPlan &p : result.layers)
         j.object([&] {

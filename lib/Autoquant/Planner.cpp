@@ -93,7 +93,8 @@ void chooseCandidate(LayerPlan &plan, double minGain) {
 
 llvm::Expected<std::vector<LayerPlan>>
 planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
-           Timer &timer, Cache *cache) {
+           Timer &timer, Cache *cache, PlanStats *stats) {
+  PlanStats counted;
   RooflineTimer model(options.roofline);
   std::vector<LayerPlan> plans;
   // 1. Guard, and the model's costs.
@@ -210,6 +211,8 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
         missIndex.push_back(i);
       }
     }
+    counted.cacheHits += keys.size() - misses.size();
+    counted.timed += misses.size();
     if (options.progress)
       options.progress(llvm::formatv("shape {0}/{1} n={2} k={3}: {4} kernels, "
                                      "{5} cached",
@@ -264,6 +267,9 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
   // 4. Choose.
   for (LayerPlan &plan : plans)
     chooseCandidate(plan, options.minGain);
+  counted.shapes = shapeOrder.size();
+  if (stats)
+    *stats = counted;
   return plans;
 }
 

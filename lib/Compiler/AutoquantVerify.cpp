@@ -3,6 +3,7 @@
 #include "AutoquantVerify.h"
 
 #include "qforge/Autoquant/Candidate.h"
+#include "qforge/Autoquant/Measurement.h"
 #include "qforge/Autoquant/Passes.h"
 #include "qforge-c/qforge.h"
 
@@ -115,13 +116,6 @@ bool hasDynamicInput(qforge_model *model) {
   return false;
 }
 
-double quantile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  double pos = q * double(v.size() - 1);
-  size_t lo = size_t(pos), hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
-}
-
 } // namespace
 
 llvm::Expected<std::vector<ArtifactTime>>
@@ -177,9 +171,11 @@ timeArtifacts(const std::vector<std::pair<std::string, std::string>> &artifacts,
             inner[a]);
       }
     for (size_t a = 0; a < runs.size(); ++a) {
-      out[a].median += b.weight * quantile(samples[a], 0.5);
-      out[a].p20 += b.weight * quantile(samples[a], 0.2);
-      out[a].p80 += b.weight * quantile(samples[a], 0.8);
+      autoquant::Measurement m =
+          autoquant::summarize(samples[a], autoquant::Source::Measured);
+      out[a].median += b.weight * m.median;
+      out[a].p20 += b.weight * m.p20;
+      out[a].p80 += b.weight * m.p80;
     }
   }
   return out;

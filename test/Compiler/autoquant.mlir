@@ -37,7 +37,7 @@
 
 // TABLE: fc1    w4g32
 // TABLE: fc2    w8
-// TABLE: autoquant (table times, target {{.*}}; guard: weights only, min SQNR 15.0 dB; cache off: 0 hits, 4 timed)
+// TABLE: autoquant (table times, target {{.*}}; guard: weights only, min SQNR 15.0 dB; cache off: 0 hits, 4 timed; 2 distinct shapes)
 // TABLE-NEXT: fc1 [64x128, M 4:1]: w4g32  (fastest passing the guard (5.0 us))
 // TABLE: w8+i8act {{.*}}excluded: rounds activations: needs calibration data
 
@@ -50,10 +50,10 @@
 // CALIB: a8w8 {{.*}} dB
 // CALIB-NOT: a8w8 {{.*}}excluded
 
-// MEASURED: autoquant (measured times, target {{.*}}: 0 hits, 4 timed)
+// MEASURED: autoquant (measured times, target {{.*}}: 0 hits, 4 timed; 2 distinct shapes)
 // MPLAN: fc1 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
 // MPLAN: fc2 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
-// CACHED: autoquant (measured times, target {{.*}}: 4 hits, 0 timed)
+// CACHED: autoquant (measured times, target {{.*}}: 4 hits, 0 timed; 2 distinct shapes)
 
 // VERIFY: autoquant verify (end to end, median of interleaved rounds):
 // VERIFY-NEXT: plan {{.*}} us  (p20

@@ -156,8 +156,10 @@ static cl::opt<std::string> autoquantCosts(
              "MICROSECONDS"),
     cl::value_desc("FILE"), cl::cat(autoquantCategory));
 static cl::opt<unsigned> autoquantThreads(
-    "autoquant-threads", cl::desc("Threads the kernels are timed with"),
-    cl::init(1), cl::cat(autoquantCategory));
+    "autoquant-threads",
+    cl::desc("Threads the kernels are timed with (default 0: every core, "
+             "as the artifact runs by default)"),
+    cl::init(0), cl::cat(autoquantCategory));
 static cl::opt<double> autoquantBudget(
     "autoquant-budget",
     cl::desc("Seconds of kernel timing; once spent, the remaining shapes take "

@@ -35,7 +35,9 @@ struct AutoquantResult {
   std::string profile;      ///< profileString of m-profile
   double minSqnrDb = 0.0;
   std::string cachePath, cacheMode;
-  size_t cacheHits = 0, timed = 0; ///< per (candidate, bucket)
+  /// Distinct shapes; kernel times (per shape, candidate and M bucket)
+  /// read from the cache and produced by the timer.
+  size_t shapes = 0, cacheHits = 0, timed = 0;
 };
 
 /// What qf-autoquant takes in memory from C++ in place of file options.

@@ -50,8 +50,9 @@ def QFAutoquant : Pass<"qf-autoquant", "mlir::ModuleOp"> {
     Option<"cacheMode", "cache-mode", "std::string",
            /*default=*/"\"readwrite\"",
            "off, read, readwrite or refresh">,
-    Option<"threads", "threads", "unsigned", /*default=*/"1",
-           "Threads the kernels are timed with (as the artifact runs)">,
+    Option<"threads", "threads", "unsigned", /*default=*/"0",
+           "Threads the kernels are timed with; 0: every core, as the "
+           "artifact runs by default">,
     Option<"rounds", "rounds", "unsigned", /*default=*/"7",
            "Timed rounds per kernel (at least 7)">,
     Option<"budget", "budget", "double", /*default=*/"0.0",

@@ -100,10 +100,16 @@ double weightedSeconds(const std::vector<Measurement> &times,
 /// chosen and reason.
 void chooseCandidate(LayerPlan &plan, double minGain);
 
-/// Steps 1 to 4 for every layer. `cache` may be null.
-llvm::Expected<std::vector<LayerPlan>> planLayers(const std::vector<Layer> &layers,
-                                                  const PlannerOptions &options,
-                                                  Timer &timer, Cache *cache);
+/// What planning cost: distinct shapes, and kernel times (one per shape,
+/// candidate and M bucket) read from the cache or produced by a timer.
+struct PlanStats {
+  size_t shapes = 0, cacheHits = 0, timed = 0;
+};
+
+/// Steps 1 to 4 for every layer. `cache` and `stats` may be null.
+llvm::Expected<std::vector<LayerPlan>>
+planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
+           Timer &timer, Cache *cache, PlanStats *stats = nullptr);
 
 /// The plan as a scheme file (qf-quantize's scheme-file, replayed
 /// deterministically): one `LAYER SCHEME[+i8act] [KERNEL]` line per layer

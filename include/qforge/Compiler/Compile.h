@@ -46,7 +46,7 @@ struct AutoquantOptions {
   std::string planFile;                   ///< --autoquant-plan
   std::string timer = "measure";          ///< measure | model | table
   std::string costs;                      ///< the cost table of timer=table
-  unsigned threads = 1;                   ///< --autoquant-threads
+  unsigned threads = 0;                   ///< --autoquant-threads (0: all)
   unsigned rounds = 7;                    ///< --autoquant-rounds
   double budget = 0.0;                    ///< --autoquant-budget, seconds
   /// --autoquant-verify: time the artifact against every uniform scheme
