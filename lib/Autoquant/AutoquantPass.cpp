@@ -34,6 +34,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <dlfcn.h>
@@ -187,6 +188,7 @@ void AutoquantPass::runOnOperation() {
   }
 
   // The layers.
+  auto extractStart = std::chrono::steady_clock::now();
   llvm::DenseMap<Operation *, std::string> names = qf::getLayerNames(module);
   std::vector<Layer> layers;
   std::vector<Operation *> layerOps;
@@ -224,6 +226,12 @@ void AutoquantPass::runOnOperation() {
     layers.push_back(std::move(layer));
     layerOps.push_back(op);
   });
+
+  progress(llvm::formatv("{0} layers read in {1:f1} s", layers.size(),
+                         std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - extractStart)
+                             .count())
+               .str());
 
   // The timer.
   std::shared_ptr<Timer> timer = inputs.timer;

@@ -97,6 +97,12 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
   PlanStats counted;
   RooflineTimer model(options.roofline);
   std::vector<LayerPlan> plans;
+  auto now = options.now ? options.now : [] {
+    return std::chrono::duration<double>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  double guardStart = now();
   // 1. Guard, and the model's costs.
   for (const Layer &layer : layers) {
     LayerPlan plan;
@@ -148,6 +154,13 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
     plans.push_back(std::move(plan));
   }
 
+  if (options.progress)
+    options.progress(llvm::formatv("guard: {0} layers x {1} candidates in "
+                                   "{2:f1} s",
+                                   layers.size(), options.candidates.size(),
+                                   now() - guardStart)
+                         .str());
+
   // 2. Prune by the model, per layer.
   for (LayerPlan &plan : plans) {
     double best = INFINITY;
@@ -171,11 +184,6 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
       shapeOrder.push_back(id);
     shapes[id].push_back(i);
   }
-  auto now = options.now ? options.now : [] {
-    return std::chrono::duration<double>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  };
   double start = now();
   bool overBudget = false;
   for (auto [shapeIndex, id] : llvm::enumerate(shapeOrder)) {

@@ -12,6 +12,14 @@
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir -o %t/f32 --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/auto/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=OUT
 //
+// --print-pipeline names qf-autoquant with its options; qforge-opt replays
+// it into the same module.
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,w4g32 --autoquant-timer=model --print-pipeline > %t/pipeline.txt
+// RUN: FileCheck %s --check-prefix=PIPE < %t/pipeline.txt
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --scheme auto:w8,w4g32 --autoquant-timer=model --emit=llvm-mlir -o %t/emit --quiet
+// RUN: qforge-opt %S/../../examples/mlp_model.mlir --pass-pipeline="$(cat %t/pipeline.txt)" -o %t/replay.mlir
+// RUN: cmp %t/emit/mlp.llvm.mlir %t/replay.mlir
+//
 // With calibration rows the guard judges the activation candidates too.
 // RUN: %python -c "import numpy as np; rng = np.random.default_rng(1); np.savez(r'%t/samples.npz', x=rng.standard_normal((8, 4, 128)).astype(np.float32))"
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme auto:w8,a8w8 --autoquant-timer=model -o %t/calib | FileCheck %s --check-prefix=CALIB
@@ -40,6 +48,8 @@
 // TABLE: autoquant (table times, target {{.*}}; guard: weights only, min SQNR 15.0 dB; cache off: 0 hits, 4 timed; 2 distinct shapes)
 // TABLE-NEXT: fc1 [64x128, M 4:1]: w4g32  (fastest passing the guard (5.0 us))
 // TABLE: w8+i8act {{.*}}excluded: rounds activations: needs calibration data
+
+// PIPE: qf-attach-target{target=host},qf-autoquant{{{.*}}scheme=auto:w8,w4g32{{.*}}timer=model},qf-quantize{{{.*}}scheme=f32
 
 // JSON: "autoquant": {
 // JSON: "chosen": "w4g32",
