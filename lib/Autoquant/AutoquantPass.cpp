@@ -27,7 +27,6 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MD5.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -82,6 +81,51 @@ std::string enabledFeatures(StringRef features) {
       enabled.push_back(f);
   llvm::sort(enabled);
   return llvm::join(enabled, ",");
+}
+
+/// The matmuls qf-quantize would rewrite, as the planner's layers: the
+/// [N, K] weights, a static M when the lhs is static, and from `stats` the
+/// recorded input rows and calibrated range. `ops` gets each layer's op;
+/// `anyRows` says whether some layer has rows (the guard's data).
+std::vector<Layer> readLayers(ModuleOp module, const calib::StatsFile *stats,
+                              std::vector<Operation *> &ops, bool &anyRows) {
+  llvm::DenseMap<Operation *, std::string> names = qf::getLayerNames(module);
+  std::vector<Layer> layers;
+  anyRows = false;
+  module.walk([&](linalg::LinalgOp op) {
+    auto it = names.find(op);
+    if (it == names.end())
+      return;
+    std::optional<qf::rewrite::MatchedMatmul> match =
+        qf::rewrite::matchMatmul(op);
+    if (!match)
+      return;
+    Layer layer;
+    layer.name = it->second;
+    layer.n = match->n;
+    layer.k = match->k;
+    layer.w = std::move(match->w);
+    auto lhsType = cast<ShapedType>(match->lhs.getType());
+    if (lhsType.hasStaticShape()) {
+      int64_t rows = 1;
+      for (int64_t d : lhsType.getShape().drop_back())
+        rows *= d;
+      layer.staticM = rows;
+    }
+    if (stats)
+      if (const calib::TensorStats *st = stats->lookup(layer.name + ".input"))
+        if (st->channels == layer.k) {
+          layer.staticAbsMax = std::max(std::fabs(st->min), std::fabs(st->max));
+          if (st->sampleRows() > 0) {
+            layer.x = st->rows;
+            layer.rows = st->sampleRows();
+            anyRows = true;
+          }
+        }
+    layers.push_back(std::move(layer));
+    ops.push_back(op);
+  });
+  return layers;
 }
 
 struct AutoquantPass : impl::QFAutoquantBase<AutoquantPass> {
@@ -189,44 +233,10 @@ void AutoquantPass::runOnOperation() {
 
   // The layers.
   auto extractStart = std::chrono::steady_clock::now();
-  llvm::DenseMap<Operation *, std::string> names = qf::getLayerNames(module);
-  std::vector<Layer> layers;
   std::vector<Operation *> layerOps;
   bool anyRows = false;
-  module.walk([&](linalg::LinalgOp op) {
-    auto it = names.find(op);
-    if (it == names.end())
-      return;
-    std::optional<qf::rewrite::MatchedMatmul> match =
-        qf::rewrite::matchMatmul(op);
-    if (!match)
-      return;
-    Layer layer;
-    layer.name = it->second;
-    layer.n = match->n;
-    layer.k = match->k;
-    layer.w = std::move(match->w);
-    auto lhsType = cast<ShapedType>(match->lhs.getType());
-    if (lhsType.hasStaticShape()) {
-      int64_t rows = 1;
-      for (int64_t d : lhsType.getShape().drop_back())
-        rows *= d;
-      layer.staticM = rows;
-    }
-    if (stats)
-      if (const calib::TensorStats *st = stats->lookup(layer.name + ".input"))
-        if (st->channels == layer.k) {
-          layer.staticAbsMax = std::max(std::fabs(st->min), std::fabs(st->max));
-          if (st->sampleRows() > 0) {
-            layer.x = st->rows;
-            layer.rows = st->sampleRows();
-            anyRows = true;
-          }
-        }
-    layers.push_back(std::move(layer));
-    layerOps.push_back(op);
-  });
-
+  std::vector<Layer> layers =
+      readLayers(module, stats.get(), layerOps, anyRows);
   progress(llvm::formatv("{0} layers read in {1:f1} s", layers.size(),
                          std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - extractStart)
@@ -360,76 +370,6 @@ void AutoquantPass::runOnOperation() {
 }
 
 } // namespace
-
-std::string resultToJSON(const AutoquantResult &result) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  llvm::json::OStream j(os, 2);
-  auto number = [&](llvm::StringRef key, double v) {
-    // JSON has no Inf or NaN: an exact SQNR is written as null.
-    if (std::isfinite(v))
-      j.attribute(key, v);
-    else
-      j.attribute(key, nullptr);
-  };
-  j.object([&] {
-    j.attribute("target", result.target);
-    j.attribute("timer", result.timer);
-    j.attribute("guard", result.guard);
-    j.attribute("min_sqnr_db", result.minSqnrDb);
-    j.attribute("m_profile", result.profile);
-    j.attribute("cache", result.cachePath);
-    j.attribute("cache_mode", result.cacheMode);
-    j.attribute("cache_hits", int64_t(result.cacheHits));
-    j.attribute("timed", int64_t(result.timed));
-    j.attribute("shapes", int64_t(result.shapes));
-    j.attributeArray("layers", [&] {
-      for (const LayerPlan &p : result.layers)
-        j.object([&] {
-          j.attribute("name", p.layer);
-          j.attribute("n", p.n);
-          j.attribute("k", p.k);
-          j.attribute("m_profile", profileString(p.buckets));
-          const CandidateEval *choice = p.choice();
-          j.attribute("chosen", choice ? choice->candidate.str() : "f32");
-          j.attribute("kernel", choice && !choice->times.empty()
-                                    ? choice->times.front().kernel
-                                    : std::string());
-          j.attribute("reason", p.reason);
-          j.attributeArray("candidates", [&] {
-            for (const CandidateEval &c : p.candidates)
-              j.object([&] {
-                j.attribute("candidate", c.candidate.str());
-                if (!std::isnan(c.sqnrDb))
-                  number("sqnr_db", c.sqnrDb);
-                j.attribute("model_seconds", c.modelSeconds);
-                if (c.timed()) {
-                  j.attribute("seconds", c.seconds);
-                  j.attribute("source", sourceName(c.times.front().source));
-                  j.attribute("cache_hit",
-                              llvm::all_of(c.times, [](const Measurement &m) {
-                                return m.cacheHit;
-                              }));
-                  j.attributeArray("buckets", [&] {
-                    for (auto [b, m] : llvm::zip(p.buckets, c.times))
-                      j.object([&] {
-                        j.attribute("m", b.m);
-                        j.attribute("median", m.median);
-                        j.attribute("p20", m.p20);
-                        j.attribute("p80", m.p80);
-                        j.attribute("rounds", int64_t(m.rounds));
-                      });
-                  });
-                }
-                if (!c.excluded.empty())
-                  j.attribute("excluded", c.excluded);
-              });
-          });
-        });
-    });
-  });
-  return text;
-}
 
 std::unique_ptr<Pass> createQFAutoquant(const QFAutoquantOptions &options,
                                         AutoquantInputs inputs) {

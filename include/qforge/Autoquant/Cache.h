@@ -73,8 +73,10 @@ public:
   open(llvm::StringRef path, CacheMode mode, CacheIdentity identity,
        CacheWarningFn warn = {});
 
-  /// The newest valid entry for `key` of this identity (never in refresh or
-  /// off mode); its cacheHit is set.
+  /// The newest valid entry for `key` of this identity, with cacheHit set:
+  /// from the file (read, readwrite) or stored by this process (readwrite,
+  /// refresh: what the file held before is never answered); nothing in off
+  /// mode.
   std::optional<Measurement> lookup(const std::string &key) const;
 
   /// Appends an entry (readwrite and refresh; nothing otherwise). Only
