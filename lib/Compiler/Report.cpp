@@ -128,6 +128,7 @@ std::string reportToJSON(const CompileReport &report) {
       skipped.push_back(s);
     root["autoquant_verify"] = llvm::json::Object{
         {"used", v->used},
+        {"identical_uniform", v->identical},
         {"times", std::move(entries)},
         {"skipped", std::move(skipped)}};
   }
@@ -217,6 +218,9 @@ std::string reportToTable(const CompileReport &report) {
          << microseconds(e.p20) << ", p80 " << microseconds(e.p80) << ")\n";
     for (const std::string &s : v->skipped)
       os << "  not compared: " << s << "\n";
+    if (!v->identical.empty())
+      os << "  the plan's artifact is byte-identical to uniform "
+         << v->identical << "'s\n";
     os << (v->used == "plan"
                ? std::string("  the plan is used\n")
                : "  the plan is slower than uniform " + v->used +

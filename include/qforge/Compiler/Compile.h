@@ -129,6 +129,9 @@ struct AutoquantVerifyReport {
   };
   std::vector<Entry> entries;
   std::string used; ///< "plan", or the uniform candidate that replaced it
+  /// The uniform candidate whose artifact is byte-identical to the plan's
+  /// (every layer chose it), if any.
+  std::string identical;
   /// Uniform candidates not compared, with the reason.
   std::vector<std::string> skipped;
 };
