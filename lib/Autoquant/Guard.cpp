@@ -21,24 +21,6 @@ llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// x rounded to int8 with scale amax / 127 over [begin, end) of one row,
-/// as the kernels do (an all-zero range keeps scale 1).
-void roundInt8(float *x, int64_t begin, int64_t end, float amax) {
-  float scale = amax / 127.0f;
-  if (scale == 0.0f)
-    scale = 1.0f;
-  float inv = 1.0f / scale;
-  for (int64_t i = begin; i < end; ++i)
-    x[i] = std::clamp(std::nearbyint(x[i] * inv), -127.0f, 127.0f) * scale;
-}
-
-float absMax(const float *x, int64_t begin, int64_t end) {
-  float m = 0.0f;
-  for (int64_t i = begin; i < end; ++i)
-    m = std::max(m, std::fabs(x[i]));
-  return m;
-}
-
 } // namespace
 
 llvm::Expected<double> guardSqnrDb(const Candidate &candidate,
@@ -90,25 +72,36 @@ llvm::Expected<double> guardSqnrDb(const Candidate &candidate,
   if (!candidate.quantizesActivations())
     return sqnrDb(relativeOutputError(in.x, in.rows, k, in.w, wq.data(), n));
 
-  std::vector<float> xq(in.x, in.x + in.rows * k);
-  for (int64_t r = 0; r < in.rows; ++r) {
-    float *row = xq.data() + r * k;
-    switch (scheme.activation) {
-    case ActivationMode::Dynamic:
-      roundInt8(row, 0, k, absMax(row, 0, k));
-      break;
-    case ActivationMode::Static:
-      roundInt8(row, 0, k, in.staticAbsMax);
-      break;
-    case ActivationMode::None: {
-      int64_t g = scheme.granularity == Granularity::Group ? scheme.groupSize
-                                                           : k;
-      for (int64_t g0 = 0; g0 < k; g0 += g)
-        roundInt8(row, g0, std::min(k, g0 + g),
-                  absMax(row, g0, std::min(k, g0 + g)));
-      break;
-    }
-    }
+  // The activations as the kernel sees them, by the numeric core: per row
+  // (a8w8), per tensor from the calibrated range (a8w8-static, as
+  // qf-quantize sets its scale), or per weight group (+i8act).
+  std::vector<float> xq;
+  switch (scheme.activation) {
+  case ActivationMode::Dynamic:
+    xq = dequantize(quantizeActivationsPerToken(in.x, in.rows, k));
+    break;
+  case ActivationMode::Static: {
+    float scale = in.staticAbsMax > 0.0f ? in.staticAbsMax / 127.0f : 1.0f;
+    xq.resize(size_t(in.rows * k));
+    for (int64_t i = 0; i < in.rows * k; ++i)
+      xq[i] = dequantizeValue(
+          DType::Int8, quantizeValue(DType::Int8, in.x[i], scale, 0), scale, 0);
+    break;
+  }
+  case ActivationMode::None: {
+    int64_t g =
+        scheme.granularity == Granularity::Group ? scheme.groupSize : k;
+    xq.resize(size_t(in.rows * k));
+    for (int64_t r = 0; r < in.rows; ++r)
+      for (int64_t g0 = 0; g0 < k; g0 += g) {
+        int64_t len = std::min(k, g0 + g) - g0;
+        float *codes = xq.data() + r * k + g0;
+        float scale = quantizeInt8Group(in.x + r * k + g0, len, codes);
+        for (int64_t i = 0; i < len; ++i)
+          codes[i] *= scale;
+      }
+    break;
+  }
   }
   std::vector<float> y = matmulTransposed(in.x, in.rows, k, in.w, n);
   std::vector<float> yq = matmulTransposed(xq.data(), in.rows, k, wq.data(), n);

@@ -1,6 +1,7 @@
 //===- MatmulHarness.cpp - Build, JIT and run qf.matmul kernels ----------===//
 
 #include "qforge/Bench/MatmulHarness.h"
+#include "qforge/Quant/A8W8.h"
 #include "qforge/Support/JIT.h"
 
 #include "qforge/Conversion/QFToCPU/Passes.h"
@@ -729,13 +730,11 @@ int compareOutputs(const MatmulSpec &spec, const MatmulData &data,
         if (emulate) {
           emulated.resize(data.rows * n, 0.0);
           emulatedMag.resize(data.rows * n, 0.0);
-          float scale = float(amax) / 127.0f;
-          if (scale == 0.0f)
-            scale = 1.0f;
-          float inv = 1.0f / scale;
+          std::vector<float> codes(g1 - g0);
+          float scale = quant::quantizeInt8Group(
+              data.xF32.data() + row * k + g0, g1 - g0, codes.data());
           for (int64_t kk = g0; kk < g1; ++kk) {
-            float q = std::nearbyint(data.xF32[row * k + kk] * inv);
-            double xr = double(std::clamp(q, -127.0f, 127.0f)) * scale;
+            double xr = double(codes[kk - g0]) * scale;
             for (int64_t j = 0; j < n; ++j) {
               emulated[row * n + j] += double(wk[j * k + kk]) * xr;
               emulatedMag[row * n + j] +=

@@ -2,7 +2,9 @@
 
 #include "qforge/Quant/A8W8.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 
 namespace qforge::quant {
 
@@ -19,6 +21,19 @@ QuantizedTensor quantizeActivationsPerToken(const float *X, int64_t M,
   t.params = chooseTensorParams(X, shape, spec);
   t.values = quantizeTensor(X, shape, DType::Int8, t.params);
   return t;
+}
+
+float quantizeInt8Group(const float *x, int64_t n, float *codes) {
+  float amax = 0.0f;
+  for (int64_t i = 0; i < n; ++i)
+    amax = std::max(amax, std::fabs(x[i]));
+  float scale = amax / 127.0f;
+  if (scale == 0.0f)
+    scale = 1.0f;
+  float inv = 1.0f / scale;
+  for (int64_t i = 0; i < n; ++i)
+    codes[i] = std::clamp(std::nearbyint(x[i] * inv), -127.0f, 127.0f);
+  return scale;
 }
 
 std::vector<float> a8w8Matmul(const QuantizedTensor &x,

@@ -27,6 +27,13 @@ namespace qforge::quant {
 QuantizedTensor quantizeActivationsPerToken(const float *X, int64_t M,
                                             int64_t K);
 
+/// What the int8-activation kernel (4- and 8-bit weights, `+i8act`) does
+/// to one group of `n` activations: scale = max |x| / 127 in f32 (1 for an
+/// all-zero group), codes[i] = clamp(round-half-even(x[i] * (1 / scale)),
+/// -127, 127) (the f32 reciprocal, as the kernel multiplies, not divides).
+/// Returns the scale.
+float quantizeInt8Group(const float *x, int64_t n, float *codes);
+
 /// y [M, N] = dequant(x) dequant(w)^T with integer accumulation, for x from
 /// quantizeActivationsPerToken and w int8 symmetric [N, K] (per channel or
 /// per tensor, zero points 0).
