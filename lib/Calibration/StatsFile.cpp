@@ -1,6 +1,7 @@
 //===- StatsFile.cpp - Calibration statistics file -----------------------===//
 
 #include "qforge/Support/InputFile.h"
+#include "qforge/Support/OutputFile.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Formats/FormatError.h"
 #include "qforge/Formats/Json.h"
@@ -147,7 +148,7 @@ void writeStatsFile(llvm::raw_ostream &os, const StatsFile &stats) {
 }
 
 llvm::Error writeStatsFile(llvm::StringRef path, const StatsFile &stats) {
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
     writeStatsFile(os, stats);
     return llvm::Error::success();
   });

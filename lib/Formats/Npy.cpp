@@ -3,6 +3,7 @@
 #include "qforge/Formats/Npy.h"
 #include "qforge/Formats/FormatError.h"
 #include "qforge/Support/InputFile.h"
+#include "qforge/Support/OutputFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
@@ -371,7 +372,7 @@ std::string serializeNpy(const NpyArray &a) {
 }
 
 llvm::Error writeNpy(llvm::StringRef path, const NpyArray &array) {
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
     os << serializeNpy(array);
     return llvm::Error::success();
   });
@@ -416,7 +417,7 @@ llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays) 
   put16(zip, 0), put16(zip, 0);
   put16(zip, uint16_t(arrays.size())), put16(zip, uint16_t(arrays.size()));
   put32(zip, uint32_t(central.size())), put32(zip, cdOffset), put16(zip, 0);
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
     os << zip;
     return llvm::Error::success();
   });

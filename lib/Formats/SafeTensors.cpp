@@ -1,6 +1,7 @@
 //===- SafeTensors.cpp - Minimal safetensors reader/writer ---------------===//
 
 #include "qforge/Support/InputFile.h"
+#include "qforge/Support/OutputFile.h"
 #include "qforge/Formats/FormatError.h"
 #include "qforge/Formats/Json.h"
 #include "qforge/Formats/Npy.h"
@@ -124,7 +125,7 @@ void writeSafeTensors(llvm::raw_ostream &os, const SafeTensorsFile &file) {
 
 llvm::Error writeSafeTensorsFile(llvm::StringRef path,
                                  const SafeTensorsFile &file) {
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+  return writeOutputFile(path, [&](llvm::raw_ostream &os) {
     writeSafeTensors(os, file);
     return llvm::Error::success();
   });

@@ -17,6 +17,7 @@
 
 #include "qforge/Calibration/Calibrate.h"
 #include "qforge/Support/InputFile.h"
+#include "qforge/Support/OutputFile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Formats/Npy.h"
 #include "qforge/Calibration/Runner.h"
@@ -399,7 +400,7 @@ int compare(MLIRContext &context) {
       return error("cannot write '" + outputPath + "': " +
                    llvm::toString(std::move(err)));
   if (!jsonPath.empty())
-    if (llvm::Error err = llvm::writeToOutput(jsonPath, [&](llvm::raw_ostream &os) {
+    if (llvm::Error err = qforge::writeOutputFile(jsonPath, [&](llvm::raw_ostream &os) {
           os << json;
           return llvm::Error::success();
         }))
@@ -412,6 +413,7 @@ int compare(MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  qforge::ignoreFileSizeLimitSignal();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -440,6 +442,9 @@ int main(int argc, char **argv) {
                  std::to_string(percentile));
   if (histogramBins < 256 || histogramBins % 2)
     return error("--bins must be even and at least 256");
+
+  // Temporaries of a killed earlier run writing to the same folders.
+  qforge::removeStaleOutputTemps({outputPath, jsonPath});
 
   DialectRegistry registry;
   registerRunnerDialects(registry);

@@ -14,6 +14,7 @@
 
 #include "qforge-c/qforge.h"
 #include "qforge/Formats/Npy.h"
+#include "qforge/Support/OutputFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -426,6 +427,10 @@ int run() {
   // Everything is checked before the model runs or a file is written.
   std::vector<NpyArray> inArrays = readInputs(inputs);
   OutputPlan plan = planOutputs(outputs);
+  // Temporaries of a killed earlier run writing to the same folders.
+  std::vector<std::string> destinations = plan.files;
+  destinations.push_back(plan.archive);
+  qforge::removeStaleOutputTemps(destinations);
   std::vector<qforge_tensor> in, out;
   for (size_t i = 0; i < inputs.size(); ++i)
     in.push_back({inArrays[i].data.data(), inputs[i].dtype,
@@ -515,6 +520,7 @@ int run() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  qforge::ignoreFileSizeLimitSignal();
   if (cl::Option *theirs = cl::getRegisteredOptions().lookup("threads"))
     theirs->removeArgument();
   cl::opt<int, /*ExternalStorage=*/true> threadsOption(

@@ -70,7 +70,8 @@ llvm::Expected<StatsFile> parseStatsFile(llvm::StringRef buffer,
 /// Serializes `stats` (metadata entries beyond the standard ones are kept).
 void writeStatsFile(llvm::raw_ostream &os, const StatsFile &stats);
 /// Writes to a temporary file and renames it to `path` on success, so a
-/// failed run never leaves a partial file.
+/// failed run (a full disk included) never leaves a partial file
+/// (qforge::writeOutputFile).
 llvm::Error writeStatsFile(llvm::StringRef path, const StatsFile &stats);
 
 } // namespace qforge::calib

@@ -48,11 +48,12 @@ llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path);
 /// The bytes of a version-1.0 .npy file holding `array`.
 std::string serializeNpy(const NpyArray &array);
 
-/// Writes one .npy file (through a temporary file renamed into place).
+/// Writes one .npy file through a temporary file renamed into place
+/// (qforge::writeOutputFile: on failure a previous file is left as it was).
 llvm::Error writeNpy(llvm::StringRef path, const NpyArray &array);
 
 /// Writes an uncompressed .npz, members named `<name>.npy` (for tests and
-/// tools), through a temporary file renamed into place.
+/// tools), like writeNpy.
 llvm::Error writeNpz(llvm::StringRef path, const std::vector<NpyArray> &arrays);
 
 } // namespace qforge::formats

@@ -53,7 +53,8 @@ struct SafeTensorsFile {
 unsigned safeTensorsDTypeSize(llvm::StringRef dtype);
 
 void writeSafeTensors(llvm::raw_ostream &os, const SafeTensorsFile &file);
-/// Writes to a temporary file next to `path` and renames it on success.
+/// Writes to a temporary file next to `path` and renames it on success
+/// (qforge::writeOutputFile).
 llvm::Error writeSafeTensorsFile(llvm::StringRef path, const SafeTensorsFile &file);
 
 /// `what` names the source in error messages (the file path).
