@@ -300,6 +300,8 @@ PYBIND11_MODULE(_qforge, m) {
             a.costs = value;
           else if (key == "budget")
             number(a.budget);
+          else if (key == "max_error")
+            number(a.maxError);
           else if (key == "threads" || key == "rounds") {
             number(v);
             if (!(v >= (key == "threads" ? 0 : 1) && v <= 1024))
@@ -316,7 +318,7 @@ PYBIND11_MODULE(_qforge, m) {
             throw py::value_error(
                 "unknown autoquant option '" + key +
                 "' (m, min_sqnr, cache, cache_mode, plan, timer, costs, "
-                "budget, verify, threads, rounds, quiet)");
+                "budget, max_error, verify, threads, rounds, quiet)");
         }
         o.int8Activations = int8Activations;
         o.outDir = outDir;

@@ -20,6 +20,7 @@
 #include "qforge/Dialect/QF/IR/QFAttrs.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/MatchMatmul.h"
+#include "qforge/Support/OutputFile.h"
 #include "qforge/Target/TargetInfo.h"
 
 #include "mlir/AsmParser/AsmParser.h"
@@ -30,7 +31,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MD5.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -343,25 +343,16 @@ void AutoquantPass::runOnOperation() {
       progress("cache compaction failed: " + llvm::toString(std::move(e)));
 
   auto writeFile = [&](StringRef path, StringRef text) -> LogicalResult {
-    std::error_code ec;
-    llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return fail("cannot write '" + path + "': " + ec.message());
-    out.os() << text;
-    out.keep();
+    if (llvm::Error e = writeOutputFile(path, [&](llvm::raw_ostream &os) {
+          os << text;
+          return llvm::Error::success();
+        }))
+      return fail("cannot write '" + path +
+                  "': " + llvm::toString(std::move(e)));
     return success();
   };
-  if (!planFile.empty()) {
-    std::vector<std::string> header = {
-        "autoquant plan for target " + result.target,
-        "timer: " + result.timer + "; guard: " + result.guard +
-            ", min SQNR " + llvm::formatv("{0:f1}", double(minSqnr)).str() +
-            " dB; M profile for dynamic M: " + result.profile,
-        "replay: --scheme-file=<this file> (qforge-compile) or "
-        "--qf-quantize=scheme-file=<this file>"};
-    if (failed(writeFile(planFile, planToSchemeFile(result.layers, header))))
-      return;
-  }
+  if (!planFile.empty() && failed(writeFile(planFile, planFileText(result))))
+    return;
   if (!reportFile.empty() &&
       failed(writeFile(reportFile, resultToJSON(result))))
     return;

@@ -60,12 +60,13 @@ llvm::Expected<double> guardSqnrDb(const Candidate &candidate,
     book = nf4Int8Codebook();
   if (candidate.int8Activations && scheme.weight == WeightFormat::FP4)
     book = fp4E2M1Int8Codebook();
-  if (book) {
-    ScaleIndexer index({n, k}, spec.layout);
-    for (int64_t i = 0; i < n * k; ++i)
-      wq[i] = qt.params.scales[index(i)] *
-              (float(book->levels[qt.values[i] & 15]) * book->step);
-  }
+  if (book)
+    ScaleIndexer({n, k}, spec.layout)
+        .forEachRun(n * k, [&](int64_t first, int64_t length, int64_t s) {
+          for (int64_t i = first; i < first + length; ++i)
+            wq[i] = qt.params.scales[s] *
+                    (float(book->levels[qt.values[i] & 15]) * book->step);
+        });
 
   if (!in.x)
     return sqnrDb(relativeError(in.w, wq.data(), size_t(n * k)));

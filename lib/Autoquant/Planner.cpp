@@ -5,6 +5,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 #include <chrono>
@@ -104,6 +105,8 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
   };
   double guardStart = now();
   // 1. Guard, and the model's costs.
+  std::vector<GuardInput> guardInputs;              // per layer
+  std::vector<std::pair<size_t, size_t>> guarded;   // (layer, candidate)
   for (const Layer &layer : layers) {
     LayerPlan plan;
     plan.layer = layer.name;
@@ -121,6 +124,7 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
       in.rows = layer.rows;
     }
     in.staticAbsMax = layer.staticAbsMax;
+    guardInputs.push_back(in);
     for (const Candidate &c : options.candidates) {
       CandidateEval eval;
       eval.candidate = c;
@@ -139,20 +143,27 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
                  !(layer.staticAbsMax > 0.0f)) {
         eval.excluded = "static activation scale: needs the calibrated range";
       } else {
-        llvm::Expected<double> sqnr = guardSqnrDb(c, in);
-        if (!sqnr) {
-          eval.excluded = llvm::toString(sqnr.takeError());
-        } else {
-          eval.sqnrDb = *sqnr;
-          if (!(*sqnr >= options.minSqnrDb))
-            eval.excluded = "SQNR " + db(*sqnr) + " is below the budget of " +
-                            db(options.minSqnrDb);
-        }
+        guarded.push_back({plans.size(), plan.candidates.size()});
       }
       plan.candidates.push_back(std::move(eval));
     }
     plans.push_back(std::move(plan));
   }
+  // The guard's evaluations are independent: all of them at once, on every
+  // core (each is a quantization and two small matmuls).
+  llvm::parallelFor(0, guarded.size(), [&](size_t i) {
+    auto [p, c] = guarded[i];
+    CandidateEval &eval = plans[p].candidates[c];
+    llvm::Expected<double> sqnr = guardSqnrDb(eval.candidate, guardInputs[p]);
+    if (!sqnr) {
+      eval.excluded = llvm::toString(sqnr.takeError());
+    } else {
+      eval.sqnrDb = *sqnr;
+      if (!(*sqnr >= options.minSqnrDb))
+        eval.excluded = "SQNR " + db(*sqnr) + " is below the budget of " +
+                        db(options.minSqnrDb);
+    }
+  });
 
   if (options.progress)
     options.progress(llvm::formatv("guard: {0} layers x {1} candidates in "
@@ -168,11 +179,13 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
       if (c.excluded.empty())
         best = std::min(best, c.modelSeconds);
     for (CandidateEval &c : plan.candidates)
-      if (c.excluded.empty() && c.modelSeconds > best * kPruneFactor)
+      if (c.excluded.empty() && c.modelSeconds > best * kPruneFactor) {
+        c.pruned = true;
         c.excluded = "pruned: the roofline model predicts " +
                      us(c.modelSeconds) + ", over " +
                      llvm::formatv("{0:f0}", kPruneFactor).str() +
                      "x its best candidate's " + us(best);
+      }
   }
 
   // 3. Time each distinct shape's surviving candidates once.
@@ -221,13 +234,22 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
     }
     counted.cacheHits += keys.size() - misses.size();
     counted.timed += misses.size();
-    if (options.progress)
+    if (options.progress) {
+      // Time left: the shapes so far at their average pace.
+      double elapsed = now() - start;
+      std::string left;
+      if (shapeIndex > 0 && elapsed >= 1.0)
+        left = llvm::formatv("; about {0:f0} s left",
+                             elapsed / shapeIndex *
+                                 (shapeOrder.size() - shapeIndex))
+                   .str();
       options.progress(llvm::formatv("shape {0}/{1} n={2} k={3}: {4} kernels, "
-                                     "{5} cached",
+                                     "{5} cached{6}",
                                      shapeIndex + 1, shapeOrder.size(), first.n,
                                      first.k, keys.size(),
-                                     keys.size() - misses.size())
+                                     keys.size() - misses.size(), left)
                            .str());
+    }
     if (!overBudget && options.budgetSeconds > 0 &&
         now() - start >= options.budgetSeconds) {
       overBudget = true;

@@ -38,6 +38,19 @@ std::string resultToJSON(const AutoquantResult &result) {
     j.attribute("cache_hits", int64_t(result.cacheHits));
     j.attribute("timed", int64_t(result.timed));
     j.attribute("shapes", int64_t(result.shapes));
+    if (result.maxError > 0) {
+      j.attribute("max_error", result.maxError);
+      number("output_error", result.outputError);
+      j.attributeArray("reverts", [&] {
+        for (const Revert &r : result.reverts)
+          j.object([&] {
+            j.attribute("layer", r.layer);
+            j.attribute("from", r.from);
+            j.attribute("to", r.to);
+            number("output_error_before", r.outputError);
+          });
+      });
+    }
     j.attributeArray("layers", [&] {
       for (const LayerPlan &p : result.layers)
         j.object([&] {

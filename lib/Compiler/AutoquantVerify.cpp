@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -228,11 +229,13 @@ llvm::Error verifyAutoquantPlan(ModuleOp floatModel,
     u.int8Activations = c.int8Activations;
     u.schemeFile.clear();
     u.autoquant = AutoquantOptions();
-    // Statistics only where the scheme needs them (a8w8-static).
-    if (c.scheme.activation != quant::ActivationMode::Static) {
+    // Statistics only where the scheme needs them (a8w8-static), samples
+    // where the outputs must meet --autoquant-max-error too.
+    double maxError = options.autoquant.maxError;
+    if (c.scheme.activation != quant::ActivationMode::Static && maxError <= 0)
       u.calib.clear();
+    if (c.scheme.activation != quant::ActivationMode::Static)
       u.stats.clear();
-    }
     u.shapes.clear(); // already specialised in floatModel
     u.emit = EmitKind::Artifact;
     u.onStage = nullptr;
@@ -246,6 +249,20 @@ llvm::Error verifyAutoquantPlan(ModuleOp floatModel,
       verify.skipped.push_back(c.str() + ": does not compile (" +
                                llvm::toString(r.takeError()) + ")");
       continue;
+    }
+    if (maxError > 0) {
+      double worst = 0.0;
+      for (const ErrorReport &e : r->outputErrors)
+        worst = std::isfinite(e.relError) ? std::max(worst, e.relError)
+                                          : INFINITY;
+      if (!(worst <= maxError)) {
+        verify.skipped.push_back(
+            llvm::formatv("{0}: output error {1} is over "
+                          "--autoquant-max-error",
+                          c.str(), llvm::format("%.3g", worst))
+                .str());
+        continue;
+      }
     }
     llvm::SmallString<128> so(dir);
     llvm::sys::path::append(so, r->name + ".so");

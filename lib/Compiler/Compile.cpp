@@ -12,6 +12,7 @@
 #include "qforge/Compiler/Compile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "ArtifactWriter.h"
+#include "AutoquantMaxError.h"
 #include "AutoquantVerify.h"
 #include "CalibrationStage.h"
 #include "Signature.h"
@@ -25,6 +26,7 @@
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
+#include "qforge/Support/OutputFile.h"
 #include "qforge/Target/TargetInfo.h"
 #include "qforge/Dialect/QF/Utils/ResourceSizes.h"
 
@@ -41,6 +43,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cerrno>
+#include <cmath>
 #include <signal.h>
 #include <unistd.h>
 
@@ -235,6 +238,9 @@ autoquantPasses(const CompileOptions &options,
   if (!usesAutoquant(options))
     return {};
   return [&options, inputs](OpPassManager &pm) {
+    // Under --autoquant-max-error the driver writes the plan once the
+    // reverts are done.
+    bool driverWritesPlan = options.autoquant.maxError > 0;
     qf::QFAttachTargetOptions attach;
     attach.target = options.target;
     pm.addPass(qf::createQFAttachTarget(attach));
@@ -251,7 +257,7 @@ autoquantPasses(const CompileOptions &options,
     o.threads = a.threads;
     o.rounds = a.rounds;
     o.budget = a.budget;
-    o.planFile = a.planFile;
+    o.planFile = driverWritesPlan ? std::string() : a.planFile;
     o.quiet = a.quiet;
     pm.addPass(autoquant::createQFAutoquant(o, inputs));
   };
@@ -271,6 +277,27 @@ llvm::Error checkAutoquantOptions(const CompileOptions &options) {
   if (options.int8Activations)
     return fail("--scheme auto decides int8 activations per layer (the "
                 "'+i8act' candidates): drop --int8-activations");
+  double maxError = options.autoquant.maxError;
+  if (!(maxError >= 0.0 && std::isfinite(maxError)))
+    return fail("--autoquant-max-error must be a positive number (a relative "
+                "output error, e.g. 0.02), not " +
+                llvm::formatv("{0}", maxError).str());
+  if (maxError > 0.0 && options.calib.empty())
+    return fail("--autoquant-max-error measures the model's outputs on "
+                "calibration samples: give --calib");
+  return llvm::Error::success();
+}
+
+/// --autoquant-plan's file, when the driver writes it (max-error).
+llvm::Error writePlanFile(StringRef path, StringRef text) {
+  if (path.empty())
+    return llvm::Error::success();
+  if (llvm::Error e = writeOutputFile(path, [&](llvm::raw_ostream &os) {
+        os << text;
+        return llvm::Error::success();
+      }))
+    return fail("cannot write the autoquant plan '" + path +
+                "': " + llvm::toString(std::move(e)));
   return llvm::Error::success();
 }
 
@@ -427,6 +454,28 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
       if (calibration)
         autoquantInputs.stats = calibration->stats();
     }
+    // --autoquant-max-error: plan on a clone and revert layers until the
+    // outputs are within the budget; the pipeline below replays the final
+    // plan instead of running qf-autoquant.
+    bool holdsMaxError =
+        usesAutoquant(options) && options.autoquant.maxError > 0;
+    if (holdsMaxError) {
+      OwningOpRef<ModuleOp> planning = module.clone();
+      stage("autoquant");
+      if (llvm::Error e =
+              runPasses(*planning, autoquantPasses(options, autoquantInputs),
+                        "autoquant"))
+        return std::move(e);
+      stage("autoquant max-error");
+      llvm::Expected<std::string> plan =
+          holdMaxError(module, options, *calibration, *autoquantResult);
+      if (!plan)
+        return plan.takeError();
+      if (llvm::Error e = writePlanFile(options.autoquant.planFile, *plan))
+        return std::move(e);
+      quantizeInputs.schemeFileText = std::move(*plan);
+      quantizeInputs.schemeFileName = "the autoquant plan";
+    }
     llvm::Error hookError = llvm::Error::success();
     bool layersRecorded = false;
     std::string running;
@@ -445,7 +494,9 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
       evaluate();
     PassManager pm(ctx, ModuleOp::getOperationName());
     buildCompilePipeline(pm, pipeline, quantizeInputs,
-                         autoquantPasses(options, autoquantInputs));
+                         holdsMaxError
+                             ? nullptr
+                             : autoquantPasses(options, autoquantInputs));
     pm.addInstrumentation(std::make_unique<PipelineHooks>(
         [&](StringRef pass) {
           running = pass.str();

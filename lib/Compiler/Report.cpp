@@ -209,6 +209,15 @@ std::string reportToTable(const CompileReport &report) {
         os << "\n";
       }
     }
+    if (a->maxError > 0) {
+      os << "  max output error " << llvm::format("%.3g", a->maxError)
+         << ": the plan's is " << llvm::format("%.3g", a->outputError)
+         << " after " << a->reverts.size() << " revert(s)\n";
+      for (const autoquant::Revert &r : a->reverts)
+        os << "    reverted " << r.layer << ": " << r.from << " -> " << r.to
+           << " (output error " << llvm::format("%.3g", r.outputError)
+           << ")\n";
+    }
   }
   if (const auto &v = report.autoquantVerify) {
     os << "\nautoquant verify (end to end, median of interleaved rounds):\n";

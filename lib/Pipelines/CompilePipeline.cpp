@@ -38,7 +38,7 @@ void buildCompilePipeline(
   if (beforeQuantize)
     beforeQuantize(pm);
   if (!options.scheme.empty() || !options.schemeFile.empty() ||
-      !inputs.plan.empty()) {
+      !inputs.plan.empty() || !inputs.schemeFileText.empty()) {
     qf::QFQuantizeOptions quantize;
     quantize.schemeText =
         options.scheme.empty() ? std::string("f32") : std::string(options.scheme);

@@ -80,10 +80,13 @@ std::vector<Range> computeRanges(const float *data, const Shape &shape,
   assert(verifyLayout(shape, layout).empty());
   std::vector<Range> ranges(
       static_cast<size_t>(numElements(scaleShape(shape, layout))));
-  ScaleIndexer index(shape, layout);
-  int64_t n = numElements(shape);
-  for (int64_t i = 0; i < n; ++i)
-    ranges[static_cast<size_t>(index(i))].add(data[i]);
+  ScaleIndexer(shape, layout)
+      .forEachRun(numElements(shape),
+                  [&](int64_t first, int64_t length, int64_t s) {
+                    Range &range = ranges[static_cast<size_t>(s)];
+                    for (int64_t i = first; i < first + length; ++i)
+                      range.add(data[i]);
+                  });
   return ranges;
 }
 

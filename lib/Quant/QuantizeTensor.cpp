@@ -78,12 +78,13 @@ std::vector<int32_t> quantizeTensor(const float *data, const Shape &shape,
   assert(verifyParams(shape, type, params).empty());
   int64_t n = numElements(shape);
   std::vector<int32_t> q(static_cast<size_t>(n));
-  ScaleIndexer index(shape, params.layout);
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t s = index(i);
-    q[i] = quantizeValue(type, data[i], params.scales[s], params.zeroPoint(s),
-                         saturate);
-  }
+  ScaleIndexer(shape, params.layout)
+      .forEachRun(n, [&](int64_t first, int64_t length, int64_t s) {
+        float scale = params.scales[s];
+        int32_t zeroPoint = params.zeroPoint(s);
+        for (int64_t i = first; i < first + length; ++i)
+          q[i] = quantizeValue(type, data[i], scale, zeroPoint, saturate);
+      });
   return q;
 }
 
@@ -92,11 +93,13 @@ std::vector<float> dequantizeTensor(const int32_t *q, const Shape &shape,
   assert(verifyParams(shape, type, params).empty());
   int64_t n = numElements(shape);
   std::vector<float> x(static_cast<size_t>(n));
-  ScaleIndexer index(shape, params.layout);
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t s = index(i);
-    x[i] = dequantizeValue(type, q[i], params.scales[s], params.zeroPoint(s));
-  }
+  ScaleIndexer(shape, params.layout)
+      .forEachRun(n, [&](int64_t first, int64_t length, int64_t s) {
+        float scale = params.scales[s];
+        int32_t zeroPoint = params.zeroPoint(s);
+        for (int64_t i = first; i < first + length; ++i)
+          x[i] = dequantizeValue(type, q[i], scale, zeroPoint);
+      });
   return x;
 }
 

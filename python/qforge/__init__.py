@@ -94,7 +94,8 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
     `autoquant` takes its options by qforge-compile's names without the
     "--autoquant-" prefix: {"m": "1:0.9,512:0.1", "min_sqnr": 15,
     "cache": path, "cache_mode": "readwrite", "plan": path, "timer":
-    "measure", "costs": path, "threads": 1, "rounds": 7, "quiet": True};
+    "measure", "costs": path, "threads": 1, "rounds": 7, "max_error":
+    0.02 (with `calib`), "verify": True, "quiet": True};
     the report then has an "autoquant" entry (see `autoquant()`).
     """
     path = os.fspath(model_path)

@@ -171,6 +171,13 @@ static cl::opt<bool> autoquantVerify(
              "passes the same guard; if the plan is slower, the best uniform "
              "artifact is written instead (and the report says so)"),
     cl::cat(autoquantCategory));
+static cl::opt<double> autoquantMaxError(
+    "autoquant-max-error",
+    cl::desc("With --calib: the largest relative error any model output may "
+             "have against float on the calibration samples; layers are "
+             "reverted to more accurate candidates (most error per time "
+             "saved first) until the plan meets it (default 0: no check)"),
+    cl::value_desc("E"), cl::init(0.0), cl::cat(autoquantCategory));
 static cl::opt<unsigned> autoquantRounds(
     "autoquant-rounds",
     cl::desc("Interleaved timing rounds per kernel (at least 7)"),
@@ -260,6 +267,7 @@ int main(int argc, char **argv) {
   options.autoquant.rounds = autoquantRounds;
   options.autoquant.budget = autoquantBudget;
   options.autoquant.verify = autoquantVerify;
+  options.autoquant.maxError = autoquantMaxError;
   options.autoquant.quiet = quiet;
   if (progress) {
     options.onStage = [](llvm::StringRef stage) {

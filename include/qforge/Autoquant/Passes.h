@@ -4,12 +4,14 @@
 
 #include "qforge/Autoquant/Measurement.h"
 #include "qforge/Autoquant/Planner.h"
+#include "qforge/Autoquant/Revert.h"
 #include "qforge/Calibration/StatsFile.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +40,12 @@ struct AutoquantResult {
   /// Distinct shapes; kernel times (per shape, candidate and M bucket)
   /// read from the cache and produced by the timer.
   size_t shapes = 0, cacheHits = 0, timed = 0;
+  /// --autoquant-max-error (a driver step: it runs the model): the budget
+  /// (0: none), the final plan's output error on the calibration samples,
+  /// and the layers reverted to meet it, in order.
+  double maxError = 0.0;
+  double outputError = std::nan("");
+  std::vector<Revert> reverts;
 };
 
 /// What qf-autoquant takes in memory from C++ in place of file options.
@@ -56,6 +64,10 @@ std::unique_ptr<mlir::Pass> createQFAutoquant(const QFAutoquantOptions &options,
 
 /// The result as JSON (report.json's "autoquant").
 std::string resultToJSON(const AutoquantResult &result);
+
+/// The plan as a scheme file (planToSchemeFile) with a header naming the
+/// target, timer, guard, profile, max-error reverts and how to replay it.
+std::string planFileText(const AutoquantResult &result);
 
 } // namespace qforge::autoquant
 

@@ -57,6 +57,9 @@ struct CandidateEval {
   std::vector<Measurement> times; ///< per bucket, when timed
   double seconds = 0.0;           ///< weighted over the buckets, when timed
   std::string excluded;           ///< why it cannot be chosen; empty if it can
+  /// Excluded only by the roofline model's pruning (it passed the guard):
+  /// still an alternative for --autoquant-max-error's reverts.
+  bool pruned = false;
   bool timed() const { return !times.empty(); }
   /// Where its times came from ("measured", "model", "table"), with
   /// "(cached)" when every bucket was a cache hit.

@@ -52,6 +52,10 @@ struct AutoquantOptions {
   /// --autoquant-verify: time the artifact against every uniform scheme
   /// that passes the guard; use the best uniform one if the plan is slower.
   bool verify = false;
+  /// --autoquant-max-error (needs --calib): the largest relative error of
+  /// any model output on the calibration samples; layers are reverted to
+  /// more accurate candidates until the plan meets it. 0: no such check.
+  double maxError = 0.0;
   bool quiet = false;                     ///< no progress on stderr
 };
 

@@ -15,6 +15,7 @@
 #ifndef QFORGE_QUANT_SCALELAYOUT_H
 #define QFORGE_QUANT_SCALELAYOUT_H
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -63,6 +64,31 @@ public:
     int64_t outer = elementIndex / (inner_ * dim_);
     int64_t r = elementIndex % inner_;
     return (outer * numBlocks_ + k / blockSize_) * inner_ + r;
+  }
+
+  /// How many elements from `elementIndex` on (of `numElements`) share its
+  /// scale, at least 1: loops over a tensor take one scale per run instead
+  /// of three divisions per element (a whole row per channel, a group per
+  /// block along the innermost dimension).
+  int64_t runLength(int64_t elementIndex, int64_t numElements) const {
+    if (kind_ == ScaleLayout::Kind::Tensor)
+      return numElements - elementIndex;
+    if (kind_ == ScaleLayout::Kind::Axis)
+      return inner_ > 1 ? inner_ - elementIndex % inner_ : 1;
+    if (inner_ > 1)
+      return 1;
+    int64_t k = elementIndex % dim_;
+    return std::min(blockSize_ - k % blockSize_, dim_ - k);
+  }
+
+  /// Calls f(first, length, scaleIndex) for each run of elements of a
+  /// `numElements`-element tensor sharing one scale, in order.
+  template <typename F> void forEachRun(int64_t numElements, F &&f) const {
+    for (int64_t i = 0; i < numElements;) {
+      int64_t length = runLength(i, numElements);
+      f(i, length, (*this)(i));
+      i += length;
+    }
   }
 
 private:

@@ -471,6 +471,42 @@ TEST(Planner, BudgetFallsBackToTheModel) {
   EXPECT_EQ(timer.asked.size(), 2u);
 }
 
+TEST(Planner, ProgressSaysTimeLeft) {
+  // Each shape takes 10 (fake) seconds: before the third of four, 20 s
+  // have passed for two shapes, so two more take about 20 s.
+  double clock = 0.0;
+  FakeTimer timer;
+  timer.seconds = [](const MeasureKey &) { return 1e-6; };
+  struct Advancing : Timer {
+    FakeTimer &inner;
+    double &clock;
+    Advancing(FakeTimer &inner, double &clock) : inner(inner), clock(clock) {}
+    Source source() const override { return Source::Measured; }
+    std::vector<TimingResult> time(llvm::ArrayRef<MeasureKey> keys) override {
+      clock += 10.0;
+      return inner.time(keys);
+    }
+  } advancing(timer, clock);
+  PlannerOptions o = options("auto:w8");
+  o.now = [&] { return clock; };
+  std::vector<std::string> lines;
+  o.progress = [&](llvm::StringRef line) { lines.push_back(line.str()); };
+  std::vector<Layer> layers = {layer("a", 16, 64, 1), layer("b", 32, 64, 2),
+                               layer("c", 48, 64, 3), layer("d", 64, 64, 4)};
+  ASSERT_TRUE(bool(planLayers(layers, o, advancing, nullptr)));
+  auto line = [&](llvm::StringRef prefix) {
+    for (const std::string &l : lines)
+      if (llvm::StringRef(l).starts_with(prefix))
+        return l;
+    return std::string();
+  };
+  EXPECT_EQ(line("shape 1/4").find("left"), std::string::npos);
+  EXPECT_NE(line("shape 3/4").find("about 20 s left"), std::string::npos)
+      << line("shape 3/4");
+  EXPECT_NE(line("shape 4/4").find("about 10 s left"), std::string::npos)
+      << line("shape 4/4");
+}
+
 TEST(Planner, CacheAnswersTheSecondRun) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qforge-planner", dir));

@@ -185,6 +185,34 @@ TEST(Layout, IndexerMatchesNestedLoops) {
   }
 }
 
+TEST(Params, RunsShareOneScale) {
+  // forEachRun visits every element once, in order, in runs whose elements
+  // all have the scale index it passes (what the quantize loops rely on),
+  // for every layout kind, axis and block size, including ragged blocks.
+  for (Shape s : {Shape{4, 5, 6}, Shape{3, 10}, Shape{7}, Shape{2, 1, 9}})
+    for (int64_t axis = 0; axis < int64_t(s.size()); ++axis) {
+      std::vector<ScaleLayout> layouts = {ScaleLayout::perTensor(),
+                                          ScaleLayout::perAxis(axis)};
+      for (int64_t block : {1, 2, 4, 7, 64})
+        layouts.push_back(ScaleLayout::blocked(axis, block));
+      for (const ScaleLayout &layout : layouts) {
+        ScaleIndexer index(s, layout);
+        int64_t n = numElements(s), next = 0, runs = 0;
+        index.forEachRun(n, [&](int64_t first, int64_t length, int64_t id) {
+          ASSERT_EQ(first, next);
+          ASSERT_GE(length, 1);
+          for (int64_t i = first; i < first + length; ++i)
+            ASSERT_EQ(index(i), id) << "element " << i;
+          next = first + length;
+          ++runs;
+        });
+        EXPECT_EQ(next, n);
+        if (layout.kind == ScaleLayout::Kind::Tensor)
+          EXPECT_EQ(runs, 1);
+      }
+    }
+}
+
 TEST(Params, PerChannel) {
   // [2, 3]: per output channel (axis 0) and per column (axis 1).
   std::vector<float> w = {1.0f, -4.0f, 2.0f, //

@@ -264,7 +264,17 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       layerGlobs.push_back(std::move(*g));
     }
     SmallVector<SchemeRule> rules;
+    if (!schemeFile.empty() && !inputs.schemeFileText.empty()) {
+      emitError(module.getLoc(), "qf-quantize: a scheme file given both in "
+                                 "memory and as scheme-file=")
+          << schemeFile;
+      return signalPassFailure();
+    }
     if (!schemeFile.empty() && failed(loadSchemeFile(module, rules)))
+      return signalPassFailure();
+    if (!inputs.schemeFileText.empty() &&
+        failed(parseSchemeRules(module, inputs.schemeFileText,
+                                inputs.schemeFileName, rules)))
       return signalPassFailure();
     for (const auto &[glob, scheme] : inputs.plan) {
       FailureOr<Glob> g = makeGlob(module, glob);
@@ -360,8 +370,15 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     if (!buffer)
       return emitError(module.getLoc(), "qf-quantize: cannot read scheme-file '")
              << schemeFile << "': " << buffer.getError().message();
+    return parseSchemeRules(module, (*buffer)->getBuffer(), schemeFile, rules);
+  }
+
+  /// The lines of a scheme file named `name` (in diagnostics).
+  LogicalResult parseSchemeRules(ModuleOp module, StringRef text,
+                                 StringRef name,
+                                 SmallVector<SchemeRule> &rules) {
     SmallVector<StringRef> lines;
-    (*buffer)->getBuffer().split(lines, '\n');
+    text.split(lines, '\n');
     for (auto [index, rawLine] : llvm::enumerate(lines)) {
       StringRef line = stripComment(rawLine).trim();
       if (line.empty())
@@ -371,7 +388,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       auto [glob, rest] = line.split(' ');
       auto [schemeText, kernelText] = rest.trim().split(' ');
       kernelText = kernelText.trim();
-      std::string where = schemeFile + ":" + std::to_string(index + 1) + ": ";
+      std::string where = (name + ":" + Twine(index + 1) + ": ").str();
       if (glob.empty() || schemeText.empty())
         return emitError(module.getLoc(), "qf-quantize: ")
                << where << "expected 'GLOB SCHEME [KERNEL]', got '" << line

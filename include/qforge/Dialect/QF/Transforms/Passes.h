@@ -37,6 +37,11 @@ struct QuantizeInputs {
   /// A per-layer plan, in place of `scheme-file=FILE`: (glob, scheme), the
   /// first match wins; layers no rule matches take `scheme=`.
   std::vector<std::pair<std::string, quant::Scheme>> plan;
+  /// The text of a scheme file, in place of `scheme-file=FILE` (same
+  /// grammar: an autoquant plan the driver holds in memory);
+  /// `schemeFileName` names it in diagnostics.
+  std::string schemeFileText;
+  std::string schemeFileName = "<plan>";
 };
 
 /// qf-quantize with `inputs` in memory.
