@@ -15,6 +15,7 @@
 #include "AutoquantMaxError.h"
 #include "AutoquantVerify.h"
 #include "CalibrationStage.h"
+#include "Publish.h"
 #include "Signature.h"
 
 #include "qforge/Autoquant/Candidate.h"
@@ -42,10 +43,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cerrno>
 #include <cmath>
-#include <signal.h>
-#include <unistd.h>
 
 using namespace mlir;
 
@@ -301,36 +299,6 @@ llvm::Error writePlanFile(StringRef path, StringRef text) {
   return llvm::Error::success();
 }
 
-constexpr llvm::StringLiteral kStagingPrefix = ".qforge-staging-";
-
-/// Removes a directory tree; used for the private staging directory.
-void removeTree(StringRef dir) {
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec))
-    llvm::sys::fs::remove(it->path());
-  llvm::sys::fs::remove(dir);
-}
-
-/// Removes the staging directories in `outDir` that compiles killed before
-/// they could clean up left behind: `.qforge-staging-<pid>-XXXXXX` whose
-/// process no longer exists. A live process's staging (a concurrent compile
-/// into the same OUTDIR) is left alone.
-void removeStaleStaging(StringRef outDir) {
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(outDir, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    StringRef name = llvm::sys::path::filename(it->path());
-    if (!name.consume_front(kStagingPrefix))
-      continue;
-    int pid = 0;
-    if (name.split('-').first.getAsInteger(10, pid) || pid <= 0)
-      continue;
-    if (::kill(pid, 0) == -1 && errno == ESRCH)
-      removeTree(it->path());
-  }
-}
-
 } // namespace
 
 llvm::Expected<std::string>
@@ -532,17 +500,10 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     return fail("cannot create output directory '" + options.outDir +
                 "': " + ec.message());
   removeStaleStaging(options.outDir);
-  // createUniqueDirectory puts relative prefixes under the system's temp
-  // directory; staging must be on OUTDIR's file system for the renames.
-  // The name carries this process's id, so that a later run can tell a
-  // killed compile's leftovers from a concurrent compile's live staging.
-  SmallString<128> staging(options.outDir);
-  llvm::sys::fs::make_absolute(staging);
-  llvm::sys::path::append(staging, (kStagingPrefix + Twine(::getpid())).str());
-  if (std::error_code ec =
-          llvm::sys::fs::createUniqueDirectory(Twine(staging), staging))
-    return fail("cannot create a staging directory in '" + options.outDir +
-                "': " + ec.message());
+  llvm::Expected<std::string> stagingDir = createStaging(options.outDir);
+  if (!stagingDir)
+    return stagingDir.takeError();
+  SmallString<128> staging(*stagingDir);
   auto result = [&]() -> llvm::Error {
     ArtifactWriter writer(staging.str().str(), report);
     if (options.emit == EmitKind::MLIR)
@@ -572,16 +533,29 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
       return std::move(e);
     }
   }
-  // Everything exists: move it into place.
-  for (const std::string &file : report.files) {
-    SmallString<128> from(staging), to(options.outDir);
-    llvm::sys::path::append(from, file);
-    llvm::sys::path::append(to, file);
-    if (std::error_code ec = llvm::sys::fs::rename(from, to)) {
+  // Everything exists: move it into place (Publish.h). A library comes
+  // with the manifest of its set: the library moves last but for the
+  // manifest. A single file (--emit=mlir, llvm, obj) is one rename, whole
+  // by itself.
+  std::vector<std::string> order;
+  if (options.emit == EmitKind::Artifact) {
+    std::string library = report.name + ".so";
+    for (const std::string &file : report.files)
+      if (file != library)
+        order.push_back(file);
+    order.push_back(library);
+    if (llvm::Error e = writeManifest(staging, report.name, order)) {
       removeTree(staging);
-      return fail("cannot move '" + file + "' into '" + options.outDir +
-                  "': " + ec.message());
+      return std::move(e);
     }
+    order.push_back(manifestFileName(report.name));
+    report.files.push_back(order.back());
+  } else {
+    order = report.files;
+  }
+  if (llvm::Error e = publishFiles(staging, options.outDir, order)) {
+    removeTree(staging);
+    return std::move(e);
   }
   removeTree(staging);
   return report;

@@ -9,6 +9,7 @@
 #include "qforge-c/qforge_errors.hpp"
 
 #include "ArtifactPool.h"
+#include "Manifest.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -334,11 +335,18 @@ qforge_model *qforge_load(const char *path) {
     return nullptr;
   }
   // A name without '/' is a soname the dynamic loader looks up in the
-  // system's library directories, not a file to check here.
-  std::string notElf = std::strchr(path, '/') ? whyNotWholeElf(path) : "";
-  if (!notElf.empty()) {
-    fail(std::string("cannot load '") + path + "': " + notElf);
-    return nullptr;
+  // system's library directories, not a file to check here. A file is
+  // checked against its manifest first (the set qforge-compile published:
+  // its size and SHA-256, Manifest.h), then as an ELF file whose segments
+  // all lie within it.
+  if (std::strchr(path, '/')) {
+    std::string why = qforge::runtime::checkManifest(path);
+    if (why.empty())
+      why = whyNotWholeElf(path);
+    if (!why.empty()) {
+      fail(std::string("cannot load '") + path + "': " + why);
+      return nullptr;
+    }
   }
   void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (!handle) {

@@ -16,12 +16,14 @@
 // NAME-DOT: error: invalid --name '.hidden'
 // NAME-SLASH: error: invalid --name 'a/b'
 // FN: _.._.._.._x.h
+// FN-NEXT: _.._.._.._x.manifest
 // FN-NEXT: _.._.._.._x.so
 // FN-NEXT: report.json
 // FN-NEXT: report.svg
 // PARENT: b
 // PARENT-NOT: x
 // OK: model-v1.2.h
+// OK-NEXT: model-v1.2.manifest
 // OK-NEXT: model-v1.2.so
 
 func.func @"../../../x"(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {

@@ -35,6 +35,7 @@
 // TABLE-NEXT: fc1    w4g2          rtn                   48            36   1.33x
 // TABLE-NEXT: total                                      48            36   1.33x
 // FILES: mlp.h
+// FILES-NEXT: mlp.manifest
 // FILES-NEXT: mlp.so
 // FILES-NEXT: report.json
 // FILES-NEXT: report.svg
@@ -53,6 +54,7 @@
 // JSON-NEXT: "weight_bytes_before": 48
 // JSON: "name": "mlp",
 // NAMED: tiny.h
+// NAMED-NEXT: tiny.manifest
 // NAMED-NEXT: tiny.so
 // EMIT-MLIR: qf.matmul #qf.scheme<"w8">
 // EMIT-LLVM: @qforge_model_info = {{.*}}constant {{.*}} c"qforge-artifact 1\0Aname mlp\0Ainput x f32 2 2 4\0Aoutput y f32 2 2 3\0A\00"

@@ -1,7 +1,8 @@
 //===- Compile.h - Model to artifact, as a library --------------*- C++ -*-===//
 //
 // What qforge-compile does, callable from C++ (and later Python): quantize a
-// module, lower it, and write OUTDIR/<name>.so, <name>.h and report.json.
+// module, lower it, and write OUTDIR/<name>.so, <name>.h, report.json and
+// <name>.manifest (the files' sizes and SHA-256, checked by qforge_load).
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_COMPILER_COMPILE_H
@@ -162,7 +163,9 @@ llvm::Expected<std::string> compilePipelineText(mlir::ModuleOp module,
                                                 const CompileOptions &options);
 
 /// Compiles `module` (float or already qf) in place and writes the files of
-/// `options.emit` into options.outDir. Nothing is left in outDir on failure.
+/// `options.emit` into options.outDir. On failure outDir holds no file of
+/// this compile: files it would replace are as they were (lib/Compiler/
+/// Publish.h).
 llvm::Expected<CompileReport> compileModule(mlir::ModuleOp module,
                                             const CompileOptions &options);
 
