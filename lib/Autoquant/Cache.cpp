@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -167,6 +168,8 @@ llvm::Expected<FileContents> readCacheFile(const std::string &path) {
 struct CacheLine {
   std::string identity, key;
   Measurement time;
+  /// A guard line ("sqnr_db") instead of a timing.
+  std::optional<double> sqnrDb;
 };
 
 /// Parses one line; errors start with `where` ("<path>:<line>") and say
@@ -213,6 +216,19 @@ llvm::Expected<CacheLine> parseLine(llvm::StringRef line,
     return bad("no string \"identity\"");
   if (!getString("key", result.key))
     return bad("no string \"key\"");
+  // A guard result: the SQNR the guard computed for the key's content
+  // hash and candidate (storeGuard), nothing else.
+  if (object->get("sqnr_db")) {
+    std::optional<double> sqnr = object->getNumber("sqnr_db");
+    if (!sqnr || !std::isfinite(*sqnr) || std::fabs(*sqnr) > 1000.0)
+      return bad("\"sqnr_db\" is not a finite number of dB");
+    if (!llvm::StringRef(result.key).starts_with(kGuardKeyPrefix))
+      return bad("an SQNR for a key that is not a guard key");
+    result.sqnrDb = *sqnr;
+    return result;
+  }
+  if (llvm::StringRef(result.key).starts_with(kGuardKeyPrefix))
+    return bad("a guard key without \"sqnr_db\"");
   Measurement &time = result.time;
   for (auto [name, seconds] : {std::pair("median", &time.median),
                                std::pair("p20", &time.p20),
@@ -278,6 +294,22 @@ void scanLines(
   if (warn && unwarned)
     warn(path.str() + ": ... " + std::to_string(unwarned) +
          " more corrupt lines");
+}
+
+/// The line storeGuard() appends, without its newline.
+std::string serializeGuard(llvm::StringRef identity, llvm::StringRef key,
+                           double sqnrDb) {
+  std::string line;
+  llvm::raw_string_ostream os(line);
+  llvm::json::OStream json(os);
+  json.object([&] {
+    json.attribute("v", 1);
+    json.attribute("identity", identity);
+    json.attribute("key", key);
+    json.attribute("sqnr_db", sqnrDb);
+  });
+  os.flush();
+  return line;
 }
 
 /// The line store() appends, without its newline.
@@ -422,7 +454,10 @@ llvm::Expected<std::unique_ptr<Cache>> Cache::open(llvm::StringRef path,
               }
               // Later lines of a key replace earlier ones: a refresh or a
               // re-measurement appends, it never rewrites.
-              self.entries_[line.key] = std::move(line.time);
+              if (line.sqnrDb)
+                self.guards_[line.key] = *line.sqnrDb;
+              else
+                self.entries_[line.key] = std::move(line.time);
             });
   return cache;
 }
@@ -450,7 +485,41 @@ llvm::Error Cache::store(const std::string &key, const Measurement &time) {
   if (!llvm::json::isUTF8(identity) || !llvm::json::isUTF8(key) ||
       !llvm::json::isUTF8(time.kernel))
     return llvm::Error::success();
+  if (llvm::StringRef(key).starts_with(kGuardKeyPrefix))
+    return llvm::Error::success();
   std::string line = serialize(identity, key, time);
+  if (llvm::Error e = appendLine(key, std::move(line)))
+    return e;
+  Measurement stored = time;
+  stored.cacheHit = false;
+  entries_[key] = std::move(stored);
+  return llvm::Error::success();
+}
+
+std::optional<double> Cache::lookupGuard(const std::string &key) const {
+  if (mode_ == CacheMode::Off)
+    return std::nullopt;
+  auto it = guards_.find(key);
+  if (it == guards_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+llvm::Error Cache::storeGuard(const std::string &key, double sqnrDb) {
+  if (!isWritingMode(mode_) || !std::isfinite(sqnrDb) ||
+      std::fabs(sqnrDb) > 1000.0 ||
+      !llvm::StringRef(key).starts_with(kGuardKeyPrefix))
+    return llvm::Error::success();
+  std::string identity = identity_.str();
+  if (!llvm::json::isUTF8(identity) || !llvm::json::isUTF8(key))
+    return llvm::Error::success();
+  if (llvm::Error e = appendLine(key, serializeGuard(identity, key, sqnrDb)))
+    return e;
+  guards_[key] = sqnrDb;
+  return llvm::Error::success();
+}
+
+llvm::Error Cache::appendLine(const std::string &key, std::string line) {
   // A line the reader would reject as too long is not written.
   if (line.size() > kMaxLineBytes) {
     if (warn_)
@@ -509,10 +578,6 @@ llvm::Error Cache::store(const std::string &key, const Measurement &time) {
     return appendError(ec);
   if (::close(file.release()) != 0)
     return appendError(lastError());
-
-  Measurement stored = time;
-  stored.cacheHit = false;
-  entries_[key] = std::move(stored);
   return llvm::Error::success();
 }
 

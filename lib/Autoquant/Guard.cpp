@@ -1,13 +1,19 @@
 //===- Guard.cpp - SQNR of a candidate on recorded activations -----------===//
 
 #include "qforge/Autoquant/Guard.h"
+#include "qforge/Autoquant/Cache.h"
 
 #include "qforge/Quant/A8W8.h"
 #include "qforge/Quant/Codebooks.h"
 #include "qforge/Quant/OutputError.h"
 #include "qforge/Quant/WeightQuant.h"
 
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/xxhash.h"
+
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -107,6 +113,29 @@ llvm::Expected<double> guardSqnrDb(const Candidate &candidate,
   std::vector<float> y = matmulTransposed(in.x, in.rows, k, in.w, n);
   std::vector<float> yq = matmulTransposed(xq.data(), in.rows, k, wq.data(), n);
   return sqnrDb(relativeError(y.data(), yq.data(), y.size()));
+}
+
+std::string guardContentHash(const GuardInput &in) {
+  auto bytes = [](const float *data, int64_t count) {
+    return llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(data),
+                                   size_t(count) * sizeof(float));
+  };
+  llvm::XXH128_hash_t w = llvm::xxh3_128bits(bytes(in.w, in.n * in.k));
+  int64_t rows = in.x ? std::min(in.rows, kGuardRows) : 0;
+  llvm::XXH128_hash_t x =
+      in.x ? llvm::xxh3_128bits(bytes(in.x, rows * in.k))
+           : llvm::XXH128_hash_t{0, 0};
+  uint32_t absMaxBits;
+  static_assert(sizeof(absMaxBits) == sizeof(in.staticAbsMax));
+  std::memcpy(&absMaxBits, &in.staticAbsMax, sizeof(absMaxBits));
+  return llvm::formatv("{0}x{1}r{2}a{3:x-}w{4:x-}{5:x-}x{6:x-}{7:x-}", in.n,
+                       in.k, rows, absMaxBits, w.high64, w.low64, x.high64,
+                       x.low64)
+      .str();
+}
+
+std::string guardKey(llvm::StringRef contentHash, const Candidate &candidate) {
+  return (kGuardKeyPrefix + contentHash + "|" + candidate.str()).str();
 }
 
 } // namespace qforge::autoquant

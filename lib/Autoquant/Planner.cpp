@@ -149,27 +149,59 @@ planLayers(const std::vector<Layer> &layers, const PlannerOptions &options,
     }
     plans.push_back(std::move(plan));
   }
+  auto judge = [&](CandidateEval &eval, double sqnr) {
+    eval.sqnrDb = sqnr;
+    if (!(sqnr >= options.minSqnrDb))
+      eval.excluded = "SQNR " + db(sqnr) + " is below the budget of " +
+                      db(options.minSqnrDb);
+  };
+  // A warm cache answers the guard by the layers' content hashes.
+  std::vector<std::string> contentHashes;
+  std::vector<std::pair<size_t, size_t>> evaluate;
+  if (cache) {
+    contentHashes.resize(layers.size());
+    llvm::parallelFor(0, layers.size(), [&](size_t p) {
+      contentHashes[p] = guardContentHash(guardInputs[p]);
+    });
+  }
+  for (auto [p, c] : guarded) {
+    CandidateEval &eval = plans[p].candidates[c];
+    std::optional<double> cached;
+    if (cache)
+      cached =
+          cache->lookupGuard(guardKey(contentHashes[p], eval.candidate));
+    if (cached) {
+      judge(eval, *cached);
+      ++counted.guardHits;
+    } else {
+      evaluate.push_back({p, c});
+    }
+  }
   // The guard's evaluations are independent: all of them at once, on every
   // core (each is a quantization and two small matmuls).
-  llvm::parallelFor(0, guarded.size(), [&](size_t i) {
-    auto [p, c] = guarded[i];
+  llvm::parallelFor(0, evaluate.size(), [&](size_t i) {
+    auto [p, c] = evaluate[i];
     CandidateEval &eval = plans[p].candidates[c];
     llvm::Expected<double> sqnr = guardSqnrDb(eval.candidate, guardInputs[p]);
-    if (!sqnr) {
+    if (!sqnr)
       eval.excluded = llvm::toString(sqnr.takeError());
-    } else {
-      eval.sqnrDb = *sqnr;
-      if (!(*sqnr >= options.minSqnrDb))
-        eval.excluded = "SQNR " + db(*sqnr) + " is below the budget of " +
-                        db(options.minSqnrDb);
-    }
+    else
+      judge(eval, *sqnr);
   });
+  if (cache)
+    for (auto [p, c] : evaluate) {
+      const CandidateEval &eval = plans[p].candidates[c];
+      if (!std::isnan(eval.sqnrDb))
+        if (llvm::Error e = cache->storeGuard(
+                guardKey(contentHashes[p], eval.candidate), eval.sqnrDb))
+          return std::move(e);
+    }
 
   if (options.progress)
     options.progress(llvm::formatv("guard: {0} layers x {1} candidates in "
-                                   "{2:f1} s",
+                                   "{2:f1} s ({3} from the cache)",
                                    layers.size(), options.candidates.size(),
-                                   now() - guardStart)
+                                   now() - guardStart, counted.guardHits)
                          .str());
 
   // 2. Prune by the model, per layer.

@@ -37,6 +37,7 @@ std::string resultToJSON(const AutoquantResult &result) {
     j.attribute("cache_mode", result.cacheMode);
     j.attribute("cache_hits", int64_t(result.cacheHits));
     j.attribute("timed", int64_t(result.timed));
+    j.attribute("guard_cache_hits", int64_t(result.guardHits));
     j.attribute("shapes", int64_t(result.shapes));
     if (result.maxError > 0) {
       j.attribute("max_error", result.maxError);

@@ -184,7 +184,11 @@ std::string reportToTable(const CompileReport &report) {
        << "; guard: " << a->guard << ", min SQNR "
        << llvm::formatv("{0:f1}", a->minSqnrDb) << " dB; cache "
        << (a->cachePath.empty() ? std::string("off") : a->cachePath) << ": "
-       << a->cacheHits << " hits, " << a->timed << " timed; " << a->shapes
+       << a->cacheHits << " hits, " << a->timed << " timed"
+       << (a->guardHits ? ", " + std::to_string(a->guardHits) +
+                              " guard results"
+                        : std::string())
+       << "; " << a->shapes
        << (a->shapes == 1 ? " distinct shape" : " distinct shapes") << ")\n";
     for (const autoquant::LayerPlan &p : a->layers) {
       const autoquant::CandidateEval *choice = p.choice();

@@ -144,7 +144,7 @@ def autoquant(model_path: str, candidates=None, calib=None,
     kernels under an accuracy guard, compiles it, and returns the plan and
     the report. `candidates`: a list of schemes (default: autoquant's own
     list); `options`: as compile()'s `autoquant` dict (m, min_sqnr, cache,
-    cache_mode, timer, costs, threads, rounds, quiet)."""
+    cache_mode, timer, costs, threads, rounds, max_error, verify, quiet)."""
     scheme = "auto" if not candidates else "auto:" + ",".join(candidates)
     out_dir = out_dir or tempfile.mkdtemp(prefix="qforge-")
     os.makedirs(out_dir, exist_ok=True)

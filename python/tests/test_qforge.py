@@ -107,5 +107,24 @@ def test_autoquant_plan_and_replay(tmp_path, float_model):
     assert rel_error(y, ref) < 0.2
     with pytest.raises(ValueError, match="unknown autoquant option"):
         qforge.compile(MODEL, scheme="auto", autoquant={"bogus": 1})
+
+
+def test_autoquant_max_error(tmp_path):
+    # w4g32 is the fastest for both layers, but its output error on these
+    # samples (about 0.13) is over the budget: both layers go back to w8.
+    costs = tmp_path / "costs.txt"
+    costs.write_text("w4g32 4 64 128 5\nw8 4 64 128 10\n"
+                     "w4g32 4 16 64 5\nw8 4 16 64 6\n")
+    samples = np.random.default_rng(1).standard_normal(
+        (8, 4, 128)).astype(np.float32)
+    result = qforge.autoquant(MODEL, candidates=["w8", "w4g32"],
+                              calib={"x": samples}, timer="table",
+                              costs=str(costs), max_error=0.05,
+                              out_dir=str(tmp_path / "auto"))
+    assert result.choices() == {"fc1": "w8", "fc2": "w8"}
+    assert result.report["max_error"] == 0.05
+    assert result.report["output_error"] <= 0.05
+    assert [r["layer"] for r in result.report["reverts"]] == ["fc2", "fc1"]
+    assert "reverted fc2: w4g32 -> w8" in result.plan
     with pytest.raises(RuntimeError, match="unknown candidate"):
         qforge.autoquant(MODEL, candidates=["w8", "nope"], timer="model")

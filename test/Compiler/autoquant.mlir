@@ -63,7 +63,7 @@
 // MEASURED: autoquant (measured times, target {{.*}}: 0 hits, 4 timed; 2 distinct shapes)
 // MPLAN: fc1 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
 // MPLAN: fc2 {{w8|w4g32|w8\+i8act}} #qf.cpu_kernel<kind =
-// CACHED: autoquant (measured times, target {{.*}}: 4 hits, 0 timed; 2 distinct shapes)
+// CACHED: autoquant (measured times, target {{.*}}: 4 hits, 0 timed, 4 guard results; 2 distinct shapes)
 
 // VERIFY: autoquant verify (end to end, median of interleaved rounds):
 // VERIFY-NEXT: plan {{.*}} us  (p20

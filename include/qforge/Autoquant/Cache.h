@@ -38,6 +38,9 @@
 
 namespace qforge::autoquant {
 
+/// Keys of guard results start with this (timing keys never do).
+inline constexpr llvm::StringLiteral kGuardKeyPrefix = "guard|";
+
 /// off: no file is touched; read: look up only; readwrite: look up and
 /// append new measurements; refresh: ignore what the file holds, append new
 /// measurements (which later reads prefer: the last line of a key wins).
@@ -84,6 +87,14 @@ public:
   /// table's numbers are not facts about the machine.
   llvm::Error store(const std::string &key, const Measurement &time);
 
+  /// Guard results (the SQNR of a candidate on a layer's content, keyed by
+  /// guardKey()): what makes a warm run skip the accuracy check. Lines
+  /// {"v":1,"identity":...,"key":"guard|...","sqnr_db":x}; same identity,
+  /// modes, locking and validation as timings (a finite number; exact
+  /// results are not stored: they cost nothing to recompute).
+  std::optional<double> lookupGuard(const std::string &key) const;
+  llvm::Error storeGuard(const std::string &key, double sqnrDb);
+
   /// Rewrites the file with the newest valid line per (identity, key),
   /// dropping corrupt and superseded lines; other identities' lines are
   /// kept. Atomic (rename) and under the exclusive lock; re-reads the file
@@ -104,6 +115,9 @@ private:
   CacheIdentity identity_;
   CacheWarningFn warn_;
   llvm::StringMap<Measurement> entries_;
+  llvm::StringMap<double> guards_;
+  /// Appends `line` (without its newline) under the exclusive lock.
+  llvm::Error appendLine(const std::string &key, std::string line);
   size_t foreign_ = 0, corrupt_ = 0;
   /// The over-kMaxFileBytes warning is given once per Cache.
   bool warnedTooBig_ = false;

@@ -20,6 +20,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <string>
 
 namespace qforge::autoquant {
 
@@ -51,6 +52,15 @@ struct GuardInput {
 /// the numeric core cannot apply to the shape.
 llvm::Expected<double> guardSqnrDb(const Candidate &candidate,
                                    const GuardInput &input);
+
+/// What the guard's result depends on besides the candidate (and the
+/// compiler, which the cache's identity covers): the shape, the weights,
+/// the rows it uses and the static range, as a 128-bit content hash in hex.
+/// Hashing a 4096 x 4096 layer takes milliseconds; its guard, tens.
+std::string guardContentHash(const GuardInput &input);
+
+/// The cache key of `candidate`'s guard result on content `contentHash`.
+std::string guardKey(llvm::StringRef contentHash, const Candidate &candidate);
 
 } // namespace qforge::autoquant
 

@@ -40,6 +40,8 @@ struct AutoquantResult {
   /// Distinct shapes; kernel times (per shape, candidate and M bucket)
   /// read from the cache and produced by the timer.
   size_t shapes = 0, cacheHits = 0, timed = 0;
+  /// Guard results (layer x candidate) read from the cache.
+  size_t guardHits = 0;
   /// --autoquant-max-error (a driver step: it runs the model): the budget
   /// (0: none), the final plan's output error on the calibration samples,
   /// and the layers reverted to meet it, in order.

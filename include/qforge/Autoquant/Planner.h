@@ -107,6 +107,8 @@ void chooseCandidate(LayerPlan &plan, double minGain);
 /// candidate and M bucket) read from the cache or produced by a timer.
 struct PlanStats {
   size_t shapes = 0, cacheHits = 0, timed = 0;
+  /// Guard results (layer x candidate) the cache answered.
+  size_t guardHits = 0;
 };
 
 /// Steps 1 to 4 for every layer. `cache` and `stats` may be null.

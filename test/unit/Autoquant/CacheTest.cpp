@@ -719,3 +719,54 @@ TEST(Cache, ModeNamesAndIdentity) {
 }
 
 } // namespace
+
+TEST(Cache, GuardResultsRoundTripAndHostileLinesAreSkipped) {
+  TempDir dir;
+  std::string path = dir.path("cache.jsonl");
+  std::string key = std::string(kGuardKeyPrefix) + "64x64r16|w4g128";
+  {
+    auto cache = Cache::open(path, CacheMode::ReadWrite, identity());
+    ASSERT_TRUE(bool(cache)) << llvm::toString(cache.takeError());
+    ASSERT_FALSE(bool((*cache)->storeGuard(key, 18.25)));
+    // Not guard keys, non-finite values: not stored.
+    ASSERT_FALSE(bool((*cache)->storeGuard(keyFor(1), 18.25)));
+    ASSERT_FALSE(bool((*cache)->storeGuard(key + "x", INFINITY)));
+    // A timing cannot be stored under a guard key.
+    ASSERT_FALSE(bool((*cache)->store(key + "y", timing(1e-3))));
+    EXPECT_EQ((*cache)->lookupGuard(key), 18.25);
+  }
+  // Hand-written hostile lines: an SQNR for a timing key, a non-number, a
+  // guard key with times.
+  std::string id = identity().str();
+  {
+    std::ofstream out(path, std::ios::app);
+    out << "{\"v\":1,\"identity\":\"" << id << "\",\"key\":\"" << keyFor(2)
+        << "\",\"sqnr_db\":20}\n";
+    out << "{\"v\":1,\"identity\":\"" << id << "\",\"key\":\"" << key
+        << "z\",\"sqnr_db\":\"high\"}\n";
+    out << lineFor(id, key + "t", 1e-3, 9e-4, 1.2e-3) << "\n";
+  }
+  std::vector<std::string> warnings;
+  auto cache = Cache::open(path, CacheMode::Read, identity(),
+                           [&](llvm::StringRef w) { warnings.push_back(w.str()); });
+  ASSERT_TRUE(bool(cache));
+  EXPECT_EQ((*cache)->lookupGuard(key), 18.25);
+  EXPECT_FALSE((*cache)->lookupGuard(key + "x"));
+  EXPECT_FALSE((*cache)->lookupGuard(key + "z"));
+  EXPECT_FALSE((*cache)->lookup(key + "y"));
+  EXPECT_FALSE((*cache)->lookup(key + "t"));
+  EXPECT_EQ((*cache)->numCorrupt(), 3u);
+  EXPECT_EQ(warnings.size(), 3u);
+  // Another identity does not see it.
+  auto other = Cache::open(path, CacheMode::Read, identity("qforge-other"));
+  ASSERT_TRUE(bool(other));
+  EXPECT_FALSE((*other)->lookupGuard(key));
+  // Compaction keeps the guard line.
+  auto writer = Cache::open(path, CacheMode::ReadWrite, identity());
+  ASSERT_TRUE(bool(writer));
+  ASSERT_FALSE(bool((*writer)->compact()));
+  auto reread = Cache::open(path, CacheMode::Read, identity());
+  ASSERT_TRUE(bool(reread));
+  EXPECT_EQ((*reread)->lookupGuard(key), 18.25);
+  EXPECT_EQ((*reread)->numCorrupt(), 0u);
+}

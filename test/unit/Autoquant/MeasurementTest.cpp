@@ -528,6 +528,35 @@ TEST(Planner, CacheAnswersTheSecondRun) {
     EXPECT_EQ(timer.asked.size(), run == 0 ? 2u : 0u);
     EXPECT_EQ((*plans)[1].choice()->sourceText(),
               run == 0 ? "measured" : "measured (cached)");
+    // The guard too: two layers of different weights x two candidates,
+    // answered by the cache on the second run with the same SQNRs.
+    PlanStats stats;
+    auto again = planLayers(layers, options("auto:w8,w4g32"), timer,
+                            cache->get(), &stats);
+    ASSERT_TRUE(bool(again));
+    EXPECT_EQ(stats.guardHits, 4u);
+    for (size_t p = 0; p < 2; ++p)
+      for (size_t c = 0; c < (*plans)[p].candidates.size(); ++c) {
+        double first = (*plans)[p].candidates[c].sqnrDb;
+        double second = (*again)[p].candidates[c].sqnrDb;
+        // w8+i8act is not judged without rows (NaN both times).
+        if (std::isnan(first))
+          EXPECT_TRUE(std::isnan(second));
+        else
+          EXPECT_EQ(second, first);
+      }
+  }
+  {
+    // Other weights (the same shape): the guard runs again.
+    FakeTimer timer;
+    timer.seconds = [](const MeasureKey &) { return 1e-6; };
+    auto cache = Cache::open(path, CacheMode::ReadWrite, id);
+    ASSERT_TRUE(bool(cache));
+    PlanStats stats;
+    std::vector<Layer> other = {layer("a", 16, 64, 7)};
+    ASSERT_TRUE(bool(planLayers(other, options("auto:w8,w4g32"), timer,
+                                cache->get(), &stats)));
+    EXPECT_EQ(stats.guardHits, 0u);
   }
   // Another compiler build: nothing is trusted, everything is timed again.
   FakeTimer timer;

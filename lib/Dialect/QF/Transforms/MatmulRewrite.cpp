@@ -12,6 +12,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <algorithm>
+
 using namespace mlir;
 
 namespace qforge::qf::rewrite {
@@ -150,11 +152,16 @@ std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
   if (dataIsNK) {
     match.w = std::move(*data);
   } else {
-    // Data is [K, N]: transpose into [N, K].
+    // Data is [K, N] (ONNX MatMul's layout): transpose into [N, K], in
+    // 64 x 64 tiles so that both sides stay in the cache (a plain loop
+    // writes with a stride of K floats, a cache miss per element).
     match.w.resize(data->size());
-    for (int64_t kk = 0; kk < match.k; ++kk)
-      for (int64_t nn = 0; nn < match.n; ++nn)
-        match.w[nn * match.k + kk] = (*data)[kk * match.n + nn];
+    constexpr int64_t kTile = 64;
+    for (int64_t k0 = 0; k0 < match.k; k0 += kTile)
+      for (int64_t n0 = 0; n0 < match.n; n0 += kTile)
+        for (int64_t kk = k0; kk < std::min(match.k, k0 + kTile); ++kk)
+          for (int64_t nn = n0; nn < std::min(match.n, n0 + kTile); ++nn)
+            match.w[nn * match.k + kk] = (*data)[kk * match.n + nn];
   }
   if (weightIsNK && !transposed)
     match.weightNK = weight;
