@@ -296,9 +296,13 @@ void scanLines(
          " more corrupt lines");
 }
 
-/// The line storeGuard() appends, without its newline.
-std::string serializeGuard(llvm::StringRef identity, llvm::StringRef key,
-                           double sqnrDb) {
+/// One line of the file, without its newline: the common fields, then
+/// `body`'s. OStream keeps the attributes in this order (a json::Object
+/// would sort them), so the file reads like the header's description.
+/// Doubles are printed with max_digits10 digits: a reopened cache sees the
+/// same bits.
+std::string serializeLine(llvm::StringRef identity, llvm::StringRef key,
+                          llvm::function_ref<void(llvm::json::OStream &)> body) {
   std::string line;
   llvm::raw_string_ostream os(line);
   llvm::json::OStream json(os);
@@ -306,25 +310,24 @@ std::string serializeGuard(llvm::StringRef identity, llvm::StringRef key,
     json.attribute("v", 1);
     json.attribute("identity", identity);
     json.attribute("key", key);
-    json.attribute("sqnr_db", sqnrDb);
+    body(json);
   });
   os.flush();
   return line;
 }
 
-/// The line store() appends, without its newline.
+/// The line storeGuard() appends.
+std::string serializeGuard(llvm::StringRef identity, llvm::StringRef key,
+                           double sqnrDb) {
+  return serializeLine(identity, key, [&](llvm::json::OStream &json) {
+    json.attribute("sqnr_db", sqnrDb);
+  });
+}
+
+/// The line store() appends.
 std::string serialize(llvm::StringRef identity, llvm::StringRef key,
                       const Measurement &time) {
-  std::string line;
-  llvm::raw_string_ostream os(line);
-  // OStream keeps the attributes in this order (a json::Object would sort
-  // them), so the file reads like the header's description. Doubles are
-  // printed with max_digits10 digits: a reopened cache sees the same bits.
-  llvm::json::OStream json(os);
-  json.object([&] {
-    json.attribute("v", 1);
-    json.attribute("identity", identity);
-    json.attribute("key", key);
+  return serializeLine(identity, key, [&](llvm::json::OStream &json) {
     json.attribute("median", time.median);
     json.attribute("p20", time.p20);
     json.attribute("p80", time.p80);
@@ -332,8 +335,6 @@ std::string serialize(llvm::StringRef identity, llvm::StringRef key,
     json.attribute("source", sourceName(time.source));
     json.attribute("kernel", time.kernel);
   });
-  os.flush();
-  return line;
 }
 
 bool isWritingMode(CacheMode mode) {

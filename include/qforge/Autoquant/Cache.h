@@ -8,6 +8,11 @@
 //    "median":s,"p20":s,"p80":s,"rounds":n,"source":"measured",
 //    "kernel":"#qf.cpu_kernel<...>"}
 //
+// and one per guard result (lookupGuard / storeGuard):
+//
+//   {"v":1,"identity":"...","key":"guard|<content hash>|<candidate>",
+//    "sqnr_db":x}
+//
 // A line is used only when its identity (compiler, LLVM version, CPU name
 // and features) is this process's: a timing of another compiler build or
 // another machine is never trusted. The file is untrusted input: a line that

@@ -285,6 +285,19 @@ PlannerOptions options(const char *candidates, const char *profile = "1:1") {
   return o;
 }
 
+/// `inner`'s times, with every call advancing a fake clock by 10 s.
+struct AdvancingTimer : Timer {
+  FakeTimer &inner;
+  double &clock;
+  AdvancingTimer(FakeTimer &inner, double &clock)
+      : inner(inner), clock(clock) {}
+  Source source() const override { return Source::Measured; }
+  std::vector<TimingResult> time(llvm::ArrayRef<MeasureKey> keys) override {
+    clock += 10.0;
+    return inner.time(keys);
+  }
+};
+
 std::string chosen(const LayerPlan &p) {
   return p.choice() ? p.choice()->candidate.str() : "float";
 }
@@ -448,16 +461,7 @@ TEST(Planner, BudgetFallsBackToTheModel) {
   timer.seconds = [&](const MeasureKey &) {
     return 1e-6;
   };
-  struct Advancing : Timer {
-    FakeTimer &inner;
-    double &clock;
-    Advancing(FakeTimer &inner, double &clock) : inner(inner), clock(clock) {}
-    Source source() const override { return Source::Measured; }
-    std::vector<TimingResult> time(llvm::ArrayRef<MeasureKey> keys) override {
-      clock += 10.0;
-      return inner.time(keys);
-    }
-  } advancing(timer, clock);
+  AdvancingTimer advancing(timer, clock);
   PlannerOptions o = options("auto:w8");
   o.budgetSeconds = 15.0;
   o.now = [&] { return clock; };
@@ -477,16 +481,7 @@ TEST(Planner, ProgressSaysTimeLeft) {
   double clock = 0.0;
   FakeTimer timer;
   timer.seconds = [](const MeasureKey &) { return 1e-6; };
-  struct Advancing : Timer {
-    FakeTimer &inner;
-    double &clock;
-    Advancing(FakeTimer &inner, double &clock) : inner(inner), clock(clock) {}
-    Source source() const override { return Source::Measured; }
-    std::vector<TimingResult> time(llvm::ArrayRef<MeasureKey> keys) override {
-      clock += 10.0;
-      return inner.time(keys);
-    }
-  } advancing(timer, clock);
+  AdvancingTimer advancing(timer, clock);
   PlannerOptions o = options("auto:w8");
   o.now = [&] { return clock; };
   std::vector<std::string> lines;
