@@ -514,7 +514,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     return writer.writeCode(module, entryName, **targetInfo, options.emit);
   }();
   if (result) {
-    removeTree(staging);
+    llvm::sys::fs::remove_directories(staging);
     return std::move(result);
   }
   if (verify) {
@@ -529,7 +529,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     if (!e)
       e = ArtifactWriter(staging.str().str(), report).writeReports();
     if (e) {
-      removeTree(staging);
+      llvm::sys::fs::remove_directories(staging);
       return std::move(e);
     }
   }
@@ -545,7 +545,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
         order.push_back(file);
     order.push_back(library);
     if (llvm::Error e = writeManifest(staging, report.name, order)) {
-      removeTree(staging);
+      llvm::sys::fs::remove_directories(staging);
       return std::move(e);
     }
     order.push_back(manifestFileName(report.name));
@@ -554,10 +554,10 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     order = report.files;
   }
   if (llvm::Error e = publishFiles(staging, options.outDir, order)) {
-    removeTree(staging);
+    llvm::sys::fs::remove_directories(staging);
     return std::move(e);
   }
-  removeTree(staging);
+  llvm::sys::fs::remove_directories(staging);
   return report;
 }
 

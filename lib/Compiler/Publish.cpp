@@ -14,7 +14,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -87,20 +86,6 @@ llvm::Expected<std::string> createStaging(llvm::StringRef outDir) {
   return staging.str().str();
 }
 
-void removeTree(llvm::StringRef dir) {
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(dir, ec, /*follow_symlinks=*/false),
-       end;
-       it != end && !ec; it.increment(ec)) {
-    // Publishing keeps the replaced files in a directory of the staging.
-    if (it->type() == llvm::sys::fs::file_type::directory_file)
-      removeTree(it->path());
-    else
-      llvm::sys::fs::remove(it->path());
-  }
-  llvm::sys::fs::remove(dir);
-}
-
 void removeStaleStaging(llvm::StringRef outDir) {
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(outDir, ec), end; it != end && !ec;
@@ -111,8 +96,8 @@ void removeStaleStaging(llvm::StringRef outDir) {
     int pid = 0;
     if (name.split('-').first.getAsInteger(10, pid) || pid <= 0)
       continue;
-    if (::kill(pid, 0) == -1 && errno == ESRCH)
-      removeTree(it->path());
+    if (processIsGone(pid))
+      llvm::sys::fs::remove_directories(it->path());
   }
 }
 

@@ -42,9 +42,6 @@ std::string manifestFileName(llvm::StringRef name);
 /// Creates the private staging directory in `outDir` (which exists).
 llvm::Expected<std::string> createStaging(llvm::StringRef outDir);
 
-/// Removes a directory tree (never following symbolic links).
-void removeTree(llvm::StringRef dir);
-
 /// Removes the staging directories in `outDir` that compiles killed before
 /// they could clean up left behind: `.qforge-staging-<pid>-XXXXXX` whose
 /// process no longer exists. A live process's staging (a concurrent compile

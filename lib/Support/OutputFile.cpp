@@ -93,11 +93,6 @@ int tempOwner(llvm::StringRef name) {
   return pid;
 }
 
-/// Whether process `pid` is gone. EPERM (another user's live process) and
-/// any other answer count as alive: a temporary is only ever removed when
-/// its writer certainly no longer exists.
-bool processIsGone(int pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
-
 void removeStaleTempsIn(llvm::StringRef dir) {
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
@@ -155,6 +150,8 @@ void removeStaleOutputTemps(llvm::ArrayRef<std::string> outputs) {
       removeStaleTempsIn(dir);
   }
 }
+
+bool processIsGone(int pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
 
 void ignoreFileSizeLimitSignal() { ::signal(SIGXFSZ, SIG_IGN); }
 

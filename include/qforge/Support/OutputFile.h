@@ -52,6 +52,12 @@ writeOutputFile(llvm::StringRef path,
 /// at the start of a run; missing or unreadable directories are skipped.
 void removeStaleOutputTemps(llvm::ArrayRef<std::string> outputs);
 
+/// Whether process `pid` is gone: what makes a temporary file or a staging
+/// directory named with its writer's pid a leftover. EPERM (another user's
+/// live process) and any other answer count as alive: a leftover is only
+/// ever removed when its writer certainly no longer exists.
+bool processIsGone(int pid);
+
 /// Makes a write past the file size limit (`ulimit -f`) fail with EFBIG
 /// ("File too large"), which writeOutputFile reports and cleans up after,
 /// instead of SIGXFSZ killing the tool with its temporary left behind and
