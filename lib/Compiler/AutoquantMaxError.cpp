@@ -26,10 +26,12 @@ std::string number(double v) {
 }
 
 /// The plan's output error: the largest relative error of any output; a
-/// non-finite one is infinite (never within a budget).
+/// non-finite one is infinite (never within a budget). `report` gets the
+/// per-layer and per-output errors (measureErrors).
 llvm::Expected<double> planError(ModuleOp floatModel, llvm::StringRef plan,
                                  const CompileOptions &options,
-                                 CalibrationStage &calibration) {
+                                 CalibrationStage &calibration,
+                                 CompileReport &report) {
   OwningOpRef<ModuleOp> quantized = floatModel.clone();
   PassManager pm(floatModel.getContext(), ModuleOp::getOperationName());
   qf::QFQuantizeOptions quantize;
@@ -43,11 +45,10 @@ llvm::Expected<double> planError(ModuleOp floatModel, llvm::StringRef plan,
   if (failed(pm.run(*quantized)))
     return fail("quantizing with the autoquant plan failed (see the errors "
                 "above)");
-  CompileReport scratch;
-  if (llvm::Error e = calibration.measureErrors(*quantized, options, scratch))
+  if (llvm::Error e = calibration.measureErrors(*quantized, options, report))
     return std::move(e);
   double worst = 0.0;
-  for (const ErrorReport &output : scratch.outputErrors)
+  for (const ErrorReport &output : report.outputErrors)
     worst = std::isfinite(output.relError) ? std::max(worst, output.relError)
                                            : INFINITY;
   return worst;
@@ -58,7 +59,8 @@ llvm::Expected<double> planError(ModuleOp floatModel, llvm::StringRef plan,
 llvm::Expected<std::string> holdMaxError(ModuleOp floatModel,
                                          const CompileOptions &options,
                                          CalibrationStage &calibration,
-                                         autoquant::AutoquantResult &result) {
+                                         autoquant::AutoquantResult &result,
+                                         CompileReport &report) {
   double budget = options.autoquant.maxError;
   result.maxError = budget;
   result.reverts.clear();
@@ -69,7 +71,7 @@ llvm::Expected<std::string> holdMaxError(ModuleOp floatModel,
   while (true) {
     std::string plan = autoquant::planFileText(result);
     llvm::Expected<double> error =
-        planError(floatModel, plan, options, calibration);
+        planError(floatModel, plan, options, calibration, report);
     if (!error)
       return error.takeError();
     result.outputError = *error;

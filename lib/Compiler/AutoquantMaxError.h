@@ -28,12 +28,15 @@ namespace qforge {
 /// Reverts layers of `result` until the plan meets
 /// options.autoquant.maxError on `calibration`'s samples; fills
 /// result.maxError, outputError and reverts; returns the final plan's
-/// scheme-file text (planFileText). An error when even every layer at its
-/// most accurate admitted candidate is over the budget.
+/// scheme-file text (planFileText). `report` gets the final plan's
+/// per-layer and per-output errors, the evaluation the driver would
+/// otherwise repeat after quantizing with that plan. An error when even
+/// every layer at its most accurate admitted candidate is over the budget.
 llvm::Expected<std::string> holdMaxError(mlir::ModuleOp floatModel,
                                          const CompileOptions &options,
                                          CalibrationStage &calibration,
-                                         autoquant::AutoquantResult &result);
+                                         autoquant::AutoquantResult &result,
+                                         CompileReport &report);
 
 } // namespace qforge
 

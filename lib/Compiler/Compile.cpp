@@ -436,7 +436,8 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
         return std::move(e);
       stage("autoquant max-error");
       llvm::Expected<std::string> plan =
-          holdMaxError(module, options, *calibration, *autoquantResult);
+          holdMaxError(module, options, *calibration, *autoquantResult,
+                       report);
       if (!plan)
         return plan.takeError();
       if (llvm::Error e = writePlanFile(options.autoquant.planFile, *plan))
@@ -448,7 +449,8 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     bool layersRecorded = false;
     std::string running;
     auto evaluate = [&] {
-      if (!calibration || hookError)
+      // Under --autoquant-max-error, holdMaxError measured this very plan.
+      if (!calibration || hookError || holdsMaxError)
         return;
       stage("evaluation");
       hookError = calibration->measureErrors(module, options, report);
