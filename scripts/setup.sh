@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything QForge needs on a fresh Debian 12 machine. Idempotent: safe to re-run.
+# `--clang` adds Clang 22 with libFuzzer and the sanitizer runtimes.
 #   - Debian packages: LLVM/MLIR 22, GoogleTest, Google Benchmark, ONNX, protobuf, ccache, ninja, ...
 #   - a Python venv at .venv (from /usr/bin/python3, with system site packages) holding the
 #     PyPI packages the tests use as references: onnx (backend test data), onnxruntime, ml_dtypes;
@@ -19,6 +20,11 @@ PACKAGES=(
   python3-venv python3-numpy python3-dev
   python3-torch python3-sklearn
 )
+# scripts/fuzz.sh and scripts/test-sanitizers.sh: Clang, libFuzzer and the
+# sanitizer runtimes.
+if [ "${1:-}" = "--clang" ]; then
+  PACKAGES+=(clang-22 libclang-rt-22-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -42,6 +42,13 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# A sanitizer build (scripts/test-sanitizers.sh): processes QForge did not
+# build (mlir-opt loading the plugin, Python) preload the sanitizer runtime
+# that QForge's own libraries need.
+preload = getattr(config, "qforge_sanitizer_preload", "")
+if preload:
+    config.environment["LD_PRELOAD"] = preload
+
 # LLVM's test utilities (not, count) for RUN lines.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 

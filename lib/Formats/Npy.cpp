@@ -317,7 +317,11 @@ llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path) {
       readInputFile(path);
   if (!file)
     return formatError(path, "cannot read: " + file.getError().message());
-  llvm::StringRef bytes = (*file)->getBuffer();
+  return parseNpyOrNpz((*file)->getBuffer(), path);
+}
+
+llvm::Expected<std::vector<NpyArray>> parseNpyOrNpz(llvm::StringRef bytes,
+                                                    llvm::StringRef path) {
   std::vector<NpyArray> arrays;
   if (bytes.starts_with("\x93NUMPY")) {
     llvm::Expected<NpyArray> array = parseNpy(bytes, path);

@@ -7,11 +7,14 @@
 // weights as dense_resource blobs) as MLIR text or, with --emit-bytecode,
 // bytecode. On any error nothing is written and the exit status is 1: the
 // output goes to a temporary file next to the destination that is renamed
-// over it only after the whole module has been written.
+// over it only after the whole module has been written and synced
+// (qforge::writeOutputFile); a killed run's temporaries are removed by the
+// next one.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qforge/Import/ONNXImporter.h"
+#include "qforge/Support/OutputFile.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/AsmState.h"
@@ -19,7 +22,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -66,6 +68,7 @@ static cl::opt<bool> noLocations(
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  qforge::ignoreFileSizeLimitSignal();
   // --mlir-print-debuginfo (the ONNX node names as locations) and the other
   // printing options; listed by --help-hidden.
   mlir::registerAsmPrinterCLOptions();
@@ -84,6 +87,9 @@ int main(int argc, char **argv) {
       "MLIR's other printing options are accepted too, e.g. "
       "--mlir-print-local-scope (--help-hidden lists them).\n");
 
+  if (outputFile != "-")
+    qforge::removeStaleOutputTemps({outputFile});
+
   mlir::MLIRContext context;
   context.allowUnregisteredDialects(false);
   llvm::SourceMgr sourceMgr;
@@ -97,9 +103,12 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  auto write = [&](llvm::raw_ostream &os) -> bool {
-    if (emitBytecode)
-      return mlir::succeeded(mlir::writeBytecodeToFile(*module, os));
+  auto write = [&](llvm::raw_ostream &os) -> llvm::Error {
+    if (emitBytecode) {
+      if (mlir::failed(mlir::writeBytecodeToFile(*module, os)))
+        return llvm::createStringError("cannot write bytecode");
+      return llvm::Error::success();
+    }
     mlir::OpPrintingFlags flags;
     // Locations carry the ONNX node names that per-layer options, observers
     // and reports use: keep them in the text unless asked not to.
@@ -108,41 +117,15 @@ int main(int argc, char **argv) {
     if (elideResources)
       flags.elideLargeResourceString(0);
     module->print(os, flags);
-    return true;
+    return llvm::Error::success();
   };
-  auto fail = [](const llvm::Twine &msg) {
-    llvm::WithColor::error(llvm::errs(), "qforge-import") << msg << "\n";
+  // Published by rename (qforge::writeOutputFile): an existing output is
+  // never left half-written, a full disk is an error with the OS reason.
+  if (llvm::Error err = qforge::writeOutputFile(outputFile, write)) {
+    llvm::WithColor::error(llvm::errs(), "qforge-import")
+        << "cannot write '" << outputFile
+        << "': " << llvm::toString(std::move(err)) << "\n";
     return 1;
-  };
-  if (outputFile == "-") {
-    if (!write(llvm::outs()))
-      return fail("cannot write bytecode");
-    llvm::outs().flush();
-    return llvm::outs().has_error() ? fail("cannot write to stdout") : 0;
-  }
-  // A temporary file in the destination's directory, renamed over it once
-  // complete: an existing output is never left half-written or removed.
-  int fd;
-  llvm::SmallString<256> tmpPath;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          outputFile + ".tmp-%%%%%%%%", fd, tmpPath))
-    return fail("cannot create a file next to '" + outputFile +
-                "': " + ec.message());
-  bool ok;
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    ok = write(os);
-    os.close();
-    ok = ok && !os.has_error();
-    os.clear_error();
-  }
-  if (!ok) {
-    llvm::sys::fs::remove(tmpPath);
-    return fail("cannot write '" + outputFile + "'");
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tmpPath, outputFile)) {
-    llvm::sys::fs::remove(tmpPath);
-    return fail("cannot write '" + outputFile + "': " + ec.message());
   }
   return 0;
 }

@@ -44,6 +44,9 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef buffer, llvm::StringRef what);
 /// Reads a .npz (every member, in archive order, named without ".npy") or
 /// a single .npy (named "arg0"). Errors name the file and what is wrong.
 llvm::Expected<std::vector<NpyArray>> readNpyOrNpz(llvm::StringRef path);
+/// The same on bytes in memory; `what` names them in errors.
+llvm::Expected<std::vector<NpyArray>> parseNpyOrNpz(llvm::StringRef bytes,
+                                                    llvm::StringRef what);
 
 /// The bytes of a version-1.0 .npy file holding `array`.
 std::string serializeNpy(const NpyArray &array);
