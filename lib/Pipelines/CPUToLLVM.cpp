@@ -75,6 +75,10 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   vectorOptions.armNeon = true;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   detail::addLLVMConversionStages(pm);
+  // One function per distinct kernel: layers of one shape share their code,
+  // each passing its own weights (LLVM's time grows with distinct kernels,
+  // not layers).
+  pm.addPass(cpu::createQFShareKernels());
   // ...called through the runtime's thread-pool hook (serial when unbound).
   pm.addPass(cpu::createQFParallelToLLVM());
   // The target is consumed: stock mlir-translate reads the result.

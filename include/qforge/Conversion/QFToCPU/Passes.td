@@ -192,6 +192,33 @@ def QFOutlineParallel : Pass<"qf-cpu-outline-parallel", "mlir::ModuleOp"> {
   ];
 }
 
+def QFShareKernels : Pass<"qf-cpu-share-kernels", "mlir::ModuleOp"> {
+  let summary = "Merge the outlined kernel functions that differ only in the "
+                "constant globals they read, passing those as arguments";
+  let description = [{
+    Runs on the LLVM dialect, before `--qf-cpu-parallel-to-llvm`. A model
+    whose layers share a shape (N transformer blocks, a stack of equal
+    layers) lowers to one kernel function per layer, identical but for the
+    weights, scales and biases each reads through `llvm.mlir.addressof` of
+    its own constant global; LLVM then optimizes and generates code for each
+    copy (about 250 KB of IR per 64x64 layer). This pass groups the private
+    functions with bodies that are the same op for op (types, attributes,
+    operands, regions), where an `llvm.mlir.addressof` of a constant global
+    matches one of another constant global of the same type and alignment,
+    keeps one function per group and rewrites every call of the others to
+    it. Each address that differs within a group becomes a new trailing
+    `!llvm.ptr` argument marked `llvm.noalias`, `llvm.readonly` and
+    `llvm.align` (what LLVM knew of the global: its loads cannot be
+    clobbered by the kernel's stores), and each call passes its own
+    function's global. Functions used other than as a direct callee are left
+    alone. The numbers do not change: every call runs the same code on the
+    same data.
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 def QFParallelToLLVM : Pass<"qf-cpu-parallel-to-llvm", "mlir::ModuleOp"> {
   let summary = "Call the kernels' outlined parallel loops through the "
                 "runtime's thread-pool hook";
