@@ -59,7 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mlir::ScopedDiagnosticHandler silence(&ctx, [](mlir::Diagnostic &) {
     return mlir::success();
   });
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // MLIR's lexer relies on the NUL that follows every buffer MemoryBuffer
+  // reads from a file; a std::string has one.
+  std::string text(reinterpret_cast<const char *>(data), size);
   mlir::OwningOpRef<mlir::ModuleOp> module = parseAndVerify(text, ctx);
   if (!module)
     return 0;

@@ -13,6 +13,7 @@
 #include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "Importer.h"
+#include "ONNXArity.h"
 #include "ONNXOpHelpers.h"
 
 #include "qforge-c/qforge_errors.h"
@@ -224,6 +225,13 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                "truncated)");
     return nullptr;
   }
+  // Operator sets start at version 1; converters and the schema check
+  // (ONNXArity) read the version as the one the node was written for.
+  if (int64_t version = opsets.lookup(""); version < 1) {
+    (void)fail("the model imports version " + std::to_string(version) +
+               " of the default ONNX operator set (versions start at 1)");
+    return nullptr;
+  }
   const onnx::GraphProto &graph = model.graph();
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -325,6 +333,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
         domain.empty() ? lookupConverter(node.op_type()) : nullptr;
     if (!convert) {
       record("unsupported operator");
+      continue;
+    }
+    if (std::string why = arityProblem(node, opset); !why.empty()) {
+      record(why);
       continue;
     }
     bool poisoned = false;

@@ -4,6 +4,8 @@
 #include "qforge/Support/TargetFeatures.h"
 
 #include "llvm/ADT/Hashing.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/TargetParser/Host.h"
@@ -80,6 +82,14 @@ std::optional<Target> Target::parse(std::string_view text, std::string *error) {
                     "' (expected host, x86_64, aarch64 or sm_XX)");
   if (head.contains(':') && cpu.empty())
     return fail(error, text, "empty CPU name after ':'");
+  // LLVM's CPU names ("znver4", "x86-64-v3", "apple-m1"); anything else
+  // cannot name a CPU and would end up in file names, cache keys and IR.
+  if (llvm::any_of(cpu, [](char c) {
+        return !llvm::isAlnum(c) && c != '-' && c != '_' && c != '.';
+      }))
+    return fail(error, text,
+                "CPU name '" + cpu.str() +
+                    "' may hold only letters, digits, '-', '_' and '.'");
   t.cpu = cpu.str();
 
   const auto &known = knownFeatures(t.arch);

@@ -26,6 +26,15 @@
 // RUN: not qforge-import %t.dup.onnx -o %t.dup.mlir 2>&1 | FileCheck %s --check-prefix=DUP
 // DUP: error: the graph is not in single static assignment form: 'a' is written by node 'first' and by node 'second'
 
+// Nodes whose inputs or outputs their operator's schema does not allow
+// (found by fuzz/ONNXImportFuzzer: a one-input Add was read past its input
+// list): each is refused with the reason, as onnx.checker does.
+// RUN: %python %S/Inputs/onnx_models.py ir_bad_arity %t.arity.onnx
+// RUN: not qforge-import %t.arity.onnx -o %t.arity.mlir 2>&1 | FileCheck %s --check-prefix=ARITY
+// ARITY: node 'add1' (Add, opset 17): has 1 input(s); the operator takes 2
+// ARITY: node 'mm_empty' (MatMul, opset 17): input #1 ('B') is required but not given
+// ARITY: node 'relu2' (Relu, opset 17): has 2 output(s); the operator has 1
+
 // RUN: not qforge-import %t.does-not-exist.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: cannot open ONNX model '{{.*}}does-not-exist.onnx': No such file or directory
 
@@ -39,6 +48,11 @@
 // RUN: %python -c "d = open('%t.mlp.onnx', 'rb').read(); open('%t.cut2.onnx', 'wb').write(d[:-6])"
 // RUN: not qforge-import %t.cut2.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=NOOPSET
 // NOOPSET: error: the model imports no version of the default ONNX operator set
+// Version 0 of the default operator set (found by the ONNX fuzz target: a
+// Relu without inputs went unchecked against a schema).
+// RUN: %python -c "import onnx; m = onnx.load('%t.mlp.onnx'); m.opset_import[0].version = 0; onnx.save(m, '%t.opset0.onnx')"
+// RUN: not qforge-import %t.opset0.onnx 2>&1 | FileCheck %s --check-prefix=OPSET0
+// OPSET0: error: the model imports version 0 of the default ONNX operator set (versions start at 1)
 // RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.out
 
 // RUN: %python -c "open('%t.empty.onnx', 'wb')"

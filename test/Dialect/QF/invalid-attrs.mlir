@@ -91,6 +91,13 @@ func.func @f() attributes {t = #qf.target<"x86_64++fma">} { return }
 
 // -----
 
+// A CPU name is an LLVM CPU name (found by the qf dialect fuzz target: bytes
+// and backslashes in it printed unescaped, text that did not parse back).
+// expected-error @+1 {{invalid target 'x86_64:zn\ver4': CPU name 'zn\ver4' may hold only letters, digits, '-', '_' and '.'}}
+func.func @f() attributes {t = #qf.target<"x86_64:zn\\ver4">} { return }
+
+// -----
+
 // expected-error @+1 {{expected string}}
 func.func @f() attributes {s = #qf.scheme<w4g128>} { return }
 

@@ -460,6 +460,21 @@ def ir_duplicate_output():
     return m
 
 
+def ir_bad_arity():
+    # Nodes whose inputs do not fit their operator (found by the ONNX fuzz
+    # target: converters read past the input list): an Add with one input,
+    # a MatMul whose second input name is empty, a Relu with two outputs.
+    # Built without the checker, as a hostile file would be.
+    nodes = [h.make_node("Add", ["x"], ["a"], name="add1"),
+             h.make_node("MatMul", ["x", ""], ["b"], name="mm_empty"),
+             h.make_node("Relu", ["x"], ["c", "d"], name="relu2")]
+    g = h.make_graph(nodes, "m", [vi("x", [2, 2])],
+                     [vi("a", [2, 2]), vi("b", [2, 2]), vi("c", [2, 2])])
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
+    m.ir_version = 8
+    return m
+
+
 def ir_gather_runtime():
     # An embedding lookup with run-time indices: rows of a [5, 3] table.
     table = np.arange(15, dtype=np.float32).reshape(5, 3)
@@ -492,6 +507,7 @@ IR = {
     "ir_constants": ir_constants,
     "ir_unsupported": ir_unsupported,
     "ir_duplicate_output": ir_duplicate_output,
+    "ir_bad_arity": ir_bad_arity,
 }
 
 

@@ -104,7 +104,10 @@ Attribute TargetAttr::parse(AsmParser &parser, Type) {
 }
 
 void TargetAttr::print(AsmPrinter &printer) const {
-  printer << "<\"" << getTarget().str() << "\">";
+  // Escaped like any MLIR string (the text came from a file).
+  printer << "<";
+  printer.printString(getTarget().str());
+  printer << ">";
 }
 
 Target qforge::qf::getTargetOf(Operation *op) {

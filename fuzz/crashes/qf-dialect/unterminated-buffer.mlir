@@ -1,0 +1,1 @@
+func.func @target_attrs() funac.func
