@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzCheck.h"
+#include "FuzzContext.h"
 #include "qforge/Import/ONNXImporter.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -19,30 +20,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-
-namespace {
-
-/// One context for many inputs (creating one costs more than most imports);
-/// replaced now and then so that the attributes uniqued in it do not grow
-/// without bound.
-mlir::MLIRContext &context() {
-  static std::unique_ptr<mlir::MLIRContext> context;
-  static unsigned uses = 0;
-  if (!context || ++uses % 512 == 0) {
-    mlir::DialectRegistry registry;
-    qforge::registerONNXImportDialects(registry);
-    context = std::make_unique<mlir::MLIRContext>(
-        registry, mlir::MLIRContext::Threading::DISABLED);
-    context->loadAllAvailableDialects();
-  }
-  return *context;
-}
-
-} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  mlir::MLIRContext &ctx = context();
+  mlir::MLIRContext &ctx = reusedContext(qforge::registerONNXImportDialects);
   qforge::ONNXImportOptions options;
   options.baseDirectory = "/nonexistent/qforge-fuzz";
   options.sourceName = "<fuzz>";

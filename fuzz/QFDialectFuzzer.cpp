@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FuzzCheck.h"
+#include "FuzzContext.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,25 +27,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 namespace {
-
-mlir::MLIRContext &context() {
-  static std::unique_ptr<mlir::MLIRContext> context;
-  static unsigned uses = 0;
-  if (!context || ++uses % 512 == 0) {
-    mlir::DialectRegistry registry;
-    registry.insert<qforge::qf::QFDialect, mlir::func::FuncDialect,
-                    mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
-                    mlir::linalg::LinalgDialect, mlir::quant::QuantDialect>();
-    context = std::make_unique<mlir::MLIRContext>(
-        registry, mlir::MLIRContext::Threading::DISABLED);
-    context->loadAllAvailableDialects();
-  }
-  return *context;
-}
 
 mlir::OwningOpRef<mlir::ModuleOp> parseAndVerify(llvm::StringRef text,
                                                  mlir::MLIRContext &ctx) {
@@ -55,7 +40,11 @@ mlir::OwningOpRef<mlir::ModuleOp> parseAndVerify(llvm::StringRef text,
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  mlir::MLIRContext &ctx = context();
+  mlir::MLIRContext &ctx = reusedContext([](mlir::DialectRegistry &registry) {
+    registry.insert<qforge::qf::QFDialect, mlir::func::FuncDialect,
+                    mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
+                    mlir::linalg::LinalgDialect, mlir::quant::QuantDialect>();
+  });
   mlir::ScopedDiagnosticHandler silence(&ctx, [](mlir::Diagnostic &) {
     return mlir::success();
   });

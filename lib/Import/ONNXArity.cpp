@@ -48,8 +48,26 @@ std::string arityProblem(const onnx::NodeProto &node, int64_t opset) {
     return "";
   const onnx::OpSchema *schema =
       onnx::OpSchemaRegistry::Schema(node.op_type(), int(opset), "");
-  if (!schema)
+  if (!schema) {
+    // Known, but only from a later opset (LayerNormalization in an opset 8
+    // model): no converter is written for that.
+    if (const onnx::OpSchema *later =
+            onnx::OpSchemaRegistry::Schema(node.op_type(), ""))
+      return llvm::formatv("the operator does not exist in opset {0} (it "
+                           "was introduced in opset {1})",
+                           opset, later->SinceVersion());
+    // Newer than the library: the converters' own bounds, ONNX's.
+    if (node.op_type() == "Gelu") {
+      if (opset < 20)
+        return llvm::formatv("the operator does not exist in opset {0} (it "
+                             "was introduced in opset 20)",
+                             opset);
+      if (node.input_size() != 1 || node.input(0).empty() ||
+          node.output_size() != 1)
+        return "takes exactly one input and one output";
+    }
     return "";
+  }
   // Debian's ONNX library (1.12) knows the operators up to its own opset
   // (17). A newer model's operator may have gained inputs and outputs since
   // (ReduceMax takes its axes as an input from opset 18), never lost

@@ -19,9 +19,10 @@ namespace qforge::onnx_import {
 
 /// Why `node` (of the default domain, in a model of `opset`) has inputs or
 /// outputs its operator's schema does not allow: too few or too many, or a
-/// required one left empty. Empty when they are fine, or when the ONNX
-/// library has no schema of that operator at that opset, or the opset is
-/// newer than the library (the converter decides then).
+/// required one left empty; or that the operator does not exist yet at that
+/// opset. For opsets newer than the library (Debian's ONNX 1.12 knows up to
+/// 17) only the lower bounds are checked; operators newer than the library
+/// (Gelu) have their bounds here.
 std::string arityProblem(const onnx::NodeProto &node, int64_t opset);
 
 } // namespace qforge::onnx_import

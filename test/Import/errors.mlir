@@ -34,6 +34,12 @@
 // ARITY: node 'add1' (Add, opset 17): has 1 input(s); the operator takes 2
 // ARITY: node 'mm_empty' (MatMul, opset 17): input #1 ('B') is required but not given
 // ARITY: node 'relu2' (Relu, opset 17): has 2 output(s); the operator has 1
+// RUN: %python %S/Inputs/onnx_models.py ir_layernorm_opset8 %t.ln8.onnx
+// RUN: not qforge-import %t.ln8.onnx 2>&1 | FileCheck %s --check-prefix=LN8
+// LN8: node 'ln8' (LayerNormalization, opset 8): the operator does not exist in opset 8 (it was introduced in opset 17)
+// RUN: %python %S/Inputs/onnx_models.py ir_gelu_no_input %t.gelu.onnx
+// RUN: not qforge-import %t.gelu.onnx 2>&1 | FileCheck %s --check-prefix=GELU
+// GELU: node 'gelu_noinput' (Gelu, opset 20): takes exactly one input and one output
 
 // RUN: not qforge-import %t.does-not-exist.onnx -o %t.out 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: cannot open ONNX model '{{.*}}does-not-exist.onnx': No such file or directory

@@ -475,6 +475,25 @@ def ir_bad_arity():
     return m
 
 
+def ir_layernorm_opset8():
+    # An operator used before its opset introduced it (LayerNormalization is
+    # opset 17): found by the ONNX fuzz target, read past the input list.
+    g = h.make_graph([h.make_node("LayerNormalization", ["x"], ["a"], name="ln8", axis=-1)],
+                     "m", [vi("x", [2, 2])], [vi("a", [2, 2])])
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 8)])
+    m.ir_version = 8
+    return m
+
+
+def ir_gelu_no_input():
+    # Gelu (opset 20, newer than Debian's ONNX library) without its input.
+    g = h.make_graph([h.make_node("Gelu", [], ["b"], name="gelu_noinput")], "m",
+                     [vi("x", [2, 2])], [vi("b", [2, 2])])
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 20)])
+    m.ir_version = 9
+    return m
+
+
 def ir_gather_runtime():
     # An embedding lookup with run-time indices: rows of a [5, 3] table.
     table = np.arange(15, dtype=np.float32).reshape(5, 3)
@@ -508,6 +527,8 @@ IR = {
     "ir_unsupported": ir_unsupported,
     "ir_duplicate_output": ir_duplicate_output,
     "ir_bad_arity": ir_bad_arity,
+    "ir_layernorm_opset8": ir_layernorm_opset8,
+    "ir_gelu_no_input": ir_gelu_no_input,
 }
 
 
