@@ -90,9 +90,14 @@ template <ReduceKind kind> LogicalResult convertReduce(NodeContext &n) {
   Type elt = eltOf(x);
   Value y;
   switch (kind) {
-  case ReduceKind::Mean:
-    y = divideBy(n, sumOver(n, x, *norm), countOf(n, x, *norm));
+  case ReduceKind::Mean: {
+    // One statement each: the order of the IR must not depend on the
+    // compiler's order of evaluating arguments (GCC and Clang differ).
+    Value count = countOf(n, x, *norm);
+    Value sum = sumOver(n, x, *norm);
+    y = divideBy(n, sum, count);
     break;
+  }
   case ReduceKind::Sum:
     y = sumOver(n, x, *norm);
     break;
@@ -125,7 +130,9 @@ LogicalResult convertGlobalAveragePool(NodeContext &n) {
   SmallVector<int64_t> axes;
   for (int64_t d = 2; d < rank; ++d)
     axes.push_back(d);
-  Value y = divideBy(n, sumOver(n, x, axes), countOf(n, x, axes));
+  Value count = countOf(n, x, axes); // before the sum, as in ReduceMean
+  Value sum = sumOver(n, x, axes);
+  Value y = divideBy(n, sum, count);
   n.setOutput(0, n.ir().insertUnitDims(y, axes));
   return success();
 }

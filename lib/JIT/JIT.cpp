@@ -5,6 +5,8 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 
+#include <functional>
+
 namespace qforge {
 
 llvm::Expected<std::unique_ptr<mlir::ExecutionEngine>>
@@ -20,9 +22,13 @@ createJIT(mlir::ModuleOp module, const JITOptions &options) {
     machine = std::move(*created);
   }
   unsigned level = std::min(options.optLevel, 3u);
-  mlir::ExecutionEngineOptions engine;
-  engine.transformer =
+  // ExecutionEngineOptions::transformer is a function_ref: the function it
+  // refers to must outlive create() (a temporary did not: AddressSanitizer's
+  // stack-use-after-scope, scripts/test-sanitizers.sh).
+  std::function<llvm::Error(llvm::Module *)> optimize =
       mlir::makeOptimizingTransformer(level, /*sizeLevel=*/0, machine.get());
+  mlir::ExecutionEngineOptions engine;
+  engine.transformer = optimize;
   engine.jitCodeGenOptLevel = level >= 3   ? llvm::CodeGenOptLevel::Aggressive
                               : level == 2 ? llvm::CodeGenOptLevel::Default
                               : level == 1 ? llvm::CodeGenOptLevel::Less
