@@ -246,7 +246,8 @@ struct ShareKernelsPass
         KernelGroup group;
         group.kept = fn;
         SmallVector<FlatSymbolRefAttr> globals;
-        fn.getBody().walk([&](LLVM::AddressOfOp address) {
+        // Pre-order, as equal() pairs them.
+        fn.getBody().walk<WalkOrder::PreOrder>([&](LLVM::AddressOfOp address) {
           if (constantGlobal(address, symbols)) {
             group.keptAddresses.push_back(address);
             globals.push_back(address.getGlobalNameAttr());
