@@ -52,6 +52,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
 
   detail::addBufferizationStages(pm, options.resultsToOutParams);
 
+  // Loops that walk memory contiguously (same numbers, bit for bit).
+  pm.addNestedPass<func::FuncOp>(qf::createQFContiguousLoopOrder());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // After bufferization: register permutes for the table lookups.
   pm.addNestedPass<func::FuncOp>(cpu::createQFLowerCPULookups());

@@ -34,6 +34,8 @@ void buildReferenceToLLVMPipeline(OpPassManager &pm,
 
   detail::addBufferizationStages(pm, options.resultsToOutParams);
 
+  // Loops that walk memory contiguously (same numbers, bit for bit).
+  pm.addNestedPass<func::FuncOp>(qf::createQFContiguousLoopOrder());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // One function per op's loop nest: LLVM's time stays linear in the ops.
   pm.addPass(qf::createQFOutlineLoopNests());

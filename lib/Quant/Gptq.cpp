@@ -4,6 +4,8 @@
 
 #include "qforge/Quant/WeightQuant.h"
 
+#include "Vectors.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -34,53 +36,6 @@ void accumulateHessian(std::vector<double> &H, const float *X, int64_t M,
       H[j * K + i] = H[i * K + j];
 }
 
-bool upperCholeskyOfInverse(const std::vector<double> &A, int64_t K,
-                            std::vector<double> &U, int64_t *badPivot) {
-  // The reference computes chol(A) -> A^-1 -> upper chol(A^-1): three cubic
-  // steps. Factoring A = R R^T with R *upper* triangular (Cholesky run from
-  // the last column backwards) gives A^-1 = R^-T R^-1 = U^T U with U = R^-1,
-  // upper with a positive diagonal -- the same unique factor in two steps,
-  // one K x K buffer (R is inverted in place), and the only place a
-  // non-positive-definite A can show up.
-  std::vector<double> &R = U;
-  R.assign(static_cast<size_t>(K * K), 0.0);
-  for (int64_t j = K - 1; j >= 0; --j) {
-    const double *rj = R.data() + j * K;
-    double d = A[j * K + j];
-    for (int64_t k = j + 1; k < K; ++k)
-      d -= rj[k] * rj[k];
-    if (!(d > 0.0) || !std::isfinite(d)) {
-      if (badPivot)
-        *badPivot = j;
-      return false;
-    }
-    double rjj = std::sqrt(d);
-    R[j * K + j] = rjj;
-    for (int64_t i = 0; i < j; ++i) {
-      double *ri = R.data() + i * K;
-      double s = A[i * K + j];
-      for (int64_t k = j + 1; k < K; ++k)
-        s -= ri[k] * rj[k];
-      ri[j] = s / rjj;
-    }
-  }
-  // Row i of U = R^-1 solves u R = e_i and reads rows i.. of R only, so rows
-  // are done top-down, each overwriting its row of R once computed. t = u R
-  // is accumulated left to right so that every inner loop runs along a row.
-  std::vector<double> u(static_cast<size_t>(K)), t(static_cast<size_t>(K));
-  for (int64_t i = 0; i < K; ++i) {
-    std::fill(t.begin() + i, t.end(), 0.0);
-    for (int64_t k = i; k < K; ++k) {
-      const double *rk = R.data() + k * K;
-      u[k] = ((k == i ? 1.0 : 0.0) - t[k]) / rk[k];
-      for (int64_t j = k + 1; j < K; ++j)
-        t[j] += u[k] * rk[j];
-    }
-    std::copy(u.begin() + i, u.end(), R.begin() + i * K + i);
-  }
-  return true;
-}
-
 namespace {
 
 bool allFinite(const float *p, size_t n) {
@@ -88,6 +43,73 @@ bool allFinite(const float *p, size_t n) {
     if (!std::isfinite(p[i]))
       return false;
   return true;
+}
+
+/// Rows of W per task of the update phase.
+constexpr int64_t kRowsPerTask = 32;
+/// Columns swept at a time by the lazy update (with the block's rows of U,
+/// they stay in L2 while every row of a task passes over them).
+constexpr int64_t kUpdateChunk = 512;
+constexpr int64_t kUpdateVector = 16;
+
+/// rows[r][j] -= e[r][p - i1] * U[p, j] for p in [i1, i2) in order, j in
+/// [jb, je), Rows rows at once.
+template <int64_t Rows>
+void subtractErrorsFromRows(float *const *rows, const float *const *errs,
+                            const float *U, int64_t K, int64_t i1, int64_t i2,
+                            int64_t jb, int64_t je) {
+  using vec::Float4;
+  constexpr int64_t kVecs = kUpdateVector / 4;
+  int64_t j = jb;
+  for (; j + kUpdateVector <= je; j += kUpdateVector) {
+    Float4 acc[Rows][kVecs];
+    for (int64_t r = 0; r < Rows; ++r)
+      for (int64_t v = 0; v < kVecs; ++v)
+        acc[r][v] = vec::load<Float4>(rows[r] + j + 4 * v);
+    for (int64_t p = i1; p < i2; ++p) {
+      const float *up = U + p * K + j;
+      Float4 uv[kVecs];
+      for (int64_t v = 0; v < kVecs; ++v)
+        uv[v] = vec::load<Float4>(up + 4 * v);
+      for (int64_t r = 0; r < Rows; ++r) {
+        const float e = errs[r][p - i1];
+        for (int64_t v = 0; v < kVecs; ++v)
+          acc[r][v] -= uv[v] * e;
+      }
+    }
+    for (int64_t r = 0; r < Rows; ++r)
+      for (int64_t v = 0; v < kVecs; ++v)
+        vec::store(rows[r] + j + 4 * v, acc[r][v]);
+  }
+  for (; j < je; ++j)
+    for (int64_t r = 0; r < Rows; ++r) {
+      float acc = rows[r][j];
+      for (int64_t p = i1; p < i2; ++p)
+        acc -= errs[r][p - i1] * U[p * K + j];
+      rows[r][j] = acc;
+    }
+}
+
+/// The lazy update of rows [nb, ne) of W (processing order) by the errors
+/// err [N, B] of the block [i1, i2): every later column j >= i2 receives
+/// them in the order the column-by-column algorithm applies them.
+void subtractBlockErrors(float *W, const float *err, const float *U,
+                         int64_t K, int64_t B, int64_t nb, int64_t ne,
+                         int64_t i1, int64_t i2) {
+  for (int64_t jb = i2; jb < K; jb += kUpdateChunk) {
+    const int64_t je = std::min(K, jb + kUpdateChunk);
+    int64_t n = nb;
+    for (; n + 2 <= ne; n += 2) {
+      float *rows[2] = {W + n * K, W + (n + 1) * K};
+      const float *errs[2] = {err + n * B, err + (n + 1) * B};
+      subtractErrorsFromRows<2>(rows, errs, U, K, i1, i2, jb, je);
+    }
+    for (; n < ne; ++n) {
+      float *row = W + n * K;
+      const float *rowErr = err + n * B;
+      subtractErrorsFromRows<1>(&row, &rowErr, U, K, i1, i2, jb, je);
+    }
+  }
 }
 
 std::optional<GptqResult> fail(std::string *error, const std::string &message) {
@@ -170,9 +192,9 @@ std::optional<GptqResult> gptqQuantize(const float *W, int64_t N, int64_t K,
   h.clear();
   h.shrink_to_fit();
 
-  std::vector<double> U;
+  std::vector<double> R(KK);
   int64_t badPivot = 0;
-  if (!upperCholeskyOfInverse(hp, K, U, &badPivot)) {
+  if (!choleskyUpper(hp.data(), K, R.data(), &badPivot, options.parallelFor)) {
     std::ostringstream os;
     os << "the Hessian is not positive definite even after dampening by "
        << result.damp << " (percDamp " << options.percDamp
@@ -185,10 +207,9 @@ std::optional<GptqResult> gptqQuantize(const float *W, int64_t N, int64_t K,
   // The error feedback runs in float, as the reference does; U is exact to
   // float precision.
   std::vector<float> u(KK);
-  for (size_t i = 0; i < KK; ++i)
-    u[i] = static_cast<float>(U[i]);
-  U.clear();
-  U.shrink_to_fit();
+  invertUpperTriangular(R.data(), K, u.data(), options.parallelFor);
+  R.clear();
+  R.shrink_to_fit();
 
   const bool blocked = spec.layout.kind == ScaleLayout::Kind::Block;
   const int64_t G = blocked ? spec.layout.blockSize : K;
@@ -216,8 +237,11 @@ std::optional<GptqResult> gptqQuantize(const float *W, int64_t N, int64_t K,
 
   std::vector<int32_t> codes(static_cast<size_t>(N * K));
   result.columnLoss.assign(static_cast<size_t>(K), 0.0);
-  std::vector<float> err(static_cast<size_t>(options.blockSize));
   const int64_t B = options.blockSize;
+  // The current block's scaled errors e per row: the lazy update and the
+  // loss estimate read them.
+  std::vector<float> err(static_cast<size_t>(N * B));
+  const int64_t rowTasks = (N + kRowsPerTask - 1) / kRowsPerTask;
   for (int64_t i1 = 0; i1 < K;) {
     // Block boundaries also fall on group starts when groups are chosen on
     // the fly, so that a group's range is taken from fully updated weights
@@ -225,40 +249,47 @@ std::optional<GptqResult> gptqQuantize(const float *W, int64_t N, int64_t K,
     int64_t i2 = std::min(K, (i1 / B + 1) * B);
     if (dynamicGroups)
       i2 = std::min(i2, (i1 / G + 1) * G);
-    for (int64_t n = 0; n < N; ++n) {
-      float *row = wp.data() + n * K;
-      for (int64_t p = i1; p < i2; ++p) {
-        if (dynamicGroups && p % G == 0) {
-          Range range;
-          for (int64_t j = p; j < std::min(p + G, K); ++j)
-            range.add(row[j]);
-          QuantParams qp = chooseParams(range, spec);
-          params.scales[n * numGroups + p / G] = qp.scale;
-          zeroPoints[n * numGroups + p / G] = qp.zeroPoint;
+    // Rows are independent: each task quantizes the block's columns of its
+    // rows, then applies their errors to the later columns.
+    runParallelRanges(options.parallelFor, N, rowTasks, [&](int64_t nb,
+                                                            int64_t ne) {
+      for (int64_t n = nb; n < ne; ++n) {
+        float *row = wp.data() + n * K;
+        float *rowErr = err.data() + n * B;
+        for (int64_t p = i1; p < i2; ++p) {
+          if (dynamicGroups && p % G == 0) {
+            Range range;
+            for (int64_t j = p; j < std::min(p + G, K); ++j)
+              range.add(row[j]);
+            QuantParams qp = chooseParams(range, spec);
+            params.scales[n * numGroups + p / G] = qp.scale;
+            zeroPoints[n * numGroups + p / G] = qp.zeroPoint;
+          }
+          int64_t c = order[p];
+          int64_t si = weightScaleIndex(spec, K, n, c);
+          float scale = params.scales[si];
+          int32_t zp = dynamicGroups ? zeroPoints[si] : params.zeroPoint(si);
+          float x = row[p];
+          int32_t q = quantizeValue(spec.dtype, x, scale, zp);
+          float delta = x - dequantizeValue(spec.dtype, q, scale, zp);
+          codes[n * K + c] = q;
+          const float *up = u.data() + p * K;
+          float e = delta / up[p];
+          for (int64_t j = p + 1; j < i2; ++j)
+            row[j] -= e * up[j];
+          rowErr[p - i1] = e;
         }
-        int64_t c = order[p];
-        int64_t si = weightScaleIndex(spec, K, n, c);
-        float scale = params.scales[si];
-        int32_t zp = dynamicGroups ? zeroPoints[si] : params.zeroPoint(si);
-        float x = row[p];
-        int32_t q = quantizeValue(spec.dtype, x, scale, zp);
-        float delta = x - dequantizeValue(spec.dtype, q, scale, zp);
-        codes[n * K + c] = q;
-        const float *up = u.data() + p * K;
-        float e = delta / up[p];
-        result.columnLoss[c] += static_cast<double>(e) * e / 2.0;
-        for (int64_t j = p + 1; j < i2; ++j)
-          row[j] -= e * up[j];
-        err[p - i1] = e;
       }
       // The lazy batch update: later blocks see this block's errors at once.
+      subtractBlockErrors(wp.data(), err.data(), u.data(), K, B, nb, ne, i1,
+                          i2);
+    });
+    // GPTQ's loss estimate, summed over rows in order.
+    for (int64_t n = 0; n < N; ++n)
       for (int64_t p = i1; p < i2; ++p) {
-        const float *up = u.data() + p * K;
-        float e = err[p - i1];
-        for (int64_t j = i2; j < K; ++j)
-          row[j] -= e * up[j];
+        float e = err[n * B + p - i1];
+        result.columnLoss[order[p]] += static_cast<double>(e) * e / 2.0;
       }
-    }
     i1 = i2;
   }
 

@@ -29,6 +29,7 @@
 #ifndef QFORGE_QUANT_GPTQ_H
 #define QFORGE_QUANT_GPTQ_H
 
+#include "qforge/Quant/Cholesky.h"
 #include "qforge/Quant/Params.h"
 #include "qforge/Quant/QuantizeTensor.h"
 
@@ -56,6 +57,9 @@ struct GptqOptions {
   /// Choose every group's parameters up front from the original weights,
   /// rather than from the error-updated weights when the group is reached.
   bool staticGroups = false;
+  /// Runs the factorization's and the updates' independent rows (empty:
+  /// this thread only). The result does not depend on it, bit for bit.
+  ParallelFor parallelFor;
 };
 
 struct GptqResult {
@@ -92,14 +96,6 @@ std::optional<GptqResult> gptqQuantize(const float *W, int64_t N, int64_t K,
                                        const QuantSpec &spec,
                                        const GptqOptions &options = {},
                                        std::string *error = nullptr);
-
-/// The factor GPTQ uses: U upper triangular with U^T U = A^-1 for a symmetric
-/// positive definite A [K, K] (row-major, double; only its upper triangle is
-/// read). Returns false when A is
-/// not positive definite (a pivot <= 0 or not finite); `*badPivot` then holds
-/// the column where it failed.
-bool upperCholeskyOfInverse(const std::vector<double> &A, int64_t K,
-                            std::vector<double> &U, int64_t *badPivot = nullptr);
 
 } // namespace qforge::quant
 

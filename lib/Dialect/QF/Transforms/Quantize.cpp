@@ -28,6 +28,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -464,6 +465,14 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       q::GptqOptions options;
       options.actOrder = gptqActOrder;
       options.percDamp = gptqDamp;
+      // The context's threads (none under --mlir-disable-threading); the
+      // codes do not depend on them.
+      MLIRContext *context = op->getContext();
+      options.parallelFor = [context](int64_t count,
+                                      const std::function<void(int64_t)> &body) {
+        mlir::parallelFor(context, 0, static_cast<size_t>(count),
+                    [&](size_t i) { body(static_cast<int64_t>(i)); });
+      };
       std::optional<q::GptqResult> r = q::gptqQuantize(
           W, N, K, (*st)->xtx.data(), (*st)->count, spec, options, &error);
       if (!r)

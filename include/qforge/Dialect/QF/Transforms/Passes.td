@@ -117,6 +117,30 @@ def QFOutlineLoopNests : Pass<"qf-outline-loop-nests", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::scf::SCFDialect"];
 }
 
+def QFContiguousLoopOrder
+    : Pass<"qf-contiguous-loop-order", "mlir::func::FuncOp"> {
+  let summary = "Order each linalg reduction's loops for contiguous memory "
+                "access, keeping every output's accumulation order";
+  let description = [{
+    linalg-to-loops nests a structured op's loops in the order of its
+    iteration space, reductions innermost. For a matmul with a `[K, N]`
+    weight (ONNX's and torch's exported layout) the inner loop then walks
+    down a weight column, one cache line and one TLB entry per product: the
+    float model took 0.5 s per 4096 x 4096 layer and sample in the loops
+    that calibration and the error reports run.
+
+    For each linalg op with a reduction this pass counts, per loop, the
+    operands it strides through (it appears in an operand's index other than
+    the last) and moves the parallel loop that strides through the fewest
+    innermost when that is fewer than the current innermost loop does.
+    Reduction loops keep their relative order and run as before, so every
+    output element receives the same operations in the same order: the
+    results are bit-identical, only the memory access pattern changes.
+    Named ops are generalized first when they are reordered.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 def QFPrepareExport : Pass<"qf-prepare-export", "mlir::ModuleOp"> {
   let summary = "Mark the function an artifact exports for its C interface "
                 "and drop its qf.name attributes";
