@@ -7,6 +7,8 @@
 #include "qforge/Dialect/QF/IR/QFAttrNames.h"
 #include "qforge/Dialect/QF/IR/QFDialect.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Dialect/QF/Transforms/ExternalConstants.h"
+#include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Pipelines/Pipelines.h"
 #include "qforge/Support/JIT.h"
 
@@ -42,6 +44,10 @@ using formats::shapeString;
 ObserveSink::~ObserveSink() = default;
 
 namespace {
+
+/// Constants from this size on are given to the JIT as memory
+/// (--qf-externalize-constants); smaller ones LLVM may still fold.
+constexpr uint64_t kExternalConstantBytes = 1 << 16;
 
 llvm::Error fail(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
@@ -361,6 +367,31 @@ CompiledModel::compile(ModuleOp module, llvm::StringRef entry,
       fn.removeArgAttr(i, "bufferization.access");
   });
 
+  // The weights stay out of LLVM (building, optimizing and emitting each
+  // element as a constant was most of the JIT's time on large models): their
+  // values are copied into memory the engine resolves their names to.
+  std::vector<std::pair<std::string, void *>> constantSymbols;
+  {
+    std::vector<qf::ExternalConstant> constants =
+        qf::findExternalizableConstants(module, kExternalConstantBytes);
+    for (qf::ExternalConstant &c : constants) {
+      size_t align = std::max<size_t>(64, c.global.getAlignment().value_or(0));
+      size_t bytes = (c.bytes + align - 1) / align * align;
+      char *buffer = static_cast<char *>(std::aligned_alloc(align, bytes));
+      if (!buffer)
+        return fail(what + ": out of memory for the model's constants");
+      model->constants_.emplace_back(buffer, &std::free);
+      qf::writeConstantBytes(c, buffer);
+      constantSymbols.push_back({c.global.getSymName().str(), buffer});
+    }
+    PassManager externalize(module.getContext());
+    qf::QFExternalizeConstantsOptions options;
+    options.minBytes = kExternalConstantBytes;
+    externalize.addPass(qf::createQFExternalizeConstants(options));
+    if (failed(externalize.run(module)))
+      return fail(what + ": externalizing the model's constants failed");
+  }
+
   JITOptions jit;
   jit.optLevel = 2;
   auto engine = createJIT(module, jit);
@@ -368,7 +399,7 @@ CompiledModel::compile(ModuleOp module, llvm::StringRef entry,
     return fail(what + ": JIT compilation failed: " +
                 llvm::toString(engine.takeError()));
   model->engine_ = std::move(*engine);
-  model->engine_->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+  model->engine_->registerSymbols([&constantSymbols](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     symbols[interner(std::string("_mlir_ciface_") + kObserveFunction)] = {
         llvm::orc::ExecutorAddr::fromPtr(&qforgeObserveRuntime),
@@ -376,6 +407,9 @@ CompiledModel::compile(ModuleOp module, llvm::StringRef entry,
     symbols[interner("memrefCopy")] = {
         llvm::orc::ExecutorAddr::fromPtr(&memrefCopy),
         llvm::JITSymbolFlags::Exported};
+    for (const auto &[name, address] : constantSymbols)
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                 llvm::JITSymbolFlags::Exported};
     return symbols;
   });
   model->engine_->initialize();

@@ -133,25 +133,28 @@ namespace {
 /// Rows of U computed together, and the columns of R applied per pass.
 constexpr int64_t kInverseRows = 16;
 constexpr int64_t kInverseCols = 16;
-/// Columns of the running sums swept at a time (kept in L2 with R's rows).
-constexpr int64_t kInverseChunk = 512;
+/// Columns of a pass's rows of R packed together: 16 rows of 128 doubles,
+/// 16 KB, stay in L1 while the tile's rows pass over them. (Read in place,
+/// R's rows are 8 * K bytes apart: with K a power of two they fall into the
+/// same cache sets and evict each other.)
+constexpr int64_t kInverseChunk = 128;
 constexpr int64_t kVector = 8;
 
-/// t[r][j] += u[r][k] * R[k, j] for k in [kb, ke) in order, j in [jb, je),
-/// for Rows rows at once.
+/// t[r][j] += u[r][k] * panel[k * cols + j] for k in [kb, ke) in order, j
+/// in [0, cols), for Rows rows at once.
 template <int64_t Rows>
-void applyColumns(double *const *t, const double *const *u, const double *R,
-                  int64_t K, int64_t kb, int64_t ke, int64_t jb, int64_t je) {
+void applyColumns(double *const *t, const double *const *u,
+                  const double *panel, int64_t kb, int64_t ke, int64_t cols) {
   using vec::Double2;
   constexpr int64_t kVecs = kVector / 2;
-  int64_t j = jb;
-  for (; j + kVector <= je; j += kVector) {
+  int64_t j = 0;
+  for (; j + kVector <= cols; j += kVector) {
     Double2 acc[Rows][kVecs];
     for (int64_t r = 0; r < Rows; ++r)
       for (int64_t v = 0; v < kVecs; ++v)
         acc[r][v] = vec::load<Double2>(t[r] + j + 2 * v);
     for (int64_t k = kb; k < ke; ++k) {
-      const double *rk = R + k * K + j;
+      const double *rk = panel + k * cols + j;
       Double2 rv[kVecs];
       for (int64_t v = 0; v < kVecs; ++v)
         rv[v] = vec::load<Double2>(rk + 2 * v);
@@ -165,11 +168,11 @@ void applyColumns(double *const *t, const double *const *u, const double *R,
       for (int64_t v = 0; v < kVecs; ++v)
         vec::store(t[r] + j + 2 * v, acc[r][v]);
   }
-  for (; j < je; ++j)
+  for (; j < cols; ++j)
     for (int64_t r = 0; r < Rows; ++r) {
       double acc = t[r][j];
       for (int64_t k = kb; k < ke; ++k)
-        acc += u[r][k] * R[k * K + j];
+        acc += u[r][k] * panel[k * cols + j];
       t[r][j] = acc;
     }
 }
@@ -184,6 +187,7 @@ void invertUpper(const double *R, int64_t K, T *U,
     // Running sums t and the solution u of each row, indexed by column.
     std::vector<double> sums(static_cast<size_t>(rows * K), 0.0);
     std::vector<double> sol(static_cast<size_t>(rows * K), 0.0);
+    std::vector<double> panel(static_cast<size_t>(kInverseCols * kInverseChunk));
     for (int64_t k0 = i0; k0 < K; k0 += kInverseCols) {
       const int64_t k1 = std::min(K, k0 + kInverseCols);
       // Solve the columns of this pass, row by row.
@@ -201,19 +205,22 @@ void invertUpper(const double *R, int64_t K, T *U,
       // Their contributions to the columns right of the pass. Rows starting
       // inside it (the tile's first pass) apply fewer columns: alone.
       for (int64_t jb = k1; jb < K; jb += kInverseChunk) {
-        const int64_t je = std::min(K, jb + kInverseChunk);
-        int64_t r = 0;
-        for (; r < rows; ++r) {
+        const int64_t cols = std::min(K - jb, kInverseChunk);
+        for (int64_t k = k0; k < k1; ++k)
+          std::copy_n(R + k * K + jb, cols, panel.data() + (k - k0) * cols);
+        for (int64_t r = 0; r < rows; ++r) {
           const int64_t kb = std::max(k0, i0 + r);
-          double *t = sums.data() + r * K;
-          const double *u = sol.data() + r * K;
+          if (kb >= k1)
+            continue;
+          double *t = sums.data() + r * K + jb;
+          const double *u = sol.data() + r * K + k0;
           if (kb == k0 && r + 1 < rows && i0 + r + 1 <= k0) {
             double *t2[2] = {t, t + K};
             const double *u2[2] = {u, u + K};
-            applyColumns<2>(t2, u2, R, K, k0, k1, jb, je);
+            applyColumns<2>(t2, u2, panel.data(), 0, k1 - k0, cols);
             ++r;
           } else {
-            applyColumns<1>(&t, &u, R, K, kb, k1, jb, je);
+            applyColumns<1>(&t, &u, panel.data(), kb - k0, k1 - k0, cols);
           }
         }
       }

@@ -46,33 +46,34 @@ bool allFinite(const float *p, size_t n) {
 }
 
 /// Rows of W per task of the update phase.
-constexpr int64_t kRowsPerTask = 32;
-/// Columns swept at a time by the lazy update (with the block's rows of U,
-/// they stay in L2 while every row of a task passes over them).
-constexpr int64_t kUpdateChunk = 512;
+constexpr int64_t kRowsPerTask = 64;
+/// Columns of U's block rows packed together for the lazy update: 128 rows
+/// of 32 floats, 16 KB, stay in L1 while every row of a task passes over
+/// them. (Read in place, U's rows are 4 * K bytes apart: with K a power of
+/// two they all fall into the same cache sets and evict each other.)
+constexpr int64_t kUpdateChunk = 32;
 constexpr int64_t kUpdateVector = 16;
 
-/// rows[r][j] -= e[r][p - i1] * U[p, j] for p in [i1, i2) in order, j in
-/// [jb, je), Rows rows at once.
+/// rows[r][j] -= errs[r][p] * panel[p * cols + j] for p in [0, width) in
+/// order, j in [0, cols), Rows rows at once.
 template <int64_t Rows>
 void subtractErrorsFromRows(float *const *rows, const float *const *errs,
-                            const float *U, int64_t K, int64_t i1, int64_t i2,
-                            int64_t jb, int64_t je) {
+                            const float *panel, int64_t width, int64_t cols) {
   using vec::Float4;
   constexpr int64_t kVecs = kUpdateVector / 4;
-  int64_t j = jb;
-  for (; j + kUpdateVector <= je; j += kUpdateVector) {
+  int64_t j = 0;
+  for (; j + kUpdateVector <= cols; j += kUpdateVector) {
     Float4 acc[Rows][kVecs];
     for (int64_t r = 0; r < Rows; ++r)
       for (int64_t v = 0; v < kVecs; ++v)
         acc[r][v] = vec::load<Float4>(rows[r] + j + 4 * v);
-    for (int64_t p = i1; p < i2; ++p) {
-      const float *up = U + p * K + j;
+    for (int64_t p = 0; p < width; ++p) {
+      const float *up = panel + p * cols + j;
       Float4 uv[kVecs];
       for (int64_t v = 0; v < kVecs; ++v)
         uv[v] = vec::load<Float4>(up + 4 * v);
       for (int64_t r = 0; r < Rows; ++r) {
-        const float e = errs[r][p - i1];
+        const float e = errs[r][p];
         for (int64_t v = 0; v < kVecs; ++v)
           acc[r][v] -= uv[v] * e;
       }
@@ -81,11 +82,11 @@ void subtractErrorsFromRows(float *const *rows, const float *const *errs,
       for (int64_t v = 0; v < kVecs; ++v)
         vec::store(rows[r] + j + 4 * v, acc[r][v]);
   }
-  for (; j < je; ++j)
+  for (; j < cols; ++j)
     for (int64_t r = 0; r < Rows; ++r) {
       float acc = rows[r][j];
-      for (int64_t p = i1; p < i2; ++p)
-        acc -= errs[r][p - i1] * U[p * K + j];
+      for (int64_t p = 0; p < width; ++p)
+        acc -= errs[r][p] * panel[p * cols + j];
       rows[r][j] = acc;
     }
 }
@@ -96,18 +97,22 @@ void subtractErrorsFromRows(float *const *rows, const float *const *errs,
 void subtractBlockErrors(float *W, const float *err, const float *U,
                          int64_t K, int64_t B, int64_t nb, int64_t ne,
                          int64_t i1, int64_t i2) {
+  const int64_t width = i2 - i1;
+  std::vector<float> panel(static_cast<size_t>(width * kUpdateChunk));
   for (int64_t jb = i2; jb < K; jb += kUpdateChunk) {
-    const int64_t je = std::min(K, jb + kUpdateChunk);
+    const int64_t cols = std::min(K - jb, kUpdateChunk);
+    for (int64_t p = 0; p < width; ++p)
+      std::copy_n(U + (i1 + p) * K + jb, cols, panel.data() + p * cols);
     int64_t n = nb;
     for (; n + 2 <= ne; n += 2) {
-      float *rows[2] = {W + n * K, W + (n + 1) * K};
+      float *rows[2] = {W + n * K + jb, W + (n + 1) * K + jb};
       const float *errs[2] = {err + n * B, err + (n + 1) * B};
-      subtractErrorsFromRows<2>(rows, errs, U, K, i1, i2, jb, je);
+      subtractErrorsFromRows<2>(rows, errs, panel.data(), width, cols);
     }
     for (; n < ne; ++n) {
-      float *row = W + n * K;
+      float *row = W + n * K + jb;
       const float *rowErr = err + n * B;
-      subtractErrorsFromRows<1>(&row, &rowErr, U, K, i1, i2, jb, je);
+      subtractErrorsFromRows<1>(&row, &rowErr, panel.data(), width, cols);
     }
   }
 }

@@ -88,6 +88,9 @@ private:
   std::string entry_, what_;
   std::vector<std::string> ids_;
   std::vector<TensorSignature> inputs_, outputs_;
+  /// The large constants' values, which the engine's code reads (declared
+  /// before it: destroyed after it).
+  std::vector<std::unique_ptr<char, void (*)(void *)>> constants_;
   std::unique_ptr<mlir::ExecutionEngine> engine_;
 };
 

@@ -209,6 +209,38 @@ def cmd_quantize(a):
     open(a.out, "w").write("\n".join(out) + "\n")
 
 
+def cmd_gen_model(a):
+    """An MLP like mlp.mlir (x [4, K] -> fc1 [H, K] -> relu -> fc2 [N, H])
+    with random weights, for sizes beyond what a test writes by hand."""
+    rng = np.random.default_rng(a.seed)
+    k, h, n = a.inputs, a.hidden, a.outputs
+    w1 = (rng.standard_normal((h, k)) / np.sqrt(k)).astype(np.float32)
+    w2 = (rng.standard_normal((n, h)) / np.sqrt(h)).astype(np.float32)
+    tmap = ("indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, "
+            "affine_map<(m, n, k) -> (m, n)>]")
+    out = ["func.func @forward(%%x: tensor<4x%dxf32>) -> tensor<4x%dxf32> {" % (k, n),
+           "  %%w1 = arith.constant dense<%s> : tensor<%dx%dxf32>" % (fmt(w1), h, k),
+           "  %%w2 = arith.constant dense<%s> : tensor<%dx%dxf32>" % (fmt(w2), n, h),
+           "  %c0 = arith.constant 0.0 : f32",
+           "  %%e1 = tensor.empty() : tensor<4x%dxf32>" % h,
+           "  %%z1 = linalg.fill ins(%%c0 : f32) outs(%%e1 : tensor<4x%dxf32>) -> tensor<4x%dxf32>" % (h, h),
+           "  %%h = linalg.matmul %s ins(%%x, %%w1 : tensor<4x%dxf32>, tensor<%dx%dxf32>) outs(%%z1 : tensor<4x%dxf32>) -> tensor<4x%dxf32> loc(\"fc1\")"
+           % (tmap, k, h, k, h, h),
+           "  %%r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], "
+           "iterator_types = [\"parallel\", \"parallel\"]} ins(%%h : tensor<4x%dxf32>) outs(%%e1 : tensor<4x%dxf32>) {" % (h, h),
+           "  ^bb0(%a: f32, %o: f32):",
+           "    %m = arith.maximumf %a, %c0 : f32",
+           "    linalg.yield %m : f32",
+           "  } -> tensor<4x%dxf32>" % h,
+           "  %%e2 = tensor.empty() : tensor<4x%dxf32>" % n,
+           "  %%z2 = linalg.fill ins(%%c0 : f32) outs(%%e2 : tensor<4x%dxf32>) -> tensor<4x%dxf32>" % (n, n),
+           "  %%y = linalg.matmul %s ins(%%r, %%w2 : tensor<4x%dxf32>, tensor<%dx%dxf32>) outs(%%z2 : tensor<4x%dxf32>) -> tensor<4x%dxf32> loc(\"fc2\")"
+           % (tmap, h, n, h, n, n),
+           "  return %%y : tensor<4x%dxf32>" % n,
+           "}"]
+    open(a.out, "w").write("\n".join(out) + "\n")
+
+
 def metrics(y, q):
     y = y.astype(np.float64)
     q = q.astype(np.float64)
@@ -286,6 +318,12 @@ def main():
     c.add_argument("samples")
     c.add_argument("stats")
     c.add_argument("--observer", default="minmax")
+    m = sub.add_parser("gen-model")
+    m.add_argument("out")
+    m.add_argument("--in", dest="inputs", type=int, required=True)
+    m.add_argument("--hidden", type=int, required=True)
+    m.add_argument("--out", dest="outputs", type=int, required=True)
+    m.add_argument("--seed", type=int, default=0)
     q = sub.add_parser("quantize")
     q.add_argument("model")
     q.add_argument("out")
@@ -302,7 +340,8 @@ def main():
     x.add_argument("--flip", type=int)
     a = p.parse_args()
     {"gen-samples": cmd_gen_samples, "check-stats": cmd_check_stats,
-     "quantize": cmd_quantize, "check-compare": cmd_check_compare, "corrupt": cmd_corrupt}[a.cmd](a)
+     "gen-model": cmd_gen_model, "quantize": cmd_quantize,
+     "check-compare": cmd_check_compare, "corrupt": cmd_corrupt}[a.cmd](a)
 
 
 if __name__ == "__main__":

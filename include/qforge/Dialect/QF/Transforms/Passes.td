@@ -141,6 +141,29 @@ def QFContiguousLoopOrder
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def QFExternalizeConstants
+    : Pass<"qf-externalize-constants", "mlir::ModuleOp"> {
+  let summary = "Turn large constant LLVM globals into external declarations "
+                "that a JIT resolves to memory";
+  let description = [{
+    On the LLVM dialect: every constant `llvm.mlir.global` whose value is at
+    least `min-bytes` of 2..8-, 16-, 32- or 64-bit integer or float elements
+    (dense or resource), laid out by LLVM as those elements back to back
+    (sub-byte elements one per byte), loses its value and becomes an external declaration of the
+    same name, type and alignment. For in-process JITs (calibration, error
+    reports) that write those values to memory first
+    (qforge::qf::findExternalizableConstants / writeConstantBytes, the same
+    selection) and bind the names to it: LLVM then never builds, optimizes
+    or emits the weights as constants, which took most of the JIT's time on
+    large models. Artifacts keep their weights and never run this pass.
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "uint64_t", /*default=*/"1048576",
+           "Externalize constants of at least this many bytes">
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def QFPrepareExport : Pass<"qf-prepare-export", "mlir::ModuleOp"> {
   let summary = "Mark the function an artifact exports for its C interface "
                 "and drop its qf.name attributes";
