@@ -399,7 +399,8 @@ CompiledModel::compile(ModuleOp module, llvm::StringRef entry,
     return fail(what + ": JIT compilation failed: " +
                 llvm::toString(engine.takeError()));
   model->engine_ = std::move(*engine);
-  model->engine_->registerSymbols([&constantSymbols](llvm::orc::MangleAndInterner interner) {
+  model->engine_->registerSymbols([&constantSymbols](
+                                      llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
     symbols[interner(std::string("_mlir_ciface_") + kObserveFunction)] = {
         llvm::orc::ExecutorAddr::fromPtr(&qforgeObserveRuntime),

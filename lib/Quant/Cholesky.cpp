@@ -22,6 +22,7 @@
 
 #include "qforge/Quant/Cholesky.h"
 
+#include "PanelUpdate.h"
 #include "Vectors.h"
 
 #include <algorithm>
@@ -138,44 +139,6 @@ constexpr int64_t kInverseCols = 16;
 /// R's rows are 8 * K bytes apart: with K a power of two they fall into the
 /// same cache sets and evict each other.)
 constexpr int64_t kInverseChunk = 128;
-constexpr int64_t kVector = 8;
-
-/// t[r][j] += u[r][k] * panel[k * cols + j] for k in [kb, ke) in order, j
-/// in [0, cols), for Rows rows at once.
-template <int64_t Rows>
-void applyColumns(double *const *t, const double *const *u,
-                  const double *panel, int64_t kb, int64_t ke, int64_t cols) {
-  using vec::Double2;
-  constexpr int64_t kVecs = kVector / 2;
-  int64_t j = 0;
-  for (; j + kVector <= cols; j += kVector) {
-    Double2 acc[Rows][kVecs];
-    for (int64_t r = 0; r < Rows; ++r)
-      for (int64_t v = 0; v < kVecs; ++v)
-        acc[r][v] = vec::load<Double2>(t[r] + j + 2 * v);
-    for (int64_t k = kb; k < ke; ++k) {
-      const double *rk = panel + k * cols + j;
-      Double2 rv[kVecs];
-      for (int64_t v = 0; v < kVecs; ++v)
-        rv[v] = vec::load<Double2>(rk + 2 * v);
-      for (int64_t r = 0; r < Rows; ++r) {
-        const double uk = u[r][k];
-        for (int64_t v = 0; v < kVecs; ++v)
-          acc[r][v] += rv[v] * uk;
-      }
-    }
-    for (int64_t r = 0; r < Rows; ++r)
-      for (int64_t v = 0; v < kVecs; ++v)
-        vec::store(t[r] + j + 2 * v, acc[r][v]);
-  }
-  for (; j < cols; ++j)
-    for (int64_t r = 0; r < Rows; ++r) {
-      double acc = t[r][j];
-      for (int64_t k = kb; k < ke; ++k)
-        acc += u[r][k] * panel[k * cols + j];
-      t[r][j] = acc;
-    }
-}
 
 template <typename T>
 void invertUpper(const double *R, int64_t K, T *U,
@@ -217,10 +180,12 @@ void invertUpper(const double *R, int64_t K, T *U,
           if (kb == k0 && r + 1 < rows && i0 + r + 1 <= k0) {
             double *t2[2] = {t, t + K};
             const double *u2[2] = {u, u + K};
-            applyColumns<2>(t2, u2, panel.data(), 0, k1 - k0, cols);
+            updateRowsFromPanel<PanelOp::Add, 2>(t2, u2, panel.data(), 0,
+                                                 k1 - k0, cols);
             ++r;
           } else {
-            applyColumns<1>(&t, &u, panel.data(), kb - k0, k1 - k0, cols);
+            updateRowsFromPanel<PanelOp::Add, 1>(&t, &u, panel.data(), kb - k0,
+                                                 k1 - k0, cols);
           }
         }
       }

@@ -4,7 +4,7 @@
 
 #include "qforge/Quant/WeightQuant.h"
 
-#include "Vectors.h"
+#include "PanelUpdate.h"
 
 #include <algorithm>
 #include <cmath>
@@ -52,44 +52,6 @@ constexpr int64_t kRowsPerTask = 64;
 /// them. (Read in place, U's rows are 4 * K bytes apart: with K a power of
 /// two they all fall into the same cache sets and evict each other.)
 constexpr int64_t kUpdateChunk = 32;
-constexpr int64_t kUpdateVector = 16;
-
-/// rows[r][j] -= errs[r][p] * panel[p * cols + j] for p in [0, width) in
-/// order, j in [0, cols), Rows rows at once.
-template <int64_t Rows>
-void subtractErrorsFromRows(float *const *rows, const float *const *errs,
-                            const float *panel, int64_t width, int64_t cols) {
-  using vec::Float4;
-  constexpr int64_t kVecs = kUpdateVector / 4;
-  int64_t j = 0;
-  for (; j + kUpdateVector <= cols; j += kUpdateVector) {
-    Float4 acc[Rows][kVecs];
-    for (int64_t r = 0; r < Rows; ++r)
-      for (int64_t v = 0; v < kVecs; ++v)
-        acc[r][v] = vec::load<Float4>(rows[r] + j + 4 * v);
-    for (int64_t p = 0; p < width; ++p) {
-      const float *up = panel + p * cols + j;
-      Float4 uv[kVecs];
-      for (int64_t v = 0; v < kVecs; ++v)
-        uv[v] = vec::load<Float4>(up + 4 * v);
-      for (int64_t r = 0; r < Rows; ++r) {
-        const float e = errs[r][p];
-        for (int64_t v = 0; v < kVecs; ++v)
-          acc[r][v] -= uv[v] * e;
-      }
-    }
-    for (int64_t r = 0; r < Rows; ++r)
-      for (int64_t v = 0; v < kVecs; ++v)
-        vec::store(rows[r] + j + 4 * v, acc[r][v]);
-  }
-  for (; j < cols; ++j)
-    for (int64_t r = 0; r < Rows; ++r) {
-      float acc = rows[r][j];
-      for (int64_t p = 0; p < width; ++p)
-        acc -= errs[r][p] * panel[p * cols + j];
-      rows[r][j] = acc;
-    }
-}
 
 /// The lazy update of rows [nb, ne) of W (processing order) by the errors
 /// err [N, B] of the block [i1, i2): every later column j >= i2 receives
@@ -107,12 +69,14 @@ void subtractBlockErrors(float *W, const float *err, const float *U,
     for (; n + 2 <= ne; n += 2) {
       float *rows[2] = {W + n * K + jb, W + (n + 1) * K + jb};
       const float *errs[2] = {err + n * B, err + (n + 1) * B};
-      subtractErrorsFromRows<2>(rows, errs, panel.data(), width, cols);
+      updateRowsFromPanel<PanelOp::Subtract, 2>(rows, errs, panel.data(), 0,
+                                                width, cols);
     }
     for (; n < ne; ++n) {
       float *row = W + n * K + jb;
       const float *rowErr = err + n * B;
-      subtractErrorsFromRows<1>(&row, &rowErr, panel.data(), width, cols);
+      updateRowsFromPanel<PanelOp::Subtract, 1>(&row, &rowErr, panel.data(),
+                                                0, width, cols);
     }
   }
 }
@@ -242,7 +206,8 @@ std::optional<GptqResult> gptqQuantize(const float *W, int64_t N, int64_t K,
 
   std::vector<int32_t> codes(static_cast<size_t>(N * K));
   result.columnLoss.assign(static_cast<size_t>(K), 0.0);
-  const int64_t B = options.blockSize;
+  // A block never spans more than K columns (err holds N x B floats).
+  const int64_t B = std::min(options.blockSize, K);
   // The current block's scaled errors e per row: the lazy update and the
   // loss estimate read them.
   std::vector<float> err(static_cast<size_t>(N * B));

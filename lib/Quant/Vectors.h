@@ -17,6 +17,12 @@ namespace qforge::quant::vec {
 typedef double Double2 __attribute__((vector_size(16)));
 typedef float Float4 __attribute__((vector_size(16)));
 
+/// The 128-bit vector of T.
+template <typename T> struct VectorOf;
+template <> struct VectorOf<double> { using type = Double2; };
+template <> struct VectorOf<float> { using type = Float4; };
+template <typename T> using Vector = typename VectorOf<T>::type;
+
 template <typename V, typename T>
 inline V load(const T *p) {
   V v;

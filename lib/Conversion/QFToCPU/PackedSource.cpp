@@ -233,9 +233,8 @@ public:
 
 class PackedIntSource : public IntWeightSource {
 public:
-  PackedIntSource(const KernelConfig &cfg, const PackedLayout &layout,
-                  Value blob)
-      : cfg(cfg), l(layout), blob(blob) {}
+  PackedIntSource(const PackedLayout &layout, Value blob)
+      : l(layout), blob(blob) {}
 
   void beginTile(KB &k, Value nt) override {
     tileBase = k.mul(nt, k.idx(l.tileBytes()));
@@ -257,7 +256,6 @@ public:
   }
 
 private:
-  const KernelConfig &cfg;
   PackedLayout l;
   Value blob;
   Value tileBase;
@@ -340,7 +338,7 @@ std::unique_ptr<IntWeightSource> makePackedIntSource(OpBuilder &b, Location loc,
   failed = !blob;
   if (!blob)
     return nullptr;
-  return std::make_unique<PackedIntSource>(cfg, info.layout, blob);
+  return std::make_unique<PackedIntSource>(info.layout, blob);
 }
 
 } // namespace qforge::cpu

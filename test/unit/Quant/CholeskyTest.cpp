@@ -77,7 +77,7 @@ std::vector<double> randomSpd(int64_t K, uint32_t seed) {
 }
 
 // Sizes around the tiles' edges (16 lanes, 64-row tiles, 16-column passes,
-// 8-wide vectors, 512-column sweeps).
+// 8-wide register tiles, 128-column panels).
 const int64_t kSizes[] = {1, 2, 7, 15, 16, 17, 63, 64, 65, 100, 129, 530};
 
 TEST(Cholesky, FactorIsTheTextbookFactorBitForBit) {

@@ -241,9 +241,10 @@ ColumnByColumn columnByColumnGptq(const SyntheticLayer &L,
 // Lazy batches, any block size, rows on any executor: the column-by-column
 // result, bit for bit.
 TEST(Gptq, BlockedParallelIsColumnByColumnBitForBit) {
-  // 100 rows: several row tasks, pairs and a single row in each; K = 200: a
-  // partial group, partial blocks and partial vectors.
-  const SyntheticLayer L = makeSyntheticLayer(100, 200, 300, 4, 21, 3);
+  // 101 rows: two row tasks (64 rows each at most), of 50 and 51 rows: row
+  // pairs and a single row; K = 200: a partial group, partial blocks and
+  // partial vectors.
+  const SyntheticLayer L = makeSyntheticLayer(101, 200, 300, 4, 21, 3);
   std::vector<double> H = hessianOf(L.Xcal, L.Mcal, L.K);
   for (const QuantSpec &spec :
        {weightSpec(DType::Int4, 32), weightSpec(DType::UInt4, 64, false),

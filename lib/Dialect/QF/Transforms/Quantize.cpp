@@ -471,7 +471,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       options.parallelFor = [context](int64_t count,
                                       const std::function<void(int64_t)> &body) {
         mlir::parallelFor(context, 0, static_cast<size_t>(count),
-                    [&](size_t i) { body(static_cast<int64_t>(i)); });
+                          [&](size_t i) { body(static_cast<int64_t>(i)); });
       };
       std::optional<q::GptqResult> r = q::gptqQuantize(
           W, N, K, (*st)->xtx.data(), (*st)->count, spec, options, &error);
