@@ -37,21 +37,38 @@ constexpr int64_t kLanes = 16;
 constexpr int64_t kTileRows = 4 * kLanes;
 
 /// s[l] -= t[k * kLanes + l] * b[k] for k = 0 .. len-1, in that order.
-void chainsMinusDot(const double *t, const double *b, int64_t len,
-                    double *s) {
-  using vec::Double2;
-  constexpr int64_t kVecs = kLanes / 2;
-  Double2 acc[kVecs];
+template <int Bytes>
+inline __attribute__((always_inline)) void
+chainsMinusDotWith(const double *t, const double *b, int64_t len, double *s) {
+  using V = vec::Vector<double, Bytes>;
+  using U = vec::Unaligned<V>;
+  constexpr int64_t kPerVec = Bytes / sizeof(double);
+  constexpr int64_t kVecs = kLanes / kPerVec;
+  V acc[kVecs];
   for (int64_t v = 0; v < kVecs; ++v)
-    acc[v] = vec::load<Double2>(s + 2 * v);
+    acc[v] = *reinterpret_cast<const U *>(s + kPerVec * v);
   for (int64_t k = 0; k < len; ++k) {
     const double bk = b[k];
     const double *tk = t + k * kLanes;
     for (int64_t v = 0; v < kVecs; ++v)
-      acc[v] -= vec::load<Double2>(tk + 2 * v) * bk;
+      acc[v] -= *reinterpret_cast<const U *>(tk + kPerVec * v) * bk;
   }
   for (int64_t v = 0; v < kVecs; ++v)
-    vec::store(s + 2 * v, acc[v]);
+    *reinterpret_cast<U *>(s + kPerVec * v) = acc[v];
+}
+
+QFORGE_QUANT_TARGET_WIDE void chainsMinusDotWide(const double *t,
+                                                 const double *b, int64_t len,
+                                                 double *s) {
+  chainsMinusDotWith<32>(t, b, len, s);
+}
+
+void chainsMinusDot(const double *t, const double *b, int64_t len,
+                    double *s) {
+  if (QFORGE_QUANT_WIDE_VECTORS && kernelVectorBits() == 256)
+    chainsMinusDotWide(t, b, len, s);
+  else
+    chainsMinusDotWith<16>(t, b, len, s);
 }
 
 } // namespace

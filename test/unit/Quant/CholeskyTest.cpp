@@ -85,12 +85,15 @@ TEST(Cholesky, FactorIsTheTextbookFactorBitForBit) {
     std::vector<double> A = randomSpd(K, 3 + static_cast<uint32_t>(K)), ref;
     int64_t bad = -1;
     ASSERT_TRUE(textbookCholeskyUpper(A, K, ref, &bad));
-    for (const auto &[name, executor] : allExecutors()) {
-      // Garbage below the diagonal must be overwritten with zeros.
-      std::vector<double> R(static_cast<size_t>(K * K), 7.0);
-      ASSERT_TRUE(choleskyUpper(A.data(), K, R.data(), &bad, executor));
-      EXPECT_EQ(R, ref) << "K = " << K << ", " << name;
-    }
+    forEachVectorWidth([&](int bits) {
+      for (const auto &[name, executor] : allExecutors()) {
+        // Garbage below the diagonal must be overwritten with zeros.
+        std::vector<double> R(static_cast<size_t>(K * K), 7.0);
+        ASSERT_TRUE(choleskyUpper(A.data(), K, R.data(), &bad, executor));
+        EXPECT_EQ(R, ref) << "K = " << K << ", " << name << ", " << bits
+                          << "-bit vectors";
+      }
+    });
   }
 }
 
@@ -101,14 +104,18 @@ TEST(Cholesky, InverseIsTheTextbookInverseBitForBit) {
     ASSERT_TRUE(textbookCholeskyUpper(A, K, R, &bad));
     std::vector<double> ref = textbookInverse(R, K);
     std::vector<float> refFloat(ref.begin(), ref.end());
-    for (const auto &[name, executor] : allExecutors()) {
-      std::vector<double> U(static_cast<size_t>(K * K), 7.0);
-      invertUpperTriangular(R.data(), K, U.data(), executor);
-      EXPECT_EQ(U, ref) << "K = " << K << ", " << name;
-      std::vector<float> Uf(static_cast<size_t>(K * K), 7.0f);
-      invertUpperTriangular(R.data(), K, Uf.data(), executor);
-      EXPECT_EQ(Uf, refFloat) << "K = " << K << ", " << name;
-    }
+    forEachVectorWidth([&](int bits) {
+      for (const auto &[name, executor] : allExecutors()) {
+        std::string what = "K = " + std::to_string(K) + ", " + name + ", " +
+                           std::to_string(bits) + "-bit vectors";
+        std::vector<double> U(static_cast<size_t>(K * K), 7.0);
+        invertUpperTriangular(R.data(), K, U.data(), executor);
+        EXPECT_EQ(U, ref) << what;
+        std::vector<float> Uf(static_cast<size_t>(K * K), 7.0f);
+        invertUpperTriangular(R.data(), K, Uf.data(), executor);
+        EXPECT_EQ(Uf, refFloat) << what;
+      }
+    });
   }
 }
 

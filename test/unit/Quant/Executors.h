@@ -1,13 +1,15 @@
 //===- Executors.h - ParallelFor executors for the core's tests -*- C++ -*-===//
 //
 // The numeric core's parallel loops must give bit-identical results for any
-// executor: tests run them serially, on real threads, and in reverse order.
+// executor and vector width: tests run them serially, on real threads, in
+// reverse order, on 128- and (where the host has AVX2) 256-bit vectors.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_TEST_UNIT_QUANT_EXECUTORS_H
 #define QFORGE_TEST_UNIT_QUANT_EXECUTORS_H
 
 #include "qforge/Quant/Parallel.h"
+#include "qforge/Quant/VectorWidth.h"
 
 #include <atomic>
 #include <string>
@@ -47,6 +49,17 @@ inline std::vector<std::pair<std::string, ParallelFor>> allExecutors() {
   return {{"serial", ParallelFor()},
           {"3 threads", threadsExecutor(3)},
           {"reversed", reversedExecutor()}};
+}
+
+/// Runs body(bits) with the kernels pinned to each vector width this host
+/// has (128, and 256 with AVX2), then gives the choice back to the host.
+template <typename Body> void forEachVectorWidth(Body body) {
+  for (int bits : {128, 256}) {
+    if (!overrideKernelVectorBits(bits))
+      continue;
+    body(bits);
+  }
+  overrideKernelVectorBits(std::nullopt);
 }
 
 } // namespace qforge::quant::test

@@ -251,22 +251,25 @@ TEST(Gptq, BlockedParallelIsColumnByColumnBitForBit) {
         weightSpec(DType::NF4, 16)}) {
     SCOPED_TRACE(dtypeName(spec.dtype));
     ColumnByColumn ref = columnByColumnGptq(L, H, spec, 0.01);
-    for (int64_t blockSize : {int64_t(1), int64_t(7), int64_t(48),
-                              int64_t(128), int64_t(1000)})
-      for (const auto &[name, executor] : allExecutors()) {
-        GptqOptions o;
-        o.blockSize = blockSize;
-        o.parallelFor = executor;
-        GptqResult r = runGptq(L, H, spec, o);
-        std::string what =
-            "blockSize " + std::to_string(blockSize) + ", " + name;
-        EXPECT_EQ(r.weights.values, ref.codes) << what;
-        EXPECT_EQ(r.weights.params.scales, ref.scales) << what;
-        EXPECT_EQ(r.columnLoss, ref.columnLoss) << what;
-        if (spec.dtype == DType::UInt4) {
-          EXPECT_EQ(r.weights.params.zeroPoints, ref.zeroPoints) << what;
+    forEachVectorWidth([&](int bits) {
+      for (int64_t blockSize : {int64_t(1), int64_t(7), int64_t(48),
+                                int64_t(128), int64_t(1000)})
+        for (const auto &[name, executor] : allExecutors()) {
+          GptqOptions o;
+          o.blockSize = blockSize;
+          o.parallelFor = executor;
+          GptqResult r = runGptq(L, H, spec, o);
+          std::string what = "blockSize " + std::to_string(blockSize) +
+                             ", " + name + ", " + std::to_string(bits) +
+                             "-bit vectors";
+          EXPECT_EQ(r.weights.values, ref.codes) << what;
+          EXPECT_EQ(r.weights.params.scales, ref.scales) << what;
+          EXPECT_EQ(r.columnLoss, ref.columnLoss) << what;
+          if (spec.dtype == DType::UInt4) {
+            EXPECT_EQ(r.weights.params.zeroPoints, ref.zeroPoints) << what;
+          }
         }
-      }
+    });
   }
 }
 
