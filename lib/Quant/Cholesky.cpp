@@ -41,7 +41,7 @@ template <int Bytes>
 inline __attribute__((always_inline)) void
 chainsMinusDotWith(const double *t, const double *b, int64_t len, double *s) {
   using V = vec::Vector<double, Bytes>;
-  using U = vec::Unaligned<V>;
+  using U = vec::Unaligned<double, Bytes>;
   constexpr int64_t kPerVec = Bytes / sizeof(double);
   constexpr int64_t kVecs = kLanes / kPerVec;
   V acc[kVecs];

@@ -25,7 +25,7 @@ inline __attribute__((always_inline)) void
 updateRowsFromPanelWith(T *const *rows, const T *const *coeffs,
                         const T *panel, int64_t kb, int64_t ke, int64_t cols) {
   using V = vec::Vector<T, Bytes>;
-  using U = vec::Unaligned<V>;
+  using U = vec::Unaligned<T, Bytes>;
   constexpr int64_t kLanes = Bytes / sizeof(T);
   constexpr int64_t kVecs = 4;
   constexpr int64_t kWidth = kVecs * kLanes;

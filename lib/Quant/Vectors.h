@@ -22,36 +22,18 @@
 
 namespace qforge::quant::vec {
 
-typedef double Double2 __attribute__((vector_size(16)));
-typedef float Float4 __attribute__((vector_size(16)));
-typedef double Double4 __attribute__((vector_size(32)));
-typedef float Float8 __attribute__((vector_size(32)));
-
-/// The vector of T that is `Bytes` wide.
-template <typename T, int Bytes> struct VectorOf;
-template <> struct VectorOf<double, 16> { using type = Double2; };
-template <> struct VectorOf<float, 16> { using type = Float4; };
-template <> struct VectorOf<double, 32> { using type = Double4; };
-template <> struct VectorOf<float, 32> { using type = Float8; };
+/// The vector of T that is `Bytes` wide, and the same vector at any
+/// alignment, allowed to alias its elements (the kernels load and store
+/// through it).
+template <typename T, int Bytes> struct VectorOf {
+  typedef T type __attribute__((vector_size(Bytes)));
+  typedef T unaligned
+      __attribute__((vector_size(Bytes), aligned(1), may_alias));
+};
 template <typename T, int Bytes>
 using Vector = typename VectorOf<T, Bytes>::type;
-
-/// The same vectors at any alignment, allowed to alias their elements: the
-/// kernels load and store through them.
-template <typename V> struct UnalignedOf;
-template <> struct UnalignedOf<Double2> {
-  typedef double type __attribute__((vector_size(16), aligned(1), may_alias));
-};
-template <> struct UnalignedOf<Float4> {
-  typedef float type __attribute__((vector_size(16), aligned(1), may_alias));
-};
-template <> struct UnalignedOf<Double4> {
-  typedef double type __attribute__((vector_size(32), aligned(1), may_alias));
-};
-template <> struct UnalignedOf<Float8> {
-  typedef float type __attribute__((vector_size(32), aligned(1), may_alias));
-};
-template <typename V> using Unaligned = typename UnalignedOf<V>::type;
+template <typename T, int Bytes>
+using Unaligned = typename VectorOf<T, Bytes>::unaligned;
 
 } // namespace qforge::quant::vec
 
