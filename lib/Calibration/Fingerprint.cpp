@@ -2,13 +2,12 @@
 
 #include "qforge/Calibration/Fingerprint.h"
 #include "qforge/Dialect/QF/IR/QFOps.h"
+#include "qforge/Support/Sha256.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OperationSupport.h"
-#include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/SHA256.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -28,12 +27,11 @@ public:
   ~HashStream() override { flush(); }
   void hashBytes(llvm::ArrayRef<uint8_t> bytes) {
     flush();
-    hasher.update(bytes);
+    hasher.update(bytes.data(), bytes.size());
   }
   std::string hexDigest() {
     flush();
-    std::array<uint8_t, 32> digest = hasher.final();
-    return llvm::toHex(digest, /*LowerCase=*/true);
+    return hasher.hexDigest();
   }
 
 private:
@@ -67,13 +65,12 @@ private:
   }
   void emit(char c) { pending.push_back(c); }
   void flushPending() {
-    hasher.update(llvm::ArrayRef<uint8_t>(
-        reinterpret_cast<const uint8_t *>(pending.data()), pending.size()));
+    hasher.update(pending.data(), pending.size());
     pending.clear();
   }
   uint64_t current_pos() const override { return pos; }
 
-  llvm::SHA256 hasher;
+  Sha256 hasher;
   std::string pending;
   uint64_t pos = 0;
   size_t resourceMatch = 0, metadataMatch = 0;
@@ -97,6 +94,9 @@ std::string computeModelFingerprint(ModuleOp module) {
   HashStream hash;
   OpPrintingFlags flags;
   flags.enableDebugInfo(false);
+  // The resources section is not hashed (below): not printing the blobs
+  // as hex saves formatting every weight of the model.
+  flags.elideLargeResourceString(0);
   clone->print(hash, flags);
   // Resource blobs' contents, in op order (their names are not hashed).
   clone->walk([&](Operation *op) {

@@ -3,12 +3,12 @@
 #include "Publish.h"
 
 #include "qforge/Support/OutputFile.h"
+#include "qforge/Support/Sha256.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SHA256.h"
 
 #include <cerrno>
 #include <cstring>
@@ -37,7 +37,7 @@ llvm::Error hashFile(const std::string &path, uint64_t &size,
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return fail(std::strerror(errno));
-  llvm::SHA256 hash;
+  Sha256 hash;
   constexpr size_t kChunk = 1 << 20;
   std::unique_ptr<uint8_t[]> chunk(new uint8_t[kChunk]);
   size = 0;
@@ -50,7 +50,7 @@ llvm::Error hashFile(const std::string &path, uint64_t &size,
       error = errno;
     if (n <= 0)
       break;
-    hash.update(llvm::ArrayRef<uint8_t>(chunk.get(), size_t(n)));
+    hash.update(chunk.get(), size_t(n));
     size += uint64_t(n);
   }
   // A short disk (NFS, quotas) may report a write only here: before the
@@ -60,7 +60,7 @@ llvm::Error hashFile(const std::string &path, uint64_t &size,
   ::close(fd);
   if (error)
     return fail(std::strerror(error));
-  sha256 = llvm::toHex(hash.final(), /*LowerCase=*/true);
+  sha256 = hash.hexDigest();
   return llvm::Error::success();
 }
 

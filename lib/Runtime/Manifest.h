@@ -33,25 +33,6 @@
 
 namespace qforge::runtime {
 
-/// SHA-256 (FIPS 180-4), self-contained: the runtime links only libc.
-/// qforge-compile hashes with LLVM's implementation; the two are checked
-/// against each other (and Python's hashlib) by the tests.
-class Sha256 {
-public:
-  Sha256();
-  void update(const void *data, size_t size);
-  /// Lower-case hex of the digest; the object is spent afterwards.
-  std::string hexDigest();
-
-private:
-  void block(const unsigned char *data);
-
-  uint32_t state[8];
-  unsigned char buffer[64];
-  size_t buffered = 0;
-  uint64_t total = 0;
-};
-
 /// The manifest of the library at `path`: PATH with its ".so" replaced by
 /// ".manifest"; "" when `path` does not end with ".so".
 std::string manifestPathFor(const std::string &path);

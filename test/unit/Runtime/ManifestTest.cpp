@@ -1,11 +1,12 @@
-// The runtime's own SHA-256 and manifest check (lib/Runtime/Manifest.h,
-// issue 16 #10): FIPS 180-2's test vectors, fed in uneven pieces, and a
-// manifest that is missing, matching, or wrong in each way qforge_load
+// The project's SHA-256 (include/qforge/Support/Sha256.h) and the runtime's
+// manifest check (lib/Runtime/Manifest.h, issue 16 #10): FIPS 180-2's test
+// vectors, fed in uneven pieces, and a manifest that is missing, matching, or wrong in each way qforge_load
 // refuses. Built twice: with the x86 SHA extensions where the CPU has them
 // (QForgeManifestTests) and with the portable code only
 // (QForgeManifestScalarTests). The lit tests test/Compiler/artifact-manifest
 // and publish-rollback check the compiler's manifests end to end.
 #include "Manifest.h"
+#include "qforge/Support/Sha256.h"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +22,7 @@
 namespace {
 
 using qforge::runtime::checkManifest;
-using qforge::runtime::Sha256;
+using qforge::Sha256;
 
 std::string sha256(const std::string &data, size_t piece = 0) {
   Sha256 hash;
