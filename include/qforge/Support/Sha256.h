@@ -3,9 +3,9 @@
 // One SHA-256 (FIPS 180-4) for the whole project: the runtime checks an
 // artifact's manifest with it (and links only libc), qforge-compile writes
 // the manifest and the model fingerprint of stats files with it. With the
-// x86 SHA extensions where the CPU has them (AMD Zen, Intel since Ice Lake),
-// about 1.4 GB/s on Zen 3, nine times the portable code (and LLVM's), which matters
-// because the fingerprint hashes every weight of the model.
+// x86 SHA extensions where the CPU has them (AMD Zen, Intel since Ice
+// Lake): 1.4 GB/s on Zen 3, nine times LLVM's portable SHA-256, which
+// matters because the fingerprint hashes every weight of the model.
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_SUPPORT_SHA256_H
