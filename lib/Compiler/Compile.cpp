@@ -141,6 +141,13 @@ void recordQuantizedLayers(ModuleOp module, CompileReport &report) {
       layer.scheme = op.getQuantScheme().str();
       if (auto algo = op->getAttrOfType<StringAttr>(qf::kAlgorithmAttrName))
         layer.algorithm = algo.str();
+      auto kernel = op->getAttrOfType<qf::CPUKernelAttr>(qf::kCPUKernelAttrName);
+      layer.int8Activations =
+          op.getQuantScheme().activation != quant::ActivationMode::None ||
+          (kernel && kernel.getKind() == qf::CPUKernelKind::Int8Activations);
+      if (auto why = op->getAttrOfType<StringAttr>(
+              qf::kCPUInt8ActivationsNotAppliedAttrName))
+        layer.int8ActivationsNotApplied = why.str();
       if (std::optional<int64_t> packed = packedBytesOf(op))
         layer.weightBytesAfter = *packed;
       else

@@ -83,7 +83,10 @@ std::string reportToJSON(const CompileReport &report) {
                              {"scheme", l.scheme},
                              {"algorithm", l.algorithm},
                              {"weight_bytes_before", l.weightBytesBefore},
-                             {"weight_bytes_after", l.weightBytesAfter}};
+                             {"weight_bytes_after", l.weightBytesAfter},
+                             {"int8_activations", l.int8Activations}};
+    if (!l.int8ActivationsNotApplied.empty())
+      layer["int8_activations_not_applied"] = l.int8ActivationsNotApplied;
     addError(layer, l.error);
     layers.push_back(std::move(layer));
   }
@@ -174,6 +177,18 @@ std::string reportToTable(const CompileReport &report) {
      << llvm::right_justify(std::to_string(after), 14)
      << llvm::format("%7.2fx", after ? double(before) / double(after) : 0.0)
      << "\n";
+  // A request the compiler could not honour everywhere is said, per layer.
+  int64_t notApplied = llvm::count_if(report.layers, [](const LayerReport &l) {
+    return !l.int8ActivationsNotApplied.empty();
+  });
+  if (notApplied) {
+    os << "int8 activations not applied to " << notApplied
+       << (notApplied == 1 ? " layer" : " layers")
+       << " (they keep f32 activations):\n";
+    for (const LayerReport &l : report.layers)
+      if (!l.int8ActivationsNotApplied.empty())
+        os << "  " << l.name << ": " << l.int8ActivationsNotApplied << "\n";
+  }
   for (size_t i = 0; i < report.outputErrors.size(); ++i)
     os << "output " << (i < report.outputs.size() ? report.outputs[i].name
                                                     : std::to_string(i))

@@ -10,6 +10,11 @@
 // RUN: FileCheck %s --check-prefix=JSON < %t/so/report.json
 // RUN: qforge-compile %s --scheme w4g64 -o %t/so2 --quiet
 // RUN: FileCheck %s --check-prefix=JSON-OFF < %t/so2/report.json
+// Groups of 32 are no whole number of the 4-bit kernel's 64-element blocks:
+// the layer keeps f32 activations, and the report says so and why.
+// RUN: qforge-compile %s --scheme w4g32 --int8-activations -o %t/g32 > %t/g32.txt
+// RUN: FileCheck %s --check-prefix=JSON-G32 < %t/g32/report.json
+// RUN: FileCheck %s --check-prefix=TABLE-G32 < %t/g32.txt
 // VNNI targets: the object code multiplies with vpdpbusd, EVEX-encoded for
 // AVX512-VNNI (`vnni`: the writer adds AVX512-VL, which its 256-bit form
 // needs) and VEX-encoded for AVX-VNNI.
@@ -22,7 +27,17 @@
 // LLVM: call <8 x i32> @llvm.x86.avx2.pmadd.wd(<16 x i16>
 // F32-NOT: pmadd.ub.sw
 // JSON: "int8_activations": true
+// JSON: "layers": [
+// JSON: "int8_activations": true,
+// JSON-NEXT: "name": "fc1",
 // JSON-OFF: "int8_activations": false
+// JSON-G32: "int8_activations": true,
+// JSON-G32: "layers": [
+// JSON-G32: "int8_activations": false,
+// JSON-G32-NEXT: "int8_activations_not_applied": "groups of 32 ('w4g32') are not a multiple of the int8-activation kernel's block of 64 for 4-bit codes",
+// JSON-G32-NEXT: "name": "fc1",
+// TABLE-G32: int8 activations not applied to 1 layer (they keep f32 activations):
+// TABLE-G32-NEXT: fc1: groups of 32 ('w4g32') are not a multiple of the int8-activation kernel's block of 64 for 4-bit codes
 // EVEX-NOT: vpmaddubsw
 // EVEX-NOT: {vex}
 // EVEX: vpdpbusd {{.*}}%ymm

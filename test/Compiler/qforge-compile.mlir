@@ -48,6 +48,7 @@
 // HEADER: extern const char qforge_model_info[];
 // JSON: "layers": [
 // JSON: "algorithm": "rtn",
+// JSON-NEXT: "int8_activations": false,
 // JSON-NEXT: "name": "fc1",
 // JSON-NEXT: "scheme": "w4g2",
 // JSON-NEXT: "weight_bytes_after": 36,

@@ -117,6 +117,13 @@ struct LayerReport {
   /// layer (the packed global of the CPU kernels: codes, scales, zero
   /// terms; or codes one per byte plus scales and zero points).
   int64_t weightBytesBefore = 0, weightBytesAfter = 0;
+  /// Whether its activations are multiplied as int8: a8w8 schemes, and
+  /// weight-only ones that run on the int8-activation kernel.
+  bool int8Activations = false;
+  /// Why --int8-activations did not apply to the layer (the kernel
+  /// selection's reason, e.g. groups that are not a multiple of the
+  /// kernel's block); empty when it applied or was not asked for.
+  std::string int8ActivationsNotApplied;
   /// The layer's output in the quantized model against the float model
   /// (errors of earlier layers included), with --calib.
   ErrorReport error;

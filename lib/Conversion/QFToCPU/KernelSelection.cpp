@@ -158,6 +158,41 @@ CPUKernelAttr selectKernel(qf::MatmulOp op, const KernelConfig &cfg,
               largeM ? cfg.largeM : 0);
 }
 
+std::string whyNoInt8Activations(qf::MatmulOp op, const KernelConfig &cfg,
+                                 const SelectionPolicy &policy,
+                                 CPUKernelAttr selected) {
+  quant::Scheme scheme = op.getQuantScheme();
+  if (policy.int8Activations == Int8ActivationPolicy::Never ||
+      selected.getKind() == CPUKernelKind::Int8Activations ||
+      isA8W8(scheme) || scheme.isFloat())
+    return "";
+  if (!wantsInt8Activations(policy.int8Activations, cfg))
+    return "the target has no native int8 dot product (int8-activations="
+           "auto keeps f32 activations there)";
+  std::string schemeText = "'" + scheme.str() + "'";
+  unsigned bits = int8ActivationBits(scheme);
+  if (bits == 0)
+    return "the int8-activation kernel takes 4- and 8-bit integer, NF4 and "
+           "FP4 weights, not " + schemeText;
+  if (!takesInt8Activations(scheme))
+    return "groups of " + std::to_string(scheme.groupSize) + " (" +
+           schemeText + ") are not a multiple of the int8-activation "
+           "kernel's block of " + std::to_string(int8ActivationBlock(bits)) +
+           " for " + std::to_string(bits) + "-bit codes";
+  if (!policy.pack)
+    return "weights are not packed (pack=false); the int8-activation "
+           "kernel reads packed weights only";
+  std::optional<std::pair<int64_t, int64_t>> shape = weightShape(op);
+  if (!shape || !hasPackableConstants(op))
+    return "the weights, scales or zero points are not constants of static "
+           "shape, which the int8-activation kernel packs at compile time";
+  CPUKernelAttr dot = make(op.getContext(), CPUKernelKind::Int8Activations,
+                           CPUWeightLayout::Dot, kInt8ActivationRows,
+                           int8ActivationBlock(bits), /*largeM=*/0);
+  std::string why = whyKernelCannotRun(op, dot, cfg);
+  return why.empty() ? "another kernel was chosen" : why;
+}
+
 PackedLayout packedLayoutOf(qf::MatmulOp op, CPUKernelAttr kernel) {
   auto type = cast<RankedTensorType>(op.getWeight().getType());
   return packedLayout(op.getQuantScheme(), type.getDimSize(0),

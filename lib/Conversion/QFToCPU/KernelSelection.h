@@ -31,6 +31,14 @@ struct SelectionPolicy {
 qf::CPUKernelAttr selectKernel(qf::MatmulOp op, const KernelConfig &cfg,
                                const SelectionPolicy &policy);
 
+/// Why the int8-activation kernel that `policy` asks for does not run `op`
+/// (selectKernel chose another): the scheme, its groups, the weights, the
+/// target. Empty when it runs `op`, when the policy does not ask for it,
+/// and for schemes it does not concern (a8w8: int8 already; float).
+std::string whyNoInt8Activations(qf::MatmulOp op, const KernelConfig &cfg,
+                                 const SelectionPolicy &policy,
+                                 qf::CPUKernelAttr selected);
+
 /// Why `kernel` cannot run `op` on a target with `cfg`; empty when it can.
 std::string whyKernelCannotRun(qf::MatmulOp op, qf::CPUKernelAttr kernel,
                                const KernelConfig &cfg);

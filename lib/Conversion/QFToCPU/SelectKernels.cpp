@@ -54,6 +54,11 @@ struct SelectKernelsPass
         return;
       }
       op->setAttr(qf::kCPUKernelAttrName, kernel);
+      // The compile report says per layer what the policy could not do.
+      std::string why = whyNoInt8Activations(op, *cfg, opPolicy, kernel);
+      if (!why.empty())
+        op->setAttr(qf::kCPUInt8ActivationsNotAppliedAttrName,
+                    StringAttr::get(op.getContext(), why));
     });
     if (failed)
       signalPassFailure();

@@ -1,6 +1,7 @@
 // qf-cpu-select-kernels: the one decision per qf.matmul, written as a
 // #qf.cpu_kernel that packing and lowering only read. Targets are pinned.
 // RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3 --qf-cpu-select-kernels | FileCheck %s
+// RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3 --qf-cpu-select-kernels | FileCheck %s --check-prefix=NEVER
 // RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3 --qf-cpu-select-kernels=int8-activations=always | FileCheck %s --check-prefix=ALWAYS
 // RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64:znver3 --qf-cpu-select-kernels=int8-activations=auto | FileCheck %s --check-prefix=ALWAYS
 // RUN: qforge-opt %s -split-input-file --qf-attach-target=target=x86_64 --qf-cpu-select-kernels=int8-activations=auto | FileCheck %s --check-prefix=GENERIC
@@ -14,7 +15,8 @@
 // A target without native int8 dots: auto keeps f32 activations; blocks
 // of 16 (2 fields x 4 SSE lanes) would fit, 32 is preferred.
 // GENERIC-LABEL: func.func @w4g128
-// GENERIC: qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = tiled, nr = 4, kb = 32, large_m = 32>
+// GENERIC: qf.cpu.int8_activations_not_applied = "the target has no native int8 dot product (int8-activations=auto keeps f32 activations there)"
+// GENERIC-SAME: qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = tiled, nr = 4, kb = 32, large_m = 32>
 // AVX512-LABEL: func.func @w4g128
 // AVX512: qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = tiled, nr = 4, kb = 32, large_m = 32>
 // UNPACKED-LABEL: func.func @w4g128
@@ -49,6 +51,13 @@ func.func @nf4g64(%x: tensor<?x128xf32>) -> tensor<?x4xf32> {
 // CHECK: qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = unpacked, nr = 4, large_m = 32>
 // CHECK-LABEL: func.func @w4g20
 // CHECK: qf.cpu.kernel = #qf.cpu_kernel<kind = float, layout = unpacked, nr = 4>
+// Asked for int8 activations, each says why it keeps f32 ones (the compile
+// report shows it per layer); without the request nothing is said.
+// ALWAYS-LABEL: func.func @w8_argument
+// ALWAYS: qf.cpu.int8_activations_not_applied = "the weights, scales or zero points are not constants of static shape, which the int8-activation kernel packs at compile time"
+// ALWAYS-LABEL: func.func @w4g20
+// ALWAYS: qf.cpu.int8_activations_not_applied = "groups of 20 ('w4g20') are not a multiple of the int8-activation kernel's block of 64 for 4-bit codes"
+// NEVER-NOT: int8_activations_not_applied
 func.func @w8_argument(%x: tensor<2x8xf32>, %w: tensor<4x8xi8>, %s: tensor<4xf32>) -> tensor<2x4xf32> {
   %y = qf.matmul #qf.scheme<"w8"> %x, %w scale(%s) : (tensor<2x8xf32>, tensor<4x8xi8>, tensor<4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>

@@ -28,6 +28,11 @@ inline constexpr llvm::StringLiteral kAutoquantAttrName = "qf.autoquant";
 /// "+i8act" without a kernel config); qf-cpu-select-kernels reads it.
 inline constexpr llvm::StringLiteral kCPUInt8ActivationsAttrName =
     "qf.cpu.int8_activations";
+/// On a qf.matmul: why the int8-activation kernel that the pass-wide
+/// policy asked for does not run it (a string; qf-cpu-select-kernels),
+/// for the compile report.
+inline constexpr llvm::StringLiteral kCPUInt8ActivationsNotAppliedAttrName =
+    "qf.cpu.int8_activations_not_applied";
 /// On function arguments and results: the model's tensor names.
 inline constexpr llvm::StringLiteral kNameAttrName = "qf.name";
 /// On function arguments: names of the dynamic dimensions.
