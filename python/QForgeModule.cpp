@@ -271,7 +271,8 @@ PYBIND11_MODULE(_qforge, m) {
          const std::string &calib, const std::string &stats,
          const std::vector<std::string> &shapes, const std::string &lowering,
          bool int8Activations,
-         const std::map<std::string, std::string> &autoquant) {
+         const std::map<std::string, std::string> &autoquant,
+         const std::string &eval, const std::string &only) {
         qforge::CompileOptions o;
         // --scheme auto's options, by qforge-compile's names without the
         // "autoquant-" prefix.
@@ -329,6 +330,8 @@ PYBIND11_MODULE(_qforge, m) {
         o.name = name;
         o.entry = entry;
         o.calib = calib;
+        o.eval = eval;
+        o.only = only;
         o.stats = stats;
         for (const std::string &text : shapes) {
           llvm::Expected<qforge::InputShape> shape =
@@ -351,6 +354,7 @@ PYBIND11_MODULE(_qforge, m) {
       py::arg("shapes") = std::vector<std::string>(),
       py::arg("lowering") = "cpu", py::arg("int8_activations") = false,
       py::arg("autoquant") = std::map<std::string, std::string>(),
+      py::arg("eval") = "", py::arg("only") = "all",
       "Compile an .onnx or .mlir file to OUT_DIR/<name>.so; returns "
       "report.json's text.");
   py::class_<Model>(m, "Model")

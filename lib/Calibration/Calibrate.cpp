@@ -144,6 +144,14 @@ Session::create(ModuleOp floatModel, StringRef samplesPath,
   return std::move(session);
 }
 
+llvm::Expected<Samples> Session::loadOtherSamples(StringRef path) const {
+  std::vector<std::string> names =
+      options.inputNames.empty()
+          ? positionalNames(floatModel->inputs().size())
+          : options.inputNames;
+  return loadSamples(path, *floatModel, names, options.maxSamples);
+}
+
 llvm::Expected<StatsFile> Session::calibrate(const ObserverOptions &observer,
                                              const ProgressFn &progress,
                                              const WarningFn &warn) {
@@ -162,7 +170,9 @@ llvm::Expected<StatsFile> Session::calibrate(const ObserverOptions &observer,
 
 llvm::Expected<Comparison>
 Session::compare(ModuleOp quantized, StringRef what, const ProgressFn &progress,
-                 const std::optional<ObserverOptions> &stats) {
+                 const std::optional<ObserverOptions> &stats,
+                 const Samples *on) {
+  const Samples &samples = on ? *on : this->samples;
   OwningOpRef<ModuleOp> clone = quantized.clone();
   if (llvm::Error e = insertObservers(*clone, /*outputs=*/true))
     return std::move(e);

@@ -57,17 +57,27 @@ CalibrationStage::run(ModuleOp module, StringRef entry,
   if (!stats)
     return fail(options.calib + ": " + llvm::toString(stats.takeError()));
   stage->stats_ = std::make_shared<const calib::StatsFile>(std::move(*stats));
+  if (!options.eval.empty()) {
+    llvm::Expected<calib::Samples> held =
+        stage->session_->loadOtherSamples(options.eval);
+    if (!held)
+      return held.takeError();
+    stage->evaluation_ = std::move(*held);
+  }
   return std::move(stage);
 }
 
 llvm::Error CalibrationStage::measureErrors(ModuleOp quantized,
                                             const CompileOptions &options,
-                                            CompileReport &report) {
+                                            CompileReport &report,
+                                            Samples samples) {
+  const calib::Samples *on =
+      samples == Samples::Evaluation && evaluation_ ? &*evaluation_ : nullptr;
   llvm::Expected<calib::Comparison> comparison = session_->compare(
       quantized, "evaluation (quantized model)",
-      progressFor(options, "evaluation"));
+      progressFor(options, "evaluation"), std::nullopt, on);
   if (!comparison)
-    return fail(options.calib + ": " +
+    return fail((on ? options.eval : options.calib) + ": " +
                 llvm::toString(comparison.takeError()));
   for (LayerReport &layer : report.layers)
     for (const calib::ValueError &v : comparison->layers)
@@ -76,7 +86,9 @@ llvm::Error CalibrationStage::measureErrors(ModuleOp quantized,
   report.outputErrors.clear();
   for (const calib::ErrorAccumulator &acc : comparison->outputs)
     report.outputErrors.push_back(toReport(acc));
-  report.calibrationSamples = int64_t(comparison->samples);
+  report.calibrationSamples = int64_t(session_->numSamples());
+  report.evaluationSamples = int64_t(comparison->samples);
+  report.errorsOnHeldOut = on != nullptr;
   return llvm::Error::success();
 }
 

@@ -5,7 +5,9 @@
 // observers on every matmul's input and output; the statistics go to
 // --qf-quantize; after quantization both models run on the same samples and
 // each layer's output (and each model output) is compared, giving the
-// report's per-layer error.
+// report's per-layer error: on the calibration samples, or with --eval on
+// held-out ones (errors measured on the samples the statistics came from
+// flatter SmoothQuant and GPTQ, which fit them; issue 18).
 //
 //===----------------------------------------------------------------------===//
 #ifndef QFORGE_LIB_COMPILER_CALIBRATIONSTAGE_H
@@ -17,6 +19,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <memory>
+#include <optional>
 
 namespace qforge {
 
@@ -32,16 +35,25 @@ public:
   std::shared_ptr<const calib::StatsFile> stats() const { return stats_; }
   size_t numSamples() const { return session_->numSamples(); }
 
-  /// Runs a clone of the quantized module next to the float one and fills
-  /// the per-layer and per-output errors of `report`.
+  /// Which samples errors are measured on.
+  enum class Samples {
+    Calibration, ///< --calib's, which the statistics came from
+    Evaluation,  ///< --eval's held-out ones (the calibration ones without)
+  };
+
+  /// Runs a clone of the quantized module next to the float one on
+  /// `samples` and fills the per-layer and per-output errors of `report`.
   llvm::Error measureErrors(mlir::ModuleOp quantized,
                             const CompileOptions &options,
-                            CompileReport &report);
+                            CompileReport &report,
+                            Samples samples = Samples::Calibration);
 
 private:
   CalibrationStage() = default;
   std::unique_ptr<calib::Session> session_;
   std::shared_ptr<const calib::StatsFile> stats_;
+  /// --eval's samples, loaded once.
+  std::optional<calib::Samples> evaluation_;
 };
 
 } // namespace qforge

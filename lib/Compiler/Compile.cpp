@@ -95,6 +95,8 @@ void recordFloatLayers(ModuleOp module, CompileReport &report) {
       return;
     LayerReport layer;
     layer.name = it->second;
+    if (auto kind = op->getAttrOfType<StringAttr>(qf::kLayerKindAttrName))
+      layer.kind = kind.str();
     layer.scheme = "f32";
     layer.weightBytesBefore = bytesOf(linalgOp.getDpsInputOperand(1)->get());
     layer.weightBytesAfter = layer.weightBytesBefore;
@@ -224,6 +226,7 @@ void setPipelineOptions(const CompileOptions &options, StringRef entry,
   pipeline.scheme = usesAutoquant(options) ? "f32" : options.scheme;
   pipeline.schemeFile = options.schemeFile;
   pipeline.algorithm = options.algorithm;
+  pipeline.only = options.only;
   pipeline.stats = options.stats;
   pipeline.int8Activations =
       cpu::int8ActivationPolicy(options.int8Activations);
@@ -268,10 +271,20 @@ autoquantPasses(const CompileOptions &options,
   };
 }
 
-/// Options that cannot go with --scheme auto.
+/// --only's value, and the options that cannot go with --scheme auto.
 llvm::Error checkAutoquantOptions(const CompileOptions &options) {
+  if (!options.eval.empty() && options.calib.empty())
+    return fail("--eval measures the report's errors against the float "
+                "model, which runs with --calib: give --calib too");
+  if (options.only != "all" && options.only != "matmul" &&
+      options.only != "conv")
+    return fail("--only=" + options.only +
+                " is not one of all, matmul, conv");
   if (!usesAutoquant(options))
     return llvm::Error::success();
+  if (options.only != "all")
+    return fail("--scheme auto plans every layer; --only applies to "
+                "--scheme SCHEME and --scheme-file");
   if (!options.schemeFile.empty())
     return fail("--scheme " + options.scheme +
                 " and --scheme-file both choose the layers' schemes; choose "
@@ -456,11 +469,15 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
     bool layersRecorded = false;
     std::string running;
     auto evaluate = [&] {
-      // Under --autoquant-max-error, holdMaxError measured this very plan.
-      if (!calibration || hookError || holdsMaxError)
+      // Under --autoquant-max-error, holdMaxError measured this very plan
+      // (on the calibration samples: --eval's are measured again).
+      if (!calibration || hookError || (holdsMaxError && options.eval.empty()))
         return;
       stage("evaluation");
-      hookError = calibration->measureErrors(module, options, report);
+      hookError = calibration->measureErrors(
+          module, options, report,
+          options.eval.empty() ? CalibrationStage::Samples::Calibration
+                               : CalibrationStage::Samples::Evaluation);
     };
     auto recordLayers = [&] {
       if (!layersRecorded)

@@ -84,7 +84,8 @@ std::string reportToJSON(const CompileReport &report) {
                              {"algorithm", l.algorithm},
                              {"weight_bytes_before", l.weightBytesBefore},
                              {"weight_bytes_after", l.weightBytesAfter},
-                             {"int8_activations", l.int8Activations}};
+                             {"int8_activations", l.int8Activations},
+                             {"kind", l.kind}};
     if (!l.int8ActivationsNotApplied.empty())
       layer["int8_activations_not_applied"] = l.int8ActivationsNotApplied;
     addError(layer, l.error);
@@ -100,6 +101,11 @@ std::string reportToJSON(const CompileReport &report) {
                           {"weight_bytes_after", after}};
   if (report.calibrationSamples) {
     root["calibration_samples"] = report.calibrationSamples;
+    // Which samples the errors below come from: the calibration ones flatter
+    // algorithms that fit them (--eval gives held-out ones).
+    root["evaluation_samples"] = report.evaluationSamples;
+    root["evaluation_data"] =
+        report.errorsOnHeldOut ? "held_out" : "calibration";
     llvm::json::Array outputs;
     for (size_t i = 0; i < report.outputErrors.size(); ++i) {
       llvm::json::Object o{{"name", i < report.outputs.size()
@@ -193,7 +199,9 @@ std::string reportToTable(const CompileReport &report) {
     os << "output " << (i < report.outputs.size() ? report.outputs[i].name
                                                     : std::to_string(i))
        << ": relative error " << errorText(report.outputErrors[i])
-       << " on " << report.calibrationSamples << " calibration samples\n";
+       << " on " << report.evaluationSamples
+       << (report.errorsOnHeldOut ? " held-out samples (--eval)\n"
+                                  : " calibration samples\n");
   if (const auto &a = report.autoquant) {
     os << "\nautoquant (" << a->timer << " times, target " << a->target
        << "; guard: " << a->guard << ", min SQNR "
@@ -280,9 +288,11 @@ std::string reportToSVG(const CompileReport &report) {
      << "font-size=\"12\">\n"
      << "<text x=\"8\" y=\"20\" font-size=\"14\">" << escape(report.name)
      << ": weight bytes per layer (grey: float, blue: quantized)"
-     << (anyMeasured(report) ? "; relative output error on the calibration "
-                               "samples"
-                             : "")
+     << (!anyMeasured(report)     ? ""
+         : report.errorsOnHeldOut ? "; relative output error on the held-out "
+                                    "samples"
+                                  : "; relative output error on the "
+                                    "calibration samples")
      << "</text>\n";
   for (size_t i = 0; i < report.layers.size(); ++i) {
     const LayerReport &l = report.layers[i];

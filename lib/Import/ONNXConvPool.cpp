@@ -9,6 +9,8 @@
 #include "ONNXConverters.h"
 #include "ONNXOpHelpers.h"
 
+#include "qforge/Dialect/QF/IR/QFAttrNames.h"
+
 #include "mlir/IR/AffineMap.h"
 
 #include <algorithm>
@@ -197,6 +199,9 @@ LogicalResult convertConv(NodeContext &n) {
     FailureOr<Value> mm = matmulWithMatrix(n, lhs, wm, /*transB=*/true);
     if (failed(mm))
       return failure();
+    // Quantization tells convolutions from matmuls (--only, the report).
+    mm->getDefiningOp()->setAttr(qf::kLayerKindAttrName,
+                                 StringAttr::get(ctx, "conv"));
     y = *mm;
   } else {
     // Grouped: [N, O..., G, Kg] x W[G, Mg, Kg] -> [N, O..., G, Mg].

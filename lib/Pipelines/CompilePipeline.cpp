@@ -44,6 +44,7 @@ void buildCompilePipeline(
         options.scheme.empty() ? std::string("f32") : std::string(options.scheme);
     quantize.schemeFile = options.schemeFile;
     quantize.algorithm = options.algorithm;
+    quantize.only = options.only;
     quantize.statsFile = options.stats;
     pm.addPass(qf::createQFQuantize(quantize, inputs));
   }

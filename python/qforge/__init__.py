@@ -70,7 +70,8 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
             shapes=None, stats: str | None = None,
             lowering: str = "cpu",
             int8_activations: bool = False,
-            autoquant: dict | None = None) -> CompiledModel:
+            autoquant: dict | None = None, eval=None,
+            only: str = "all") -> CompiledModel:
     """Compiles an ONNX (`.onnx`) or MLIR (`.mlir`) model to a shared library
     and loads it.
 
@@ -86,8 +87,11 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
     integer, NF4 and FP4 layers (groups of a multiple of 64 / 32, or per
     channel; NF4 / FP4 with their codebook rounded to int8) multiply int8
     activations quantized
-    per group at run time (qforge-compile --int8-activations). `out_dir`
-    defaults to a fresh temporary directory.
+    per group at run time (qforge-compile --int8-activations). `eval`
+    (held-out samples, as `calib`) makes the report measure its errors on
+    them instead of the calibration samples. `only` ("all", "matmul",
+    "conv") restricts the scheme to one kind of layer. `out_dir` defaults
+    to a fresh temporary directory.
 
     `scheme="auto"` (or "auto:w8,w4g128,...") chooses each layer's scheme by
     timing the generated kernels under an accuracy guard (docs/AUTOQUANT.md);
@@ -105,18 +109,21 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
         raise FileNotFoundError(path)
     out_dir = out_dir or tempfile.mkdtemp(prefix="qforge-")
     with tempfile.TemporaryDirectory(prefix="qforge-calib-") as tmp:
-        calib_path = ""
-        if isinstance(calib, dict):
-            calib_path = os.path.join(tmp, "calib.npz")
-            np.savez(calib_path, **{k: np.ascontiguousarray(v)
-                                    for k, v in calib.items()})
-        elif calib is not None:
-            calib_path = os.fspath(calib)
+        def samples_path(samples, file_name):
+            if isinstance(samples, dict):
+                path = os.path.join(tmp, file_name)
+                np.savez(path, **{k: np.ascontiguousarray(v)
+                                  for k, v in samples.items()})
+                return path
+            return "" if samples is None else os.fspath(samples)
+        calib_path = samples_path(calib, "calib.npz")
+        eval_path = samples_path(eval, "eval.npz")
         report = json.loads(_compile_file(
             path, out_dir, scheme or "", scheme_file or "", algorithm, target,
             name or "", entry or "", calib_path, stats or "",
             _shape_texts(shapes), lowering, bool(int8_activations),
-            {str(k): str(v) for k, v in (autoquant or {}).items()}))
+            {str(k): str(v) for k, v in (autoquant or {}).items()},
+            eval_path, only))
     return CompiledModel(os.path.join(out_dir, report["name"] + ".so"), report)
 
 

@@ -189,6 +189,38 @@ def test_calibration_report_matches_the_artifact(mlp_onnx, mlp_float, tmp_path):
     assert reported == pytest.approx(measured, rel=0.1, abs=1e-4)
 
 
+def test_held_out_report_matches_the_artifact(mlp_onnx, mlp_float, tmp_path):
+    # eval=: the report's errors are the artifact's on the held-out samples.
+    rng = np.random.default_rng(5)
+    calib = rng.standard_normal((3, 2, 64)).astype(np.float32)
+    held = rng.standard_normal((9, 2, 64)).astype(np.float32)
+    model = qforge.compile(mlp_onnx, calib={"x": calib}, eval={"x": held},
+                           scheme="w4g32", algorithm="gptq",
+                           out_dir=str(tmp_path))
+    report = model.report
+    assert report["calibration_samples"] == 3
+    assert report["evaluation_samples"] == 9
+    assert report["evaluation_data"] == "held_out"
+    err = ref = 0.0
+    for s in held:
+        (y,) = model(s)
+        (f,) = mlp_float(s)
+        err += float(np.sum((y.astype(np.float64) - f) ** 2))
+        ref += float(np.sum(f.astype(np.float64) ** 2))
+    reported = report["output_errors"][0]["rel_error"]
+    assert reported == pytest.approx(np.sqrt(err / ref), rel=0.1, abs=1e-4)
+
+
+def test_only_conv_leaves_matmuls_float(mlp_onnx, tmp_path):
+    model = qforge.compile(mlp_onnx, scheme="w8", only="conv",
+                           out_dir=str(tmp_path))
+    assert {l["kind"] for l in model.report["layers"]} == {"matmul"}
+    assert {l["scheme"] for l in model.report["layers"]} == {"f32"}
+    with pytest.raises(RuntimeError, match=r"--only=dense is not one of"):
+        qforge.compile(mlp_onnx, scheme="w8", only="dense",
+                       out_dir=str(tmp_path / "bad"))
+
+
 def test_calibration_errors(mlp_onnx, tmp_path):
     samples = np.zeros((4, 3, 64), np.float32)
     with pytest.raises(RuntimeError, match=r"no array 'x' for argument 0"):

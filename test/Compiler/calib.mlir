@@ -34,6 +34,7 @@
 // JSON: "layers": [
 // JSON: "algorithm": "gptq",
 // JSON-NEXT: "int8_activations": false,
+// JSON-NEXT: "kind": "matmul",
 // JSON-NEXT: "name": "fc1",
 // JSON-NEXT: "rel_error": {{[0-9]\.[0-9]+(e-0[0-9])?}},
 // JSON-NEXT: "scheme": "w4g32",

@@ -31,12 +31,14 @@
 // JSON-NEXT: {
 // JSON-NEXT: "algorithm": "",
 // JSON-NEXT: "int8_activations": false,
+// JSON-NEXT: "kind": "matmul",
 // JSON-NEXT: "name": "fc1",
 // JSON-NEXT: "scheme": "f32",
 // JSON-NEXT: "weight_bytes_after": 48,
 // JSON-NEXT: "weight_bytes_before": 48
 // JSON: "algorithm": "",
 // JSON-NEXT: "int8_activations": false,
+// JSON-NEXT: "kind": "matmul",
 // JSON-NEXT: "name": "fc2",
 // JSON-NEXT: "scheme": "f32",
 // JSON-NEXT: "weight_bytes_after": 24,

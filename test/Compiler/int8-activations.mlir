@@ -29,12 +29,14 @@
 // JSON: "int8_activations": true
 // JSON: "layers": [
 // JSON: "int8_activations": true,
+// JSON-NEXT: "kind": "matmul",
 // JSON-NEXT: "name": "fc1",
 // JSON-OFF: "int8_activations": false
 // JSON-G32: "int8_activations": true,
 // JSON-G32: "layers": [
 // JSON-G32: "int8_activations": false,
 // JSON-G32-NEXT: "int8_activations_not_applied": "groups of 32 ('w4g32') are not a multiple of the int8-activation kernel's block of 64 for 4-bit codes",
+// JSON-G32-NEXT: "kind": "matmul",
 // JSON-G32-NEXT: "name": "fc1",
 // TABLE-G32: int8 activations not applied to 1 layer (they keep f32 activations):
 // TABLE-G32-NEXT: fc1: groups of 32 ('w4g32') are not a multiple of the int8-activation kernel's block of 64 for 4-bit codes

@@ -49,6 +49,7 @@
 // JSON: "layers": [
 // JSON: "algorithm": "rtn",
 // JSON-NEXT: "int8_activations": false,
+// JSON-NEXT: "kind": "matmul",
 // JSON-NEXT: "name": "fc1",
 // JSON-NEXT: "scheme": "w4g2",
 // JSON-NEXT: "weight_bytes_after": 36,

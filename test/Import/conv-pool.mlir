@@ -19,7 +19,8 @@
 // CHECK: %[[LHS:.*]] = tensor.collapse_shape %[[P]] {{\[\[}}0], [1], [2], [3, 4, 5, 6]] : tensor<?x4x4x1x3x3x3xf32> into tensor<?x4x4x27xf32>
 // CHECK: %[[WM:.*]] = tensor.collapse_shape %[[W]] {{\[\[}}0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
 // [n, oh, ow, K] x W[M, K]: a matmul with transposed-B maps.
-// CHECK: %[[MM:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d3, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[LHS]], %[[WM]] : tensor<?x4x4x27xf32>, tensor<4x27xf32>)
+// CHECK: %[[MM:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d3, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[LHS]], %[[WM]] : tensor<?x4x4x27xf32>, tensor<4x27xf32>) outs(%{{.*}} : tensor<?x4x4x4xf32>) attrs = {qf.layer_kind = "conv"}
+// The matmul is marked as a convolution (qf-quantize's only=, the report).
 // CHECK: } -> tensor<?x4x4x4xf32> loc("conv1"
 // Bias on the channel (last) dim, then NHWC -> NCHW.
 // CHECK: %[[B:.*]] = linalg.generic {{.*}} ins(%[[MM]], %{{.*}} : tensor<?x4x4x4xf32>, tensor<4xf32>)

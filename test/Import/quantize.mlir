@@ -46,3 +46,14 @@
 // CNN: loc("conv2"
 // CNN: qf.matmul {{.*}} : (tensor<?x4x3x108xf32>, tensor<16x108xi8>, tensor<16xf32>) -> tensor<?x4x3x16xf32> loc("conv3"
 // CNN: qf.matmul {{.*}} : (tensor<?x16xf32>, tensor<10x16xi8>, tensor<10xf32>) -> tensor<?x10xf32> loc("fc"
+// only=matmul quantizes the classifier alone (the convolutions stay float,
+// as ONNX Runtime's MatMulNBits mode); only=conv the reverse.
+// RUN: qforge-opt %t.cnn.mlir --qf-quantize="scheme=w8 only=matmul" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=ONLY-MATMUL
+// ONLY-MATMUL-NOT: qf.matmul {{.*}} loc("conv
+// ONLY-MATMUL: qf.matmul {{.*}} : (tensor<?x16xf32>, tensor<10x16xi8>, tensor<10xf32>) -> tensor<?x10xf32> loc("fc"
+// RUN: qforge-opt %t.cnn.mlir --qf-quantize="scheme=w8 only=conv" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=ONLY-CONV
+// ONLY-CONV: qf.matmul {{.*}} loc("conv1"
+// ONLY-CONV: qf.matmul {{.*}} loc("conv3"
+// ONLY-CONV-NOT: qf.matmul
+// RUN: not qforge-opt %t.cnn.mlir --qf-quantize="scheme=w8 only=dense" 2>&1 | FileCheck %s --check-prefix=ONLY-BAD
+// ONLY-BAD: error: qf-quantize: only='dense' is not one of all, matmul, conv

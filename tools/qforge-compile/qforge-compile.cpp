@@ -64,6 +64,13 @@ static cl::opt<std::string> calib(
              "in-process, quantizes with the statistics and reports each "
              "layer's error on the samples"),
     cl::value_desc("SAMPLES.npz"), cl::cat(category));
+static cl::opt<std::string> eval(
+    "eval",
+    cl::desc("Held-out samples (.npz, arrays as --calib's) on which the "
+             "report measures each layer's and output's error instead of the "
+             "calibration samples, which algorithms that fit them (GPTQ, "
+             "SmoothQuant) flatter; needs --calib"),
+    cl::value_desc("SAMPLES.npz"), cl::cat(category));
 static cl::list<std::string>
     shapes("shape",
            cl::desc("Specialise an input to a static shape, e.g. x=4x128 "
@@ -72,6 +79,12 @@ static cl::list<std::string>
 static cl::opt<std::string> algorithm("algorithm",
                                       cl::desc("Weight quantization algorithm"),
                                       cl::init("rtn"), cl::cat(category));
+static cl::opt<std::string> only(
+    "only",
+    cl::desc("Which layers --scheme / --scheme-file quantize: all (default), "
+             "matmul (MatMul, Gemm; convolutions stay float, as ONNX "
+             "Runtime's MatMulNBits quantization) or conv"),
+    cl::value_desc("all|matmul|conv"), cl::init("all"), cl::cat(category));
 static cl::opt<std::string>
     target("target", cl::desc("Target: host, x86_64[:cpu]+features, aarch64, sm_XX"),
            cl::init("host"), cl::cat(category));
@@ -245,10 +258,12 @@ int main(int argc, char **argv) {
     options.shapes.push_back(*shape);
   }
   options.calib = calib;
+  options.eval = eval;
   options.stats = stats;
   options.scheme = scheme;
   options.schemeFile = schemeFile;
   options.algorithm = algorithm;
+  options.only = only;
   options.target = target;
   options.outDir = outDir;
   options.name = name;

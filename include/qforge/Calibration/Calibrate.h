@@ -90,13 +90,19 @@ public:
                                       const ProgressFn &progress = {},
                                       const WarningFn &warn = {});
 
+  /// Other samples of the same inputs, checked as the session's own (e.g.
+  /// held-out samples to measure errors on).
+  llvm::Expected<Samples> loadOtherSamples(llvm::StringRef path) const;
+
   /// Runs `quantized` (a clone is compiled; it is left unchanged) next to
-  /// the float model on every sample. Its arguments and results must match
-  /// the float model's. With `stats`, also the float model's statistics.
+  /// the float model on every sample (of `on`, when given, else the
+  /// session's). Its arguments and results must match the float model's.
+  /// With `stats`, also the float model's statistics.
   llvm::Expected<Comparison>
   compare(mlir::ModuleOp quantized, llvm::StringRef what,
           const ProgressFn &progress = {},
-          const std::optional<ObserverOptions> &stats = std::nullopt);
+          const std::optional<ObserverOptions> &stats = std::nullopt,
+          const Samples *on = nullptr);
 
 private:
   Session() = default;

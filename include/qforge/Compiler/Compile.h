@@ -66,11 +66,17 @@ struct CompileOptions {
   AutoquantOptions autoquant;
   std::string schemeFile;
   std::string algorithm = "rtn";
+  /// Which layers the scheme quantizes: "all", "matmul" or "conv"
+  /// (qf-quantize's `only`).
+  std::string only = "all";
   std::string stats;      ///< calibration statistics file, if any
   /// Calibration samples (.npz, arrays named after the inputs, leading
   /// sample dimension): calibrate in-process, quantize with the statistics
   /// and report each layer's error on them.
   std::string calib;
+  /// Held-out samples (.npz, as calib) the report's errors are measured on
+  /// instead of the calibration ones; needs calib.
+  std::string eval;
   std::vector<InputShape> shapes; ///< inputs specialised to static shapes
   std::string target = "host";
   std::string outDir;
@@ -113,6 +119,8 @@ struct ErrorReport {
 
 struct LayerReport {
   std::string name, scheme, algorithm;
+  /// "matmul", or "conv" for a convolution (qf.layer_kind).
+  std::string kind = "matmul";
   /// Before: the float weight. After: what the artifact stores for the
   /// layer (the packed global of the CPU kernels: codes, scales, zero
   /// terms; or codes one per byte plus scales and zero points).
@@ -154,6 +162,10 @@ struct CompileReport {
   std::vector<TensorSignature> inputs, outputs;
   std::vector<LayerReport> layers;
   int64_t calibrationSamples = 0;     ///< 0 without --calib
+  /// Samples the errors were measured on, and whether they were --eval's
+  /// held-out ones (else the calibration samples).
+  int64_t evaluationSamples = 0;
+  bool errorsOnHeldOut = false;
   std::vector<ErrorReport> outputErrors; ///< per output, with --calib
   std::vector<std::string> files; ///< what was written, in OUTDIR
   /// With --scheme auto: every layer's candidates, times and choice.

@@ -78,6 +78,11 @@ struct CompilePipelineOptions
   Option<std::string> algorithm{
       *this, "algorithm", llvm::cl::desc("Weight quantization algorithm"),
       llvm::cl::init("rtn")};
+  Option<std::string> only{
+      *this, "only",
+      llvm::cl::desc("Which layers may be quantized: all, matmul, conv "
+                     "(qf-quantize)"),
+      llvm::cl::init("all")};
   Option<std::string> stats{
       *this, "stats", llvm::cl::desc("Calibration statistics file")};
   Option<cpu::Int8ActivationPolicy> int8Activations{

@@ -195,6 +195,11 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       emitError(module.getLoc(), "qf-quantize: ") << error;
       return signalPassFailure();
     }
+    if (only != "all" && only != "matmul" && only != "conv") {
+      emitError(module.getLoc(), "qf-quantize: only='")
+          << only << "' is not one of all, matmul, conv";
+      return signalPassFailure();
+    }
     static const char *const kAlgorithms[] = {"rtn", "gptq", "awq",
                                               "smoothquant", "hqq"};
     // Written so that NaN fails every comparison (issue 16 #7).
@@ -307,6 +312,8 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       // Evaluate every list so that each glob's use is recorded.
       bool skipped = matches(skipGlobs, name);
       bool selected = layerGlobs.empty() || matches(layerGlobs, name);
+      if (only != "all" && layerKind(op) != only)
+        selected = false;
       LayerDecision decision{*defaultScheme};
       for (SchemeRule &rule : rules)
         if (rule.glob.pattern.match(name)) {
@@ -414,6 +421,12 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       rules.push_back({std::move(*g), *decision});
     }
     return success();
+  }
+
+  /// "conv" for a convolution the importer marked, else "matmul".
+  static StringRef layerKind(Operation *op) {
+    auto kind = op->getAttrOfType<StringAttr>(kLayerKindAttrName);
+    return kind ? kind.getValue() : StringRef("matmul");
   }
 
   /// The statistics of a layer's activation input, or an error naming it.

@@ -33,6 +33,10 @@ inline constexpr llvm::StringLiteral kCPUInt8ActivationsAttrName =
 /// for the compile report.
 inline constexpr llvm::StringLiteral kCPUInt8ActivationsNotAppliedAttrName =
     "qf.cpu.int8_activations_not_applied";
+/// On a matmul-like linalg op: what the model's layer is, when it is not a
+/// plain matmul: "conv" for a convolution the importer wrote as im2col and
+/// a matmul (qf-quantize's `only`, the compile report's `kind`).
+inline constexpr llvm::StringLiteral kLayerKindAttrName = "qf.layer_kind";
 /// On function arguments and results: the model's tensor names.
 inline constexpr llvm::StringLiteral kNameAttrName = "qf.name";
 /// On function arguments: names of the dynamic dimensions.

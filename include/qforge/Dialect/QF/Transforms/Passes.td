@@ -227,8 +227,11 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
     `#qf.cpu_kernel<...>` KERNEL is set on it as its kernel config (plans
     written by autoquant). A `qf.autoquant` decision on the op itself
     (`--qf-autoquant`) comes before every rule. A glob that matches no layer
-    is an error. The quantized op keeps the original location and records
-    the algorithm in a `qf.algorithm` attribute.
+    is an error. `only` restricts every rule to one kind of layer: `matmul`
+    or `conv` (ops the importer marked `qf.layer_kind = "conv"`: convolutions
+    written as im2col and a matmul); the others stay float. The quantized
+    op keeps the original location and records the algorithm in a
+    `qf.algorithm` attribute.
 
     Algorithms (lib/Quant, docs/ALGORITHMS.md): `rtn` (round to nearest;
     every scheme), `hqq` (data-free half-quadratic fit of scales and zero
@@ -263,7 +266,11 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
            "AWQ: also search a clipping ratio per group">,
     Option<"smoothQuantAlpha", "smoothquant-alpha", "double",
            /*default=*/"0.5",
-           "SmoothQuant: migration strength alpha in [0, 1]">
+           "SmoothQuant: migration strength alpha in [0, 1]">,
+    Option<"only", "only", "std::string", /*default=*/"\"all\"",
+           "Which layers may be quantized: all, matmul (MatMul, Gemm and "
+           "linalg matmuls; convolutions stay float, as ONNX Runtime's "
+           "MatMulNBits mode) or conv (convolutions only)">
   ];
   let dependentDialects = [
     "::qforge::qf::QFDialect",
