@@ -38,10 +38,37 @@ Value logFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 Value negFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 Value absFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 Value reciprocalFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value floorFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value ceilFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 
 LogicalResult convertGelu(NodeContext &n);
 LogicalResult convertIdentity(NodeContext &n);
 LogicalResult convertDropout(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Clipping activations, Min / Max, BatchNormalization (ONNXActivations.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertClip(NodeContext &n);
+LogicalResult convertLeakyRelu(NodeContext &n);
+/// HardSigmoid, or with `swish` HardSwish (x times HardSigmoid(x), alpha
+/// 1/6).
+template <bool swish> LogicalResult convertHardSigmoid(NodeContext &n);
+template <bool isMax> LogicalResult convertMinMax(NodeContext &n);
+LogicalResult convertBatchNorm(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Comparisons, logic, Where (ONNXLogical.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Equal, Less, ...: `fp` on floats, `ip` on signed integers (unsigned on
+/// bools); bool results.
+template <mlir::arith::CmpFPredicate fp, mlir::arith::CmpIPredicate ip>
+LogicalResult convertCompare(NodeContext &n);
+LogicalResult convertNot(NodeContext &n);
+/// And, Or, Xor on bools.
+template <typename IOp> LogicalResult convertLogical(NodeContext &n);
+LogicalResult convertWhere(NodeContext &n);
 
 //===----------------------------------------------------------------------===//
 // Reductions and normalizations (ONNXReductions.cpp)

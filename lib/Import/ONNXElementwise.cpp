@@ -1,7 +1,8 @@
 //===- ONNXElementwise.cpp - Elementwise ONNX operators -------------------===//
 //
 // Binary arithmetic (Add, Sub, Mul, Div), Pow, the float unary ops (Sqrt,
-// Relu, Sigmoid, Tanh, Erf, Exp, Log, Neg, Abs, Reciprocal), Gelu, and the
+// Relu, Sigmoid, Tanh, Erf, Exp, Log, Neg, Abs, Reciprocal, Floor, Ceil),
+// Gelu, and the
 // forwarding ops Identity and Dropout: one broadcasting linalg.generic each.
 //
 //===----------------------------------------------------------------------===//
@@ -114,6 +115,12 @@ Value negFn(OpBuilder &b, Location l, Value x) {
 Value absFn(OpBuilder &b, Location l, Value x) {
   return math::AbsFOp::create(b, l, x);
 }
+Value floorFn(OpBuilder &b, Location l, Value x) {
+  return math::FloorOp::create(b, l, x);
+}
+Value ceilFn(OpBuilder &b, Location l, Value x) {
+  return math::CeilOp::create(b, l, x);
+}
 Value reciprocalFn(OpBuilder &b, Location l, Value x) {
   return arith::DivFOp::create(b, l, fconst(b, l, x.getType(), 1.0), x);
 }
@@ -195,5 +202,7 @@ template LogicalResult convertUnary<logFn>(NodeContext &);
 template LogicalResult convertUnary<negFn>(NodeContext &);
 template LogicalResult convertUnary<absFn>(NodeContext &);
 template LogicalResult convertUnary<reciprocalFn>(NodeContext &);
+template LogicalResult convertUnary<floorFn>(NodeContext &);
+template LogicalResult convertUnary<ceilFn>(NodeContext &);
 
 } // namespace qforge::onnx_import

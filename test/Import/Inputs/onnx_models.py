@@ -295,6 +295,36 @@ def external_mlp():
     return m, inputs
 
 
+def paddle_cnn():
+    """What Paddle2ONNX writes at opset 9: Conv + BatchNormalization (opset 9
+    form), Clip with min/max attributes (ReLU6), HardSigmoid, LeakyRelu, and
+    a Where over a comparison mask (Greater, Not, Max)."""
+    r = rng(11)
+    nodes = [
+        h.make_node("Conv", ["x", "c1.w"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+        h.make_node("BatchNormalization", ["c1", "bn.s", "bn.b", "bn.m", "bn.v"], ["b1"],
+                    name="bn1", epsilon=1e-3),
+        h.make_node("Clip", ["b1"], ["r6"], name="relu6", min=0.0, max=6.0),
+        h.make_node("Conv", ["r6", "c2.w", "c2.b"], ["c2"], name="conv2"),
+        h.make_node("HardSigmoid", ["c2"], ["hs"], name="hsig", alpha=0.25, beta=0.4),
+        h.make_node("LeakyRelu", ["c2"], ["lr"], name="leaky", alpha=0.1),
+        h.make_node("Greater", ["c2", "zero"], ["pos"], name="positive"),
+        h.make_node("Not", ["pos"], ["neg"], name="negative"),
+        h.make_node("Where", ["neg", "hs", "lr"], ["w"], name="select"),
+        h.make_node("Max", ["w", "hs", "floor"], ["y"], name="max3"),
+    ]
+    inits = [init("c1.w", rand(r, 6, 3, 3, 3, scale=0.4)),
+             init("bn.s", rand(r, 6, scale=0.5) + 1.0), init("bn.b", rand(r, 6, scale=0.2)),
+             init("bn.m", rand(r, 6, scale=0.2)),
+             init("bn.v", np.abs(rand(r, 6, scale=0.5)) + 0.5),
+             init("c2.w", rand(r, 4, 6, 1, 1, scale=0.5)), init("c2.b", rand(r, 4, scale=0.1)),
+             init("zero", np.zeros((), np.float32)),
+             init("floor", np.full((4, 1, 1), 0.05, np.float32))]
+    m = model(nodes, [vi("x", ["batch", 3, 8, 8])], [vi("y", ["batch", 4, 8, 8])], inits,
+              opset=9)
+    return m, [rand(r, 2, 3, 8, 8, scale=2.0)]
+
+
 NUMERIC = {
     "mlp": mlp,
     "transformer": transformer,
@@ -306,6 +336,7 @@ NUMERIC = {
     "external_mlp": external_mlp,
     "qdq_mlp": qdq_mlp,
     "dynamic_quant": dynamic_quant,
+    "paddle_cnn": paddle_cnn,
 }
 
 

@@ -34,6 +34,10 @@ NODE_MODULES = [
     "reducemin", "reducesum", "relu", "reshape", "sigmoid", "slice",
     "softmax", "split", "sqrt", "squeeze", "sub", "tanh", "transpose",
     "unsqueeze",
+    # activations, comparisons and logic of exported CNNs and decoders
+    "and_", "batch_normalization", "ceil", "clip", "equal", "floor",
+    "greater", "greater_or_equal", "hardsigmoid", "hardswish", "leakyrelu",
+    "less", "less_or_equal", "max", "min", "not_", "or_", "where", "xor",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
