@@ -1,12 +1,12 @@
-//===- ONNXActivations.cpp - Clipping activations, Min/Max, BatchNorm -----===//
+//===- ONNXActivations.cpp - Activations, Min/Max/Sum, BatchNorm ----------===//
 //
 // What convolutional networks and their exporters (Paddle2ONNX, tf2onnx,
 // torch.onnx) write around their matmuls and convolutions: Clip (ReLU6;
 // min/max as attributes before opset 11, as optional inputs since),
-// LeakyRelu, HardSigmoid, HardSwish, variadic Min / Max, and
-// BatchNormalization in inference mode. One broadcasting linalg.generic
-// each; BatchNormalization's per-channel parameters broadcast along
-// axis 1.
+// LeakyRelu, PRelu, Elu, Selu, HardSigmoid, HardSwish, variadic Min / Max
+// and Sum / Mean, and BatchNormalization in inference mode. One broadcasting
+// linalg.generic each; BatchNormalization's per-channel parameters broadcast
+// along axis 1.
 //
 //===----------------------------------------------------------------------===//
 
@@ -159,6 +159,79 @@ template <bool isMax> LogicalResult convertMinMax(NodeContext &n) {
 
 template LogicalResult convertMinMax<false>(NodeContext &);
 template LogicalResult convertMinMax<true>(NodeContext &);
+
+LogicalResult convertPRelu(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0), slope = n.input(1);
+  if (eltOf(slope) != eltOf(x))
+    return n.unsupported("slope has another element type than X");
+  return emitElementwise(
+      n, {x, slope}, eltOf(x), [](OpBuilder &b, Location l, ValueRange v) {
+        Value zero = fconst(b, l, v[0].getType(), 0.0);
+        Value negative =
+            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v[0], zero);
+        return arith::SelectOp::create(
+            b, l, negative, arith::MulFOp::create(b, l, v[0], v[1]), v[0]);
+      });
+}
+
+/// Elu (gamma 1) and Selu: x > 0 ? gamma x : gamma alpha (exp(x) - 1).
+template <bool selu> LogicalResult convertElu(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  double alpha = n.attrFloat("alpha", selu ? 1.67326319217681884765625f : 1.0f);
+  double gamma = selu ? n.attrFloat("gamma", 1.05070102214813232421875f) : 1.0;
+  return emitElementwise(
+      n, {x}, eltOf(x), [=](OpBuilder &b, Location l, ValueRange v) {
+        Type t = v[0].getType();
+        Value positive = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT,
+                                               v[0], fconst(b, l, t, 0.0));
+        Value expm1 = arith::SubFOp::create(
+            b, l, math::ExpOp::create(b, l, v[0]), fconst(b, l, t, 1.0));
+        Value y = arith::SelectOp::create(
+            b, l, positive, v[0],
+            arith::MulFOp::create(b, l, expm1, fconst(b, l, t, alpha)));
+        return selu ? Value(arith::MulFOp::create(b, l, y,
+                                                  fconst(b, l, t, gamma)))
+                    : y;
+      });
+}
+
+template LogicalResult convertElu<false>(NodeContext &);
+template LogicalResult convertElu<true>(NodeContext &);
+
+/// Variadic, broadcasting Sum and Mean (floats): left to right, as
+/// onnxruntime adds them.
+template <bool mean> LogicalResult convertSum(NodeContext &n) {
+  SmallVector<Value> ins;
+  for (int i = 0; i < n.numInputs(); ++i) {
+    if (!n.hasInput(i))
+      return n.unsupported("input " + Twine(i) + " is empty");
+    if (failed(n.requireFloat(i)))
+      return failure();
+    ins.push_back(n.input(i));
+  }
+  Type elt = eltOf(ins.front());
+  for (Value v : ins)
+    if (eltOf(v) != elt)
+      return n.unsupported("operands have different element types");
+  size_t count = ins.size();
+  return emitElementwise(
+      n, ins, elt, [count](OpBuilder &b, Location l, ValueRange v) {
+        Value y = v[0];
+        for (Value w : v.drop_front())
+          y = arith::AddFOp::create(b, l, y, w);
+        if (mean)
+          y = arith::DivFOp::create(b, l, y,
+                                    fconst(b, l, y.getType(), double(count)));
+        return y;
+      });
+}
+
+template LogicalResult convertSum<false>(NodeContext &);
+template LogicalResult convertSum<true>(NodeContext &);
 
 LogicalResult convertBatchNorm(NodeContext &n) {
   if (failed(n.requireFloat(0)))

@@ -40,6 +40,11 @@ Value absFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 Value reciprocalFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 Value floorFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 Value ceilFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value softplusFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value softsignFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value signFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value sinFn(mlir::OpBuilder &b, mlir::Location l, Value x);
+Value cosFn(mlir::OpBuilder &b, mlir::Location l, Value x);
 
 LogicalResult convertGelu(NodeContext &n);
 LogicalResult convertIdentity(NodeContext &n);
@@ -55,6 +60,11 @@ LogicalResult convertLeakyRelu(NodeContext &n);
 /// 1/6).
 template <bool swish> LogicalResult convertHardSigmoid(NodeContext &n);
 template <bool isMax> LogicalResult convertMinMax(NodeContext &n);
+LogicalResult convertPRelu(NodeContext &n);
+/// Elu, or with `selu` Selu.
+template <bool selu> LogicalResult convertElu(NodeContext &n);
+/// Sum, or with `mean` Mean.
+template <bool mean> LogicalResult convertSum(NodeContext &n);
 LogicalResult convertBatchNorm(NodeContext &n);
 
 //===----------------------------------------------------------------------===//

@@ -1,7 +1,8 @@
 //===- ONNXElementwise.cpp - Elementwise ONNX operators -------------------===//
 //
 // Binary arithmetic (Add, Sub, Mul, Div), Pow, the float unary ops (Sqrt,
-// Relu, Sigmoid, Tanh, Erf, Exp, Log, Neg, Abs, Reciprocal, Floor, Ceil),
+// Relu, Sigmoid, Tanh, Erf, Exp, Log, Neg, Abs, Reciprocal, Floor, Ceil,
+// Softplus, Softsign, Sign, Sin, Cos),
 // Gelu, and the
 // forwarding ops Identity and Dropout: one broadcasting linalg.generic each.
 //
@@ -121,6 +122,34 @@ Value floorFn(OpBuilder &b, Location l, Value x) {
 Value ceilFn(OpBuilder &b, Location l, Value x) {
   return math::CeilOp::create(b, l, x);
 }
+Value softplusFn(OpBuilder &b, Location l, Value x) {
+  // log(1 + exp(x)), as onnxruntime computes it.
+  return math::LogOp::create(
+      b, l,
+      arith::AddFOp::create(b, l, fconst(b, l, x.getType(), 1.0),
+                            math::ExpOp::create(b, l, x)));
+}
+Value softsignFn(OpBuilder &b, Location l, Value x) {
+  Value one = fconst(b, l, x.getType(), 1.0);
+  return arith::DivFOp::create(
+      b, l, x, arith::AddFOp::create(b, l, one, math::AbsFOp::create(b, l, x)));
+}
+Value signFn(OpBuilder &b, Location l, Value x) {
+  Type t = x.getType();
+  Value zero = fconst(b, l, t, 0.0);
+  Value pos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x, zero);
+  Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x, zero);
+  // NaN stays NaN (neither branch), 0 stays 0.
+  return arith::SelectOp::create(
+      b, l, pos, fconst(b, l, t, 1.0),
+      arith::SelectOp::create(b, l, neg, fconst(b, l, t, -1.0), x));
+}
+Value sinFn(OpBuilder &b, Location l, Value x) {
+  return math::SinOp::create(b, l, x);
+}
+Value cosFn(OpBuilder &b, Location l, Value x) {
+  return math::CosOp::create(b, l, x);
+}
 Value reciprocalFn(OpBuilder &b, Location l, Value x) {
   return arith::DivFOp::create(b, l, fconst(b, l, x.getType(), 1.0), x);
 }
@@ -203,6 +232,11 @@ template LogicalResult convertUnary<negFn>(NodeContext &);
 template LogicalResult convertUnary<absFn>(NodeContext &);
 template LogicalResult convertUnary<reciprocalFn>(NodeContext &);
 template LogicalResult convertUnary<floorFn>(NodeContext &);
+template LogicalResult convertUnary<softplusFn>(NodeContext &);
+template LogicalResult convertUnary<softsignFn>(NodeContext &);
+template LogicalResult convertUnary<signFn>(NodeContext &);
+template LogicalResult convertUnary<sinFn>(NodeContext &);
+template LogicalResult convertUnary<cosFn>(NodeContext &);
 template LogicalResult convertUnary<ceilFn>(NodeContext &);
 
 } // namespace qforge::onnx_import

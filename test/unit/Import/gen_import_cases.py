@@ -38,6 +38,8 @@ NODE_MODULES = [
     "and_", "batch_normalization", "ceil", "clip", "equal", "floor",
     "greater", "greater_or_equal", "hardsigmoid", "hardswish", "leakyrelu",
     "less", "less_or_equal", "max", "min", "not_", "or_", "where", "xor",
+    "prelu", "elu", "selu", "softplus", "softsign", "sign", "sin", "cos",
+    "sum", "mean",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
