@@ -39,6 +39,20 @@ Value clampFloat(OpBuilder &b, Location l, Value x, Value lo, Value hi) {
   return x;
 }
 
+/// The inputs of a variadic op (Min, Max, Sum, Mean): none empty, all of
+/// one element type.
+LogicalResult variadicInputs(NodeContext &n, SmallVectorImpl<Value> &ins) {
+  for (int i = 0; i < n.numInputs(); ++i) {
+    if (!n.hasInput(i))
+      return n.unsupported("input " + Twine(i) + " is empty");
+    ins.push_back(n.input(i));
+  }
+  for (Value v : ins)
+    if (eltOf(v) != eltOf(ins.front()))
+      return n.unsupported("operands have different element types");
+  return success();
+}
+
 } // namespace
 
 LogicalResult convertClip(NodeContext &n) {
@@ -129,19 +143,13 @@ template LogicalResult convertHardSigmoid<true>(NodeContext &);
 /// Variadic, broadcasting Min / Max; NaN propagates (numpy's minimum).
 template <bool isMax> LogicalResult convertMinMax(NodeContext &n) {
   SmallVector<Value> ins;
-  for (int i = 0; i < n.numInputs(); ++i) {
-    if (!n.hasInput(i))
-      return n.unsupported("input " + Twine(i) + " is empty");
-    ins.push_back(n.input(i));
-  }
+  if (failed(variadicInputs(n, ins)))
+    return failure();
   Type elt = eltOf(ins.front());
   bool isFloat = isa<FloatType>(elt);
   if (!isFloat && (!elt.isSignlessInteger() || elt.isInteger(1)))
     return n.unsupported("element type " + typeName(elt) +
                          " (floats and signed integers only)");
-  for (Value v : ins)
-    if (eltOf(v) != elt)
-      return n.unsupported("operands have different element types");
   return emitElementwise(
       n, ins, elt, [isFloat](OpBuilder &b, Location l, ValueRange v) {
         Value y = v[0];
@@ -206,17 +214,9 @@ template LogicalResult convertElu<true>(NodeContext &);
 /// onnxruntime adds them.
 template <bool mean> LogicalResult convertSum(NodeContext &n) {
   SmallVector<Value> ins;
-  for (int i = 0; i < n.numInputs(); ++i) {
-    if (!n.hasInput(i))
-      return n.unsupported("input " + Twine(i) + " is empty");
-    if (failed(n.requireFloat(i)))
-      return failure();
-    ins.push_back(n.input(i));
-  }
+  if (failed(variadicInputs(n, ins)) || failed(n.requireFloat(0)))
+    return failure();
   Type elt = eltOf(ins.front());
-  for (Value v : ins)
-    if (eltOf(v) != elt)
-      return n.unsupported("operands have different element types");
   size_t count = ins.size();
   return emitElementwise(
       n, ins, elt, [count](OpBuilder &b, Location l, ValueRange v) {
