@@ -81,6 +81,14 @@ template <typename IOp> LogicalResult convertLogical(NodeContext &n);
 LogicalResult convertWhere(NodeContext &n);
 
 //===----------------------------------------------------------------------===//
+// Shape values (ONNXShapeValues.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertShape(NodeContext &n);
+LogicalResult convertConstantOfShape(NodeContext &n);
+LogicalResult convertRange(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
 // Reductions and normalizations (ONNXReductions.cpp)
 //===----------------------------------------------------------------------===//
 

@@ -2,8 +2,9 @@
 //
 // The op-type table: ONNX operator name -> converter. The converters are
 // one function per operator (family), declared in ONNXConverters.h and
-// defined in ONNXElementwise.cpp, ONNXReductions.cpp, ONNXMatmul.cpp,
-// ONNXConvPool.cpp, ONNXShapeOps.cpp and ONNXQuantOps.cpp. Each reads its
+// defined in ONNXElementwise.cpp, ONNXActivations.cpp, ONNXLogical.cpp,
+// ONNXReductions.cpp, ONNXMatmul.cpp, ONNXConvPool.cpp, ONNXShapeOps.cpp,
+// ONNXShapeValues.cpp and ONNXQuantOps.cpp. Each reads its
 // node through NodeContext, builds linalg / tensor / arith / math ops on
 // tensors at the node's location (a NameLoc of the node name), and sets the
 // node's outputs; on a variant it does not handle it returns
@@ -34,6 +35,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"Clip", convertClip},
       {"Concat", convertConcat},
       {"Constant", convertConstant},
+      {"ConstantOfShape", convertConstantOfShape},
       {"Conv", convertConv},
       {"Cos", convertUnary<cosFn>},
       {"DequantizeLinear", convertDequantizeLinear},
@@ -79,6 +81,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"Pow", convertPow},
       {"QLinearMatMul", convertQLinearMatMul},
       {"QuantizeLinear", convertQuantizeLinear},
+      {"Range", convertRange},
       {"Reciprocal", convertUnary<reciprocalFn>},
       {"ReduceMax", convertReduce<ReduceKind::Max>},
       {"ReduceMean", convertReduce<ReduceKind::Mean>},
@@ -87,6 +90,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"Relu", convertUnary<reluFn>},
       {"Reshape", convertReshape},
       {"Selu", convertElu<true>},
+      {"Shape", convertShape},
       {"Sigmoid", convertUnary<sigmoidFn>},
       {"Sign", convertUnary<signFn>},
       {"Sin", convertUnary<sinFn>},

@@ -98,6 +98,15 @@ void emitReshape(NodeContext &n, ArrayRef<OpFoldResult> target) {
   n.setOutput(0, n.ir().reshape(n.input(0), target));
 }
 
+/// Input `i` as the integers of a 1-D constant (a shape vector), if it is
+/// one: what Concat, Slice and Gather fold.
+std::optional<std::vector<int64_t>> shapeVectorInput(NodeContext &n, int i) {
+  const ConstTensor *c = n.constInput(i);
+  if (!c || c->shape.size() != 1)
+    return std::nullopt;
+  return c->toInts();
+}
+
 SmallVector<OpFoldResult> inputSizes(NodeContext &n, int i) {
   if (const ConstTensor *c = n.constInput(i))
     return constSizes(n, *c);
@@ -257,6 +266,23 @@ LogicalResult convertTranspose(NodeContext &n) {
 LogicalResult convertConcat(NodeContext &n) {
   if (n.numInputs() < 1)
     return n.unsupported("no inputs");
+  // Shape vectors (torch.onnx's Shape -> Slice -> Concat -> Reshape).
+  {
+    std::vector<int64_t> folded;
+    int32_t type = n.constInput(0) ? n.constInput(0)->type : 0;
+    bool all = true;
+    for (int i = 0; i < n.numInputs() && all; ++i) {
+      std::optional<std::vector<int64_t>> v = shapeVectorInput(n, i);
+      all = v && n.constInput(i)->type == type;
+      if (all)
+        folded.insert(folded.end(), v->begin(), v->end());
+    }
+    if (all) {
+      n.setOutput(0, ConstTensor::fromInts(type, {int64_t(folded.size())},
+                                           folded));
+      return success();
+    }
+  }
   SmallVector<Value> ins;
   for (int i = 0; i < n.numInputs(); ++i)
     ins.push_back(n.input(i));
@@ -399,6 +425,27 @@ LogicalResult convertSlice(NodeContext &n) {
   if (ends.size() != starts.size() || axes.size() != starts.size() ||
       steps.size() != starts.size())
     return n.unsupported("starts, ends, axes and steps differ in length");
+  // A shape vector sliced once: folded, with ONNX's clamping.
+  if (std::optional<std::vector<int64_t>> v = shapeVectorInput(n, 0);
+      v && starts.size() == 1 && (axes[0] == 0 || axes[0] == -1) &&
+      steps[0] != 0) {
+    int64_t size = int64_t(v->size()), step = steps[0];
+    auto clamp = [&](int64_t i, int64_t lo, int64_t hi) {
+      if (i < 0)
+        i = i < -size ? -1 : i + size; // -1: before the first
+      return std::clamp(i, lo, hi);
+    };
+    int64_t begin = step > 0 ? clamp(starts[0], 0, size)
+                             : clamp(starts[0], -1, size - 1);
+    int64_t end = step > 0 ? clamp(ends[0], 0, size)
+                           : clamp(ends[0], -1, size - 1);
+    std::vector<int64_t> out;
+    for (int64_t i = begin; step > 0 ? i < end : i > end; i += step)
+      out.push_back((*v)[size_t(i)]);
+    n.setOutput(0, ConstTensor::fromInts(n.constInput(0)->type,
+                                         {int64_t(out.size())}, out));
+    return success();
+  }
   IRBuilder &ir = n.ir();
   SmallVector<OpFoldResult> offsets(rank, ir.index(0)),
       sizes = ir.sizes(x), strides(rank, ir.index(1));
@@ -480,6 +527,25 @@ LogicalResult convertSlice(NodeContext &n) {
 }
 
 LogicalResult convertGather(NodeContext &n) {
+  // An element of a shape vector (Shape -> Gather(0)): folded.
+  if (std::optional<std::vector<int64_t>> v = shapeVectorInput(n, 0)) {
+    const ConstTensor *idx = n.constInput(1);
+    std::optional<std::vector<int64_t>> ids =
+        idx ? idx->toInts() : std::nullopt;
+    if (ids && idx->shape.size() <= 1) {
+      std::vector<int64_t> out;
+      int64_t size = int64_t(v->size());
+      for (int64_t i : *ids) {
+        if (i < -size || i >= size)
+          return n.unsupported("index " + Twine(i) + " is out of range for " +
+                               Twine(size) + " elements");
+        out.push_back((*v)[size_t(i < 0 ? i + size : i)]);
+      }
+      n.setOutput(0, ConstTensor::fromInts(n.constInput(0)->type, idx->shape,
+                                           out));
+      return success();
+    }
+  }
   Value data = n.input(0), indices = n.input(1);
   int64_t r = rankOf(data), q = rankOf(indices);
   if (r == 0)

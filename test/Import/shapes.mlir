@@ -58,3 +58,17 @@
 // CHECK: %[[CI:.*]] = linalg.generic {{.*}} ins(%[[G]] : tensor<?x?x2x2xf32>) outs(%{{.*}} : tensor<?x?x2x2xi32>)
 // CHECK: arith.fptosi %in : f32 to i32
 // CHECK: return %[[T]], %[[US]], %[[F]], %[[P0]], %[[CI]]
+
+// Shape computations fold where the dims are static (torch.onnx's
+// Shape -> Slice -> Concat -> Reshape becomes one collapse_shape; Range is a
+// constant); Shape of a dynamic dim reads it at run time.
+// RUN: %python %S/Inputs/onnx_models.py shape_values %t.values.onnx
+// RUN: qforge-import %t.values.onnx --no-locations | FileCheck %s --check-prefix=VALUES
+// VALUES-LABEL: func.func @main(
+// VALUES-NOT: tensor.dim
+// VALUES: tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<?x3x4xf32> into tensor<?x4xf32>
+// VALUES: arith.constant dense<[0, 1, 2, 3]> : tensor<4xi64>
+// VALUES: %[[BI:.*]] = arith.index_cast %{{.*}} : index to i64
+// VALUES-NEXT: %[[D1:.*]] = arith.constant 3 : i64
+// VALUES-NEXT: %[[D2:.*]] = arith.constant 4 : i64
+// VALUES-NEXT: tensor.from_elements %[[BI]], %[[D1]], %[[D2]] : tensor<3xi64>

@@ -325,6 +325,34 @@ def paddle_cnn():
     return m, [rand(r, 2, 3, 8, 8, scale=2.0)]
 
 
+def shape_values():
+    """Shape computations as torch.onnx.export writes them (opset 17, dynamic
+    batch): Shape of the static dims (start=1) folds, and Slice / Concat /
+    Reshape, ConstantOfShape and Range fold with it; Shape of the whole
+    input reads the batch at run time."""
+    r = rng(12)
+    i64 = lambda name, v: init(name, np.array(v, np.int64))
+    nodes = [
+        h.make_node("Shape", ["x"], ["s"], name="shape_tail", start=1),
+        h.make_node("Slice", ["s", "one", "two"], ["last"], name="last_dim"),
+        h.make_node("Concat", ["minus1", "last"], ["target"], name="target", axis=0),
+        h.make_node("Reshape", ["x", "target"], ["y1"], name="flatten_rows"),
+        h.make_node("ConstantOfShape", ["s"], ["half"], name="halves",
+                    value=h.make_tensor("v", T.FLOAT, [1], [0.5])),
+        h.make_node("Add", ["x", "half"], ["y2"], name="plus_half"),
+        h.make_node("Range", ["zero", "four", "step"], ["idx"], name="positions"),
+        h.make_node("Cast", ["idx"], ["fidx"], name="to_float", to=T.FLOAT),
+        h.make_node("Add", ["x", "fidx"], ["y3"], name="plus_position"),
+        h.make_node("Shape", ["x"], ["y4"], name="shape_all"),
+    ]
+    inits = [i64("one", [1]), i64("two", [2]), i64("minus1", [-1]),
+             i64("zero", 0), i64("four", 4), i64("step", 1)]
+    m = model(nodes, [vi("x", ["batch", 3, 4])],
+              [vi("y1", ["rows", 4]), vi("y2", ["batch", 3, 4]), vi("y3", ["batch", 3, 4]),
+               vi("y4", [3], T.INT64)], inits)
+    return m, [rand(r, 2, 3, 4)]
+
+
 NUMERIC = {
     "mlp": mlp,
     "transformer": transformer,
@@ -337,6 +365,7 @@ NUMERIC = {
     "qdq_mlp": qdq_mlp,
     "dynamic_quant": dynamic_quant,
     "paddle_cnn": paddle_cnn,
+    "shape_values": shape_values,
 }
 
 

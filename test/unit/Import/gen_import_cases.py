@@ -40,6 +40,8 @@ NODE_MODULES = [
     "less", "less_or_equal", "max", "min", "not_", "or_", "where", "xor",
     "prelu", "elu", "selu", "softplus", "softsign", "sign", "sin", "cos",
     "sum", "mean",
+    # shape computations
+    "shape", "constantofshape", "rangeop",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
@@ -51,6 +53,7 @@ SHAPE_OPERANDS = {
     ("Reshape", 1), ("Squeeze", 1), ("Unsqueeze", 1), ("Split", 1),
     ("Slice", 1), ("Slice", 2), ("Slice", 3), ("Slice", 4),
     ("ReduceMean", 1), ("ReduceSum", 1), ("ReduceMax", 1), ("ReduceMin", 1),
+    ("ConstantOfShape", 0), ("Range", 0), ("Range", 1), ("Range", 2),
 }
 
 
