@@ -271,8 +271,9 @@ autoquantPasses(const CompileOptions &options,
   };
 }
 
-/// --only's value, and the options that cannot go with --scheme auto.
-llvm::Error checkAutoquantOptions(const CompileOptions &options) {
+/// Option values and combinations the pipeline cannot take: --only, --eval
+/// without --calib, and what cannot go with --scheme auto.
+llvm::Error checkOptionCombinations(const CompileOptions &options) {
   if (!options.eval.empty() && options.calib.empty())
     return fail("--eval measures the report's errors against the float "
                 "model, which runs with --calib: give --calib too");
@@ -330,7 +331,7 @@ compilePipelineText(ModuleOp module, const CompileOptions &options) {
   llvm::Expected<func::FuncOp> entry = findEntry(module, options.entry);
   if (!entry)
     return entry.takeError();
-  if (llvm::Error e = checkAutoquantOptions(options))
+  if (llvm::Error e = checkOptionCombinations(options))
     return std::move(e);
   CompilePipelineOptions pipeline;
   setPipelineOptions(options, entry->getName(), pipeline);
@@ -380,7 +381,7 @@ llvm::Expected<CompileReport> compileModule(ModuleOp module,
   if (!options.calib.empty() && !options.stats.empty())
     return fail("--calib and --stats both give calibration statistics; "
                 "choose one");
-  if (llvm::Error e = checkAutoquantOptions(options))
+  if (llvm::Error e = checkOptionCombinations(options))
     return std::move(e);
   if (!options.shapes.empty()) {
     // Before calibration, which runs the float model at these shapes.

@@ -60,14 +60,14 @@ LogicalResult convertCompare(NodeContext &n) {
   // Ordered float predicates: a comparison with NaN is false, as in ONNX
   // (numpy); bools compare as unsigned (false < true).
   bool isBool = elt.isInteger(1);
-  return emitElementwise(n, {a, b}, IntegerType::get(n.ctx(), 1),
-                         [&](OpBuilder &bb, Location l, ValueRange v) -> Value {
-                           if (isa<FloatType>(elt))
-                             return arith::CmpFOp::create(bb, l, fp, v[0],
-                                                          v[1]);
-                           return arith::CmpIOp::create(
-                               bb, l, isBool ? unsignedOf(ip) : ip, v[0], v[1]);
-                         });
+  return emitElementwise(
+      n, {a, b}, IntegerType::get(n.ctx(), 1),
+      [elt, isBool](OpBuilder &bb, Location l, ValueRange v) -> Value {
+        if (isa<FloatType>(elt))
+          return arith::CmpFOp::create(bb, l, fp, v[0], v[1]);
+        return arith::CmpIOp::create(bb, l, isBool ? unsignedOf(ip) : ip, v[0],
+                                     v[1]);
+      });
 }
 
 template LogicalResult

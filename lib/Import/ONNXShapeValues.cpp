@@ -62,8 +62,8 @@ LogicalResult convertShape(NodeContext &n) {
       continue;
     }
     Value size = tensor::DimOp::create(n.b(), n.loc(), x, d);
-    values.push_back(arith::IndexCastOp::create(n.b(), n.loc(),
-                                                n.b().getI64Type(), size));
+    values.push_back(
+        arith::IndexCastOp::create(n.b(), n.loc(), n.b().getI64Type(), size));
   }
   n.setOutput(0, tensor::FromElementsOp::create(
                      n.b(), n.loc(),
@@ -137,12 +137,20 @@ LogicalResult convertRange(NodeContext &n) {
   double steps = std::ceil((*l - *s) / *d);
   if (!(steps <= double(kMaxFoldedElements * 1024)))
     return n.unsupported("the range has too many elements");
-  int64_t count = std::max<int64_t>(0, int64_t(steps));
+  int64_t count = steps > 0 ? int64_t(steps) : 0;
   if (std::optional<std::vector<int64_t>> si = start->toInts()) {
-    int64_t first = si->front(), step = delta->toInts()->front();
+    // Integers exactly (the count in 128 bits: no rounding, no overflow).
+    __int128 first = si->front(), last = limit->toInts()->front(),
+             step = delta->toInts()->front();
+    __int128 span = last - first;
+    __int128 exact =
+        span / step + ((span % step != 0) && ((span > 0) == (step > 0)));
+    if (exact > kMaxFoldedElements * 1024)
+      return n.unsupported("the range has too many elements");
+    count = int64_t(std::max<__int128>(0, exact));
     std::vector<int64_t> values;
     for (int64_t i = 0; i < count; ++i)
-      values.push_back(first + i * step);
+      values.push_back(int64_t(first + __int128(i) * step));
     n.setOutput(0, ConstTensor::fromInts(start->type, {count}, values));
     return success();
   }
