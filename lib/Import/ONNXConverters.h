@@ -87,6 +87,7 @@ LogicalResult convertWhere(NodeContext &n);
 LogicalResult convertShape(NodeContext &n);
 LogicalResult convertConstantOfShape(NodeContext &n);
 LogicalResult convertRange(NodeContext &n);
+LogicalResult convertExpand(NodeContext &n);
 
 //===----------------------------------------------------------------------===//
 // Reductions and normalizations (ONNXReductions.cpp)
@@ -96,6 +97,7 @@ enum class ReduceKind { Mean, Sum, Max, Min };
 
 template <ReduceKind kind> LogicalResult convertReduce(NodeContext &n);
 LogicalResult convertGlobalAveragePool(NodeContext &n);
+LogicalResult convertGlobalMaxPool(NodeContext &n);
 LogicalResult convertSoftmax(NodeContext &n);
 LogicalResult convertLayerNorm(NodeContext &n);
 

@@ -137,6 +137,25 @@ LogicalResult convertGlobalAveragePool(NodeContext &n) {
   return success();
 }
 
+LogicalResult convertGlobalMaxPool(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x);
+  if (rank < 3)
+    return n.unsupported("input must have rank >= 3");
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < rank; ++d)
+    axes.push_back(d);
+  Value y = n.ir().reduce(
+      x, axes, floatAttr(eltOf(x), -std::numeric_limits<double>::infinity()),
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        return arith::MaximumFOp::create(b, l, v[0], v[1]);
+      });
+  n.setOutput(0, n.ir().insertUnitDims(y, axes));
+  return success();
+}
+
 LogicalResult convertSoftmax(NodeContext &n) {
   if (failed(n.requireFloat(0)))
     return failure();

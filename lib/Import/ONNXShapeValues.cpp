@@ -1,6 +1,7 @@
-//===- ONNXShapeValues.cpp - Shape, ConstantOfShape, Range ----------------===//
+//===- ONNXShapeValues.cpp - Shape, ConstantOfShape, Range, Expand --------===//
 //
-// The operators exporters use to compute shapes. Where the values are known
+// The operators exporters use to compute shapes (and Expand, which
+// broadcasts to one). Where the values are known
 // at import time (static dims, constant operands) they fold into constants,
 // which the shape operators downstream (Reshape, Gather, Concat, Unsqueeze,
 // Cast) fold further, so an exported model's shape arithmetic on static
@@ -116,6 +117,29 @@ LogicalResult convertConstantOfShape(NodeContext &n) {
     fill = FloatAttr::get(elt, value.toDoubles()->front());
   n.setOutput(0, n.ir().filled(sizes, elt, fill));
   return success();
+}
+
+LogicalResult convertExpand(NodeContext &n) {
+  FailureOr<std::vector<int64_t>> shape = n.intsInput(1, "shape");
+  if (failed(shape))
+    return failure();
+  Value x = n.input(0);
+  // numpy broadcasting of x against `shape`: an elementwise copy whose
+  // second operand only carries the shape (1s in `shape` keep x's dims).
+  // A 1 in `shape` keeps x's dim (dims align from the right): that size,
+  // not 1, so a dynamic dim of x is not taken to be 1.
+  SmallVector<OpFoldResult> sizes;
+  int64_t offset = int64_t(shape->size()) - rankOf(x);
+  for (auto [i, d] : llvm::enumerate(*shape)) {
+    if (d < 0)
+      return n.unsupported("negative dimension " + Twine(d) + " in the shape");
+    int64_t j = int64_t(i) - offset;
+    sizes.push_back(d == 1 && j >= 0 ? n.ir().size(x, j) : n.ir().index(d));
+  }
+  Value shapeOnly = n.ir().empty(sizes, eltOf(x));
+  return emitElementwise(
+      n, {x, shapeOnly}, eltOf(x),
+      [](OpBuilder &, Location, ValueRange v) { return v[0]; });
 }
 
 LogicalResult convertRange(NodeContext &n) {

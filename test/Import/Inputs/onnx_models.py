@@ -329,7 +329,7 @@ def shape_values():
     """Shape computations as torch.onnx.export writes them (opset 17, dynamic
     batch): Shape of the static dims (start=1) folds, and Slice / Concat /
     Reshape, ConstantOfShape and Range fold with it; Shape of the whole
-    input reads the batch at run time."""
+    input reads the batch at run time; Expand keeps the dynamic batch."""
     r = rng(12)
     i64 = lambda name, v: init(name, np.array(v, np.int64))
     nodes = [
@@ -344,12 +344,14 @@ def shape_values():
         h.make_node("Cast", ["idx"], ["fidx"], name="to_float", to=T.FLOAT),
         h.make_node("Add", ["x", "fidx"], ["y3"], name="plus_position"),
         h.make_node("Shape", ["x"], ["y4"], name="shape_all"),
+        # A 1 in Expand's shape keeps x's dim, the dynamic batch included.
+        h.make_node("Expand", ["x", "eshape"], ["y5"], name="expand"),
     ]
     inits = [i64("one", [1]), i64("two", [2]), i64("minus1", [-1]),
-             i64("zero", 0), i64("four", 4), i64("step", 1)]
+             i64("zero", 0), i64("four", 4), i64("step", 1), i64("eshape", [2, 1, 1, 4])]
     m = model(nodes, [vi("x", ["batch", 3, 4])],
               [vi("y1", ["rows", 4]), vi("y2", ["batch", 3, 4]), vi("y3", ["batch", 3, 4]),
-               vi("y4", [3], T.INT64)], inits)
+               vi("y4", [3], T.INT64), vi("y5", [2, "batch", 3, 4])], inits)
     return m, [rand(r, 2, 3, 4)]
 
 

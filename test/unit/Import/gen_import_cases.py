@@ -41,7 +41,7 @@ NODE_MODULES = [
     "prelu", "elu", "selu", "softplus", "softsign", "sign", "sin", "cos",
     "sum", "mean",
     # shape computations
-    "shape", "constantofshape", "rangeop",
+    "shape", "constantofshape", "rangeop", "expand", "globalmaxpool",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
@@ -54,6 +54,7 @@ SHAPE_OPERANDS = {
     ("Slice", 1), ("Slice", 2), ("Slice", 3), ("Slice", 4),
     ("ReduceMean", 1), ("ReduceSum", 1), ("ReduceMax", 1), ("ReduceMin", 1),
     ("ConstantOfShape", 0), ("Range", 0), ("Range", 1), ("Range", 2),
+    ("Expand", 1),
 }
 
 
