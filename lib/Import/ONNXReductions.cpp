@@ -120,39 +120,42 @@ template <ReduceKind kind> LogicalResult convertReduce(NodeContext &n) {
   return success();
 }
 
-LogicalResult convertGlobalAveragePool(NodeContext &n) {
+/// The spatial axes (2, 3, ...) of a global pool's float [N, C, D...] input.
+static FailureOr<SmallVector<int64_t>> globalPoolAxes(NodeContext &n) {
   if (failed(n.requireFloat(0)))
     return failure();
-  Value x = n.input(0);
-  int64_t rank = rankOf(x);
+  int64_t rank = rankOf(n.input(0));
   if (rank < 3)
     return n.unsupported("input must have rank >= 3");
   SmallVector<int64_t> axes;
   for (int64_t d = 2; d < rank; ++d)
     axes.push_back(d);
-  Value count = countOf(n, x, axes); // before the sum, as in ReduceMean
-  Value sum = sumOver(n, x, axes);
+  return axes;
+}
+
+LogicalResult convertGlobalAveragePool(NodeContext &n) {
+  FailureOr<SmallVector<int64_t>> axes = globalPoolAxes(n);
+  if (failed(axes))
+    return failure();
+  Value x = n.input(0);
+  Value count = countOf(n, x, *axes); // before the sum, as in ReduceMean
+  Value sum = sumOver(n, x, *axes);
   Value y = divideBy(n, sum, count);
-  n.setOutput(0, n.ir().insertUnitDims(y, axes));
+  n.setOutput(0, n.ir().insertUnitDims(y, *axes));
   return success();
 }
 
 LogicalResult convertGlobalMaxPool(NodeContext &n) {
-  if (failed(n.requireFloat(0)))
+  FailureOr<SmallVector<int64_t>> axes = globalPoolAxes(n);
+  if (failed(axes))
     return failure();
   Value x = n.input(0);
-  int64_t rank = rankOf(x);
-  if (rank < 3)
-    return n.unsupported("input must have rank >= 3");
-  SmallVector<int64_t> axes;
-  for (int64_t d = 2; d < rank; ++d)
-    axes.push_back(d);
   Value y = n.ir().reduce(
-      x, axes, floatAttr(eltOf(x), -std::numeric_limits<double>::infinity()),
+      x, *axes, floatAttr(eltOf(x), -std::numeric_limits<double>::infinity()),
       [](OpBuilder &b, Location l, ValueRange v) -> Value {
         return arith::MaximumFOp::create(b, l, v[0], v[1]);
       });
-  n.setOutput(0, n.ir().insertUnitDims(y, axes));
+  n.setOutput(0, n.ir().insertUnitDims(y, *axes));
   return success();
 }
 
