@@ -100,6 +100,7 @@ LogicalResult convertGlobalAveragePool(NodeContext &n);
 LogicalResult convertGlobalMaxPool(NodeContext &n);
 LogicalResult convertSoftmax(NodeContext &n);
 LogicalResult convertLayerNorm(NodeContext &n);
+LogicalResult convertInstanceNorm(NodeContext &n);
 
 //===----------------------------------------------------------------------===//
 // Matmuls (ONNXMatmul.cpp)

@@ -62,6 +62,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"HardSigmoid", convertHardSigmoid<false>},
       {"HardSwish", convertHardSigmoid<true>},
       {"Identity", convertIdentity},
+      {"InstanceNormalization", convertInstanceNorm},
       {"LayerNormalization", convertLayerNorm},
       {"LeakyRelu", convertLeakyRelu},
       {"Less",

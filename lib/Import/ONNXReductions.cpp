@@ -198,20 +198,19 @@ LogicalResult convertSoftmax(NodeContext &n) {
                          });
 }
 
-LogicalResult convertLayerNorm(NodeContext &n) {
-  if (failed(n.requireFloat(0)))
-    return failure();
-  Value x = n.input(0);
-  int64_t rank = rankOf(x);
-  std::optional<int64_t> axis = n.axis(n.attrInt("axis", -1), rank);
-  if (!axis)
-    return failure();
-  double eps = n.attrFloat("epsilon", 1e-5f);
+namespace {
+
+/// x - mean and 1 / sqrt(var + eps) over `axes` (the reduced dims kept as
+/// unit dims), the shared part of LayerNormalization and
+/// InstanceNormalization.
+struct Normalized {
+  Value centered, mean, invStd;
+};
+
+Normalized normalizeOver(NodeContext &n, Value x, ArrayRef<int64_t> axes,
+                         double eps) {
   IRBuilder &ir = n.ir();
   Type elt = eltOf(x);
-  SmallVector<int64_t> axes;
-  for (int64_t d = *axis; d < rank; ++d)
-    axes.push_back(d);
   Value count = countOf(n, x, axes);
   Value mean = ir.insertUnitDims(divideBy(n, sumOver(n, x, axes), count), axes);
   Value centered = *ir.elementwise(
@@ -235,7 +234,25 @@ LogicalResult convertLayerNorm(NodeContext &n) {
         return arith::DivFOp::create(b, l, fconst(b, l, elt, 1.0), s);
       },
       nullptr);
-  invStd = ir.insertUnitDims(invStd, axes);
+  return {centered, mean, ir.insertUnitDims(invStd, axes)};
+}
+
+} // namespace
+
+LogicalResult convertLayerNorm(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x);
+  std::optional<int64_t> axis = n.axis(n.attrInt("axis", -1), rank);
+  if (!axis)
+    return failure();
+  Type elt = eltOf(x);
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < rank; ++d)
+    axes.push_back(d);
+  auto [centered, mean, invStd] =
+      normalizeOver(n, x, axes, n.attrFloat("epsilon", 1e-5f));
   SmallVector<Value> ins = {centered, invStd, n.input(1)};
   bool hasBias = n.hasInput(2);
   if (hasBias)
@@ -254,6 +271,32 @@ LogicalResult convertLayerNorm(NodeContext &n) {
   n.setOutput(1, mean);
   n.setOutput(2, invStd);
   return success();
+}
+
+LogicalResult convertInstanceNorm(NodeContext &n) {
+  FailureOr<SmallVector<int64_t>> axes = globalPoolAxes(n);
+  if (failed(axes))
+    return failure();
+  Value x = n.input(0);
+  Type elt = eltOf(x);
+  Normalized norm = normalizeOver(n, x, *axes, n.attrFloat("epsilon", 1e-5f));
+  // scale and B: [C] -> [C, 1, ...], along axis 1 of [N, C, D...].
+  SmallVector<int64_t> unitDims;
+  for (int64_t d = 1; d < rankOf(x) - 1; ++d)
+    unitDims.push_back(d);
+  SmallVector<Value> ins = {norm.centered, norm.invStd};
+  for (int i : {1, 2}) {
+    Value p = n.input(i);
+    if (rankOf(p) != 1 || eltOf(p) != elt)
+      return n.unsupported("scale and B must be 1-D with X's element type");
+    ins.push_back(n.ir().insertUnitDims(p, unitDims));
+  }
+  return emitElementwise(
+      n, ins, elt, [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        Value y = arith::MulFOp::create(
+            b, l, arith::MulFOp::create(b, l, v[0], v[1]), v[2]);
+        return arith::AddFOp::create(b, l, y, v[3]);
+      });
 }
 
 // The instantiations the op-type table (ONNXOps.cpp) uses.

@@ -42,6 +42,7 @@ NODE_MODULES = [
     "sum", "mean",
     # shape computations
     "shape", "constantofshape", "rangeop", "expand", "globalmaxpool",
+    "instance_normalization",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
