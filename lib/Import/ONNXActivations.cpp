@@ -39,6 +39,15 @@ Value clampFloat(OpBuilder &b, Location l, Value x, Value lo, Value hi) {
   return x;
 }
 
+/// x < 0 ? x * slope : x (LeakyRelu, PRelu).
+Value scaleNegative(OpBuilder &b, Location l, Value x, Value slope) {
+  Value zero = fconst(b, l, x.getType(), 0.0);
+  Value negative =
+      arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x, zero);
+  return arith::SelectOp::create(b, l, negative,
+                                 arith::MulFOp::create(b, l, x, slope), x);
+}
+
 /// The inputs of a variadic op (Min, Max, Sum, Mean): none empty, all of
 /// one element type.
 LogicalResult variadicInputs(NodeContext &n, SmallVectorImpl<Value> &ins) {
@@ -58,10 +67,9 @@ LogicalResult variadicInputs(NodeContext &n, SmallVectorImpl<Value> &ins) {
 LogicalResult convertClip(NodeContext &n) {
   Value x = n.input(0);
   Type elt = eltOf(x);
+  if (failed(requireFloatOrSignedInt(n, elt)))
+    return failure();
   bool isFloat = isa<FloatType>(elt);
-  if (!isFloat && (!elt.isSignlessInteger() || elt.isInteger(1)))
-    return n.unsupported("element type " + typeName(elt) +
-                         " (floats and signed integers only)");
   SmallVector<Value> ins = {x};
   int lo = -1, hi = -1; // positions of the bounds in `ins`
   if (n.opset() < 11) {
@@ -108,12 +116,7 @@ LogicalResult convertLeakyRelu(NodeContext &n) {
   double alpha = n.attrFloat("alpha", 0.01f);
   return emitElementwise(
       n, {x}, eltOf(x), [alpha](OpBuilder &b, Location l, ValueRange v) {
-        Value zero = fconst(b, l, v[0].getType(), 0.0);
-        Value scaled = arith::MulFOp::create(
-            b, l, v[0], fconst(b, l, v[0].getType(), alpha));
-        Value negative =
-            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v[0], zero);
-        return arith::SelectOp::create(b, l, negative, scaled, v[0]);
+        return scaleNegative(b, l, v[0], fconst(b, l, v[0].getType(), alpha));
       });
 }
 
@@ -146,10 +149,9 @@ template <bool isMax> LogicalResult convertMinMax(NodeContext &n) {
   if (failed(variadicInputs(n, ins)))
     return failure();
   Type elt = eltOf(ins.front());
+  if (failed(requireFloatOrSignedInt(n, elt)))
+    return failure();
   bool isFloat = isa<FloatType>(elt);
-  if (!isFloat && (!elt.isSignlessInteger() || elt.isInteger(1)))
-    return n.unsupported("element type " + typeName(elt) +
-                         " (floats and signed integers only)");
   return emitElementwise(
       n, ins, elt, [isFloat](OpBuilder &b, Location l, ValueRange v) {
         Value y = v[0];
@@ -174,14 +176,10 @@ LogicalResult convertPRelu(NodeContext &n) {
   Value x = n.input(0), slope = n.input(1);
   if (eltOf(slope) != eltOf(x))
     return n.unsupported("slope has another element type than X");
-  return emitElementwise(
-      n, {x, slope}, eltOf(x), [](OpBuilder &b, Location l, ValueRange v) {
-        Value zero = fconst(b, l, v[0].getType(), 0.0);
-        Value negative =
-            arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v[0], zero);
-        return arith::SelectOp::create(
-            b, l, negative, arith::MulFOp::create(b, l, v[0], v[1]), v[0]);
-      });
+  return emitElementwise(n, {x, slope}, eltOf(x),
+                         [](OpBuilder &b, Location l, ValueRange v) {
+                           return scaleNegative(b, l, v[0], v[1]);
+                         });
 }
 
 /// Elu (gamma 1) and Selu: x > 0 ? gamma x : gamma alpha (exp(x) - 1).
@@ -247,17 +245,12 @@ LogicalResult convertBatchNorm(NodeContext &n) {
   int64_t rank = rankOf(x);
   if (rank < 2)
     return n.unsupported("X of rank " + Twine(rank) + " (needs [N, C, ...])");
-  // [C] -> [C, 1, ...]: broadcasts along axis 1 of [N, C, D...].
-  SmallVector<int64_t> unitDims;
-  for (int64_t d = 1; d < rank - 1; ++d)
-    unitDims.push_back(d);
   SmallVector<Value> ins = {x};
   for (int i = 1; i <= 4; ++i) {
-    Value p = n.input(i);
-    if (rankOf(p) != 1 || eltOf(p) != eltOf(x))
-      return n.unsupported("parameter " + Twine(i) +
-                           " must be 1-D with X's element type");
-    ins.push_back(n.ir().insertUnitDims(p, unitDims));
+    FailureOr<Value> p = perChannelInput(n, i, x);
+    if (failed(p))
+      return failure();
+    ins.push_back(*p);
   }
   double epsilon = n.attrFloat("epsilon", 1e-5f);
   // (x - mean) * (scale / sqrt(var + epsilon)) + B.

@@ -31,10 +31,9 @@ LogicalResult convertBinary(NodeContext &n) {
   Type elt = eltOf(a);
   if (elt != eltOf(b))
     return n.unsupported("operands have different element types");
+  if (failed(requireFloatOrSignedInt(n, elt)))
+    return failure();
   bool isFloat = isa<FloatType>(elt);
-  if (!isFloat && (!elt.isSignlessInteger() || elt.isInteger(1)))
-    return n.unsupported("element type " + typeName(elt) +
-                         " (floats and signed integers only)");
   return emitElementwise(
       n, {a, b}, elt,
       [isFloat](OpBuilder &b, Location l, ValueRange v) -> Value {

@@ -27,6 +27,24 @@ LogicalResult emitElementwise(NodeContext &n, ValueRange ins, Type outElt,
   return success();
 }
 
+LogicalResult requireFloatOrSignedInt(NodeContext &n, Type elt) {
+  if (isa<FloatType>(elt) || (elt.isSignlessInteger() && !elt.isInteger(1)))
+    return success();
+  return n.unsupported("element type " + typeName(elt) +
+                       " (floats and signed integers only)");
+}
+
+FailureOr<Value> perChannelInput(NodeContext &n, int i, Value x) {
+  Value p = n.input(i);
+  if (rankOf(p) != 1 || eltOf(p) != eltOf(x))
+    return n.unsupported("input " + Twine(i) +
+                         " must be 1-D with X's element type");
+  SmallVector<int64_t> unitDims;
+  for (int64_t d = 1; d < rankOf(x) - 1; ++d)
+    unitDims.push_back(d);
+  return n.ir().insertUnitDims(p, unitDims);
+}
+
 /// Sorted, unique, normalized axes.
 std::optional<SmallVector<int64_t>>
 normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes, int64_t rank) {

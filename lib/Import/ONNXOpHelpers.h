@@ -55,6 +55,15 @@ inline Value fconst(mlir::OpBuilder &b, mlir::Location l, mlir::Type t,
 LogicalResult emitElementwise(NodeContext &n, mlir::ValueRange ins,
                               mlir::Type outElt, BodyFn body);
 
+/// Fails (unsupported) unless `elt` is a float or a signed, non-bool
+/// integer: the types of the arithmetic ops.
+LogicalResult requireFloatOrSignedInt(NodeContext &n, mlir::Type elt);
+
+/// Input `i`, a per-channel parameter [C] with `x`'s element type, as
+/// [C, 1, ...]: it broadcasts along axis 1 of `x` [N, C, D...]
+/// (BatchNormalization, InstanceNormalization).
+mlir::FailureOr<Value> perChannelInput(NodeContext &n, int i, Value x);
+
 /// Sorted, unique, normalized axes.
 std::optional<llvm::SmallVector<int64_t>>
 normalizeAxes(NodeContext &n, llvm::ArrayRef<int64_t> axes, int64_t rank);

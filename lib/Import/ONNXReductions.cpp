@@ -280,16 +280,12 @@ LogicalResult convertInstanceNorm(NodeContext &n) {
   Value x = n.input(0);
   Type elt = eltOf(x);
   Normalized norm = normalizeOver(n, x, *axes, n.attrFloat("epsilon", 1e-5f));
-  // scale and B: [C] -> [C, 1, ...], along axis 1 of [N, C, D...].
-  SmallVector<int64_t> unitDims;
-  for (int64_t d = 1; d < rankOf(x) - 1; ++d)
-    unitDims.push_back(d);
   SmallVector<Value> ins = {norm.centered, norm.invStd};
-  for (int i : {1, 2}) {
-    Value p = n.input(i);
-    if (rankOf(p) != 1 || eltOf(p) != elt)
-      return n.unsupported("scale and B must be 1-D with X's element type");
-    ins.push_back(n.ir().insertUnitDims(p, unitDims));
+  for (int i : {1, 2}) { // scale, B
+    FailureOr<Value> p = perChannelInput(n, i, x);
+    if (failed(p))
+      return failure();
+    ins.push_back(*p);
   }
   return emitElementwise(
       n, ins, elt, [](OpBuilder &b, Location l, ValueRange v) -> Value {

@@ -425,27 +425,6 @@ LogicalResult convertSlice(NodeContext &n) {
   if (ends.size() != starts.size() || axes.size() != starts.size() ||
       steps.size() != starts.size())
     return n.unsupported("starts, ends, axes and steps differ in length");
-  // A shape vector sliced once: folded, with ONNX's clamping.
-  if (std::optional<std::vector<int64_t>> v = shapeVectorInput(n, 0);
-      v && starts.size() == 1 && (axes[0] == 0 || axes[0] == -1) &&
-      steps[0] != 0) {
-    int64_t size = int64_t(v->size()), step = steps[0];
-    auto clamp = [&](int64_t i, int64_t lo, int64_t hi) {
-      if (i < 0)
-        i = i < -size ? -1 : i + size; // -1: before the first
-      return std::clamp(i, lo, hi);
-    };
-    int64_t begin = step > 0 ? clamp(starts[0], 0, size)
-                             : clamp(starts[0], -1, size - 1);
-    int64_t end = step > 0 ? clamp(ends[0], 0, size)
-                           : clamp(ends[0], -1, size - 1);
-    std::vector<int64_t> out;
-    for (int64_t i = begin; step > 0 ? i < end : i > end; i += step)
-      out.push_back((*v)[size_t(i)]);
-    n.setOutput(0, ConstTensor::fromInts(n.constInput(0)->type,
-                                         {int64_t(out.size())}, out));
-    return success();
-  }
   IRBuilder &ir = n.ir();
   SmallVector<OpFoldResult> offsets(rank, ir.index(0)),
       sizes = ir.sizes(x), strides(rank, ir.index(1));
@@ -489,6 +468,19 @@ LogicalResult convertSlice(NodeContext &n) {
     sizes[*a] = ir.index(len);
     strides[*a] = ir.index(-step);
     reversed.push_back(*a);
+  }
+  // A shape vector (its dim is static, so the slice is constant): folded.
+  if (std::optional<std::vector<int64_t>> v = shapeVectorInput(n, 0)) {
+    int64_t offset = *IRBuilder::constant(offsets[0]),
+            size = *IRBuilder::constant(sizes[0]),
+            stride = *IRBuilder::constant(strides[0]);
+    std::vector<int64_t> out;
+    for (int64_t k = 0; k < size; ++k)
+      out.push_back((*v)[size_t(offset + k * stride)]);
+    if (!reversed.empty())
+      std::reverse(out.begin(), out.end());
+    n.setOutput(0, ConstTensor::fromInts(n.constInput(0)->type, {size}, out));
+    return success();
   }
   // extract_slice cannot express an empty slice at the end of a dim.
   if (llvm::any_of(

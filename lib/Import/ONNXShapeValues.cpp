@@ -35,8 +35,7 @@ LogicalResult convertShape(NodeContext &n) {
   if (const ConstTensor *c = n.constInput(0))
     shape.assign(c->shape.begin(), c->shape.end());
   else
-    shape.assign(typeOf(n.input(0)).getShape().begin(),
-                 typeOf(n.input(0)).getShape().end());
+    llvm::append_range(shape, typeOf(n.input(0)).getShape());
   int64_t rank = int64_t(shape.size());
   // start / end (opset 15): negative from the back, clamped to [0, rank].
   auto clampAxis = [rank](int64_t a) {
@@ -158,10 +157,7 @@ LogicalResult convertRange(NodeContext &n) {
   if (*d == 0)
     return n.unsupported("delta is 0");
   // ONNX: max(ceil((limit - start) / delta), 0) elements.
-  double steps = std::ceil((*l - *s) / *d);
-  if (!(steps <= double(kMaxFoldedElements * 1024)))
-    return n.unsupported("the range has too many elements");
-  int64_t count = steps > 0 ? int64_t(steps) : 0;
+  constexpr int64_t kMaxElements = kMaxFoldedElements * 1024;
   if (std::optional<std::vector<int64_t>> si = start->toInts()) {
     // Integers exactly (the count in 128 bits: no rounding, no overflow).
     __int128 first = si->front(), last = limit->toInts()->front(),
@@ -169,9 +165,9 @@ LogicalResult convertRange(NodeContext &n) {
     __int128 span = last - first;
     __int128 exact =
         span / step + ((span % step != 0) && ((span > 0) == (step > 0)));
-    if (exact > kMaxFoldedElements * 1024)
+    if (exact > kMaxElements)
       return n.unsupported("the range has too many elements");
-    count = int64_t(std::max<__int128>(0, exact));
+    int64_t count = int64_t(std::max<__int128>(0, exact));
     std::vector<int64_t> values;
     for (int64_t i = 0; i < count; ++i)
       values.push_back(int64_t(first + __int128(i) * step));
@@ -180,6 +176,10 @@ LogicalResult convertRange(NodeContext &n) {
   }
   if (start->type != kFloat)
     return n.unsupported("range of type " + onnxTypeName(start->type));
+  double steps = std::ceil((*l - *s) / *d);
+  if (!(steps <= double(kMaxElements)))
+    return n.unsupported("the range has too many elements");
+  int64_t count = steps > 0 ? int64_t(steps) : 0;
   // start + i * delta in float, as the reference does.
   float first = float(*s), step = float(*d);
   std::vector<float> values;

@@ -346,12 +346,18 @@ def shape_values():
         h.make_node("Shape", ["x"], ["y4"], name="shape_all"),
         # A 1 in Expand's shape keeps x's dim, the dynamic batch included.
         h.make_node("Expand", ["x", "eshape"], ["y5"], name="expand"),
+        # A backward slice starting before the first element: ONNX clamps
+        # the start to 0 (one element), as the unfolded Slice does.
+        h.make_node("Slice", ["s", "far", "farther", "zeroaxis", "back"], ["y6"],
+                    name="backward"),
     ]
     inits = [i64("one", [1]), i64("two", [2]), i64("minus1", [-1]),
-             i64("zero", 0), i64("four", 4), i64("step", 1), i64("eshape", [2, 1, 1, 4])]
+             i64("zero", 0), i64("four", 4), i64("step", 1), i64("eshape", [2, 1, 1, 4]),
+             i64("far", [-10]), i64("farther", [-100]), i64("zeroaxis", [0]), i64("back", [-1])]
     m = model(nodes, [vi("x", ["batch", 3, 4])],
               [vi("y1", ["rows", 4]), vi("y2", ["batch", 3, 4]), vi("y3", ["batch", 3, 4]),
-               vi("y4", [3], T.INT64), vi("y5", [2, "batch", 3, 4])], inits)
+               vi("y4", [3], T.INT64), vi("y5", [2, "batch", 3, 4]),
+               vi("y6", [1], T.INT64)], inits)
     return m, [rand(r, 2, 3, 4)]
 
 
