@@ -132,19 +132,14 @@ Session::create(ModuleOp floatModel, StringRef samplesPath,
   if (!model)
     return model.takeError();
   session->floatModel = std::move(*model);
-  std::vector<std::string> names =
-      options.inputNames.empty()
-          ? positionalNames(session->floatModel->inputs().size())
-          : options.inputNames;
-  llvm::Expected<Samples> samples = loadSamples(
-      samplesPath, *session->floatModel, names, options.maxSamples);
+  llvm::Expected<Samples> samples = session->readSamples(samplesPath);
   if (!samples)
     return samples.takeError();
   session->samples = std::move(*samples);
   return std::move(session);
 }
 
-llvm::Expected<Samples> Session::loadOtherSamples(StringRef path) const {
+llvm::Expected<Samples> Session::readSamples(StringRef path) const {
   std::vector<std::string> names =
       options.inputNames.empty()
           ? positionalNames(floatModel->inputs().size())

@@ -59,7 +59,7 @@ CalibrationStage::run(ModuleOp module, StringRef entry,
   stage->stats_ = std::make_shared<const calib::StatsFile>(std::move(*stats));
   if (!options.eval.empty()) {
     llvm::Expected<calib::Samples> held =
-        stage->session_->loadOtherSamples(options.eval);
+        stage->session_->readSamples(options.eval);
     if (!held)
       return held.takeError();
     stage->evaluation_ = std::move(*held);

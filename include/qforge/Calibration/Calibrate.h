@@ -90,9 +90,10 @@ public:
                                       const ProgressFn &progress = {},
                                       const WarningFn &warn = {});
 
-  /// Other samples of the same inputs, checked as the session's own (e.g.
-  /// held-out samples to measure errors on).
-  llvm::Expected<Samples> loadOtherSamples(llvm::StringRef path) const;
+  /// Samples of the float model's inputs from `path`, checked against its
+  /// arguments: the session's own (at creation), and e.g. held-out ones to
+  /// measure errors on.
+  llvm::Expected<Samples> readSamples(llvm::StringRef path) const;
 
   /// Runs `quantized` (a clone is compiled; it is left unchanged) next to
   /// the float model on every sample (of `on`, when given, else the
