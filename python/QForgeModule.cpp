@@ -272,7 +272,8 @@ PYBIND11_MODULE(_qforge, m) {
          const std::vector<std::string> &shapes, const std::string &lowering,
          bool int8Activations,
          const std::map<std::string, std::string> &autoquant,
-         const std::string &eval, const std::string &only) {
+         const std::string &eval, const std::string &only,
+         const std::string &sensitiveLayers, double sensitiveMinSqnr) {
         qforge::CompileOptions o;
         // --scheme auto's options, by qforge-compile's names without the
         // "autoquant-" prefix.
@@ -332,6 +333,8 @@ PYBIND11_MODULE(_qforge, m) {
         o.calib = calib;
         o.eval = eval;
         o.only = only;
+        o.sensitiveLayers = sensitiveLayers;
+        o.sensitiveMinSqnr = sensitiveMinSqnr;
         o.stats = stats;
         for (const std::string &text : shapes) {
           llvm::Expected<qforge::InputShape> shape =
@@ -355,6 +358,8 @@ PYBIND11_MODULE(_qforge, m) {
       py::arg("lowering") = "cpu", py::arg("int8_activations") = false,
       py::arg("autoquant") = std::map<std::string, std::string>(),
       py::arg("eval") = "", py::arg("only") = "all",
+      py::arg("sensitive_layers") = "keep",
+      py::arg("sensitive_min_sqnr") = 10.0,
       "Compile an .onnx or .mlir file to OUT_DIR/<name>.so; returns "
       "report.json's text.");
   py::class_<Model>(m, "Model")

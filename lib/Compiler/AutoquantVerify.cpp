@@ -227,6 +227,9 @@ llvm::Error verifyAutoquantPlan(ModuleOp floatModel,
     CompileOptions u = options;
     u.scheme = c.scheme.str();
     u.int8Activations = c.int8Activations;
+    // Uniform: the candidate passed the guard on every layer, so no layer
+    // keeps a wider scheme.
+    u.sensitiveLayers = "quantize";
     u.schemeFile.clear();
     u.autoquant = AutoquantOptions();
     // Statistics only where the scheme needs them (a8w8-static), samples

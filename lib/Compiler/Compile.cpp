@@ -150,6 +150,12 @@ void recordQuantizedLayers(ModuleOp module, CompileReport &report) {
       if (auto why = op->getAttrOfType<StringAttr>(
               qf::kCPUInt8ActivationsNotAppliedAttrName))
         layer.int8ActivationsNotApplied = why.str();
+      if (auto kept = op->getAttrOfType<DictionaryAttr>(qf::kKeptWiderAttrName)) {
+        if (auto requested = kept.getAs<StringAttr>("requested"))
+          layer.schemeRequested = requested.str();
+        if (auto reason = kept.getAs<StringAttr>("reason"))
+          layer.keptWider = reason.str();
+      }
       if (std::optional<int64_t> packed = packedBytesOf(op))
         layer.weightBytesAfter = *packed;
       else
@@ -227,6 +233,8 @@ void setPipelineOptions(const CompileOptions &options, StringRef entry,
   pipeline.schemeFile = options.schemeFile;
   pipeline.algorithm = options.algorithm;
   pipeline.only = options.only;
+  pipeline.sensitiveLayers = options.sensitiveLayers;
+  pipeline.sensitiveMinSqnr = options.sensitiveMinSqnr;
   pipeline.stats = options.stats;
   pipeline.int8Activations =
       cpu::int8ActivationPolicy(options.int8Activations);
@@ -281,6 +289,12 @@ llvm::Error checkOptionCombinations(const CompileOptions &options) {
       options.only != "conv")
     return fail("--only=" + options.only +
                 " is not one of all, matmul, conv");
+  if (options.sensitiveLayers != "keep" &&
+      options.sensitiveLayers != "quantize")
+    return fail("--sensitive-layers=" + options.sensitiveLayers +
+                " is not one of keep, quantize");
+  if (!std::isfinite(options.sensitiveMinSqnr))
+    return fail("--sensitive-min-sqnr must be a number of dB");
   if (!usesAutoquant(options))
     return llvm::Error::success();
   if (options.only != "all")

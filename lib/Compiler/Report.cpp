@@ -88,6 +88,10 @@ std::string reportToJSON(const CompileReport &report) {
                              {"kind", l.kind}};
     if (!l.int8ActivationsNotApplied.empty())
       layer["int8_activations_not_applied"] = l.int8ActivationsNotApplied;
+    if (!l.keptWider.empty()) {
+      layer["scheme_requested"] = l.schemeRequested;
+      layer["kept_wider"] = l.keptWider;
+    }
     addError(layer, l.error);
     layers.push_back(std::move(layer));
   }
@@ -184,6 +188,17 @@ std::string reportToTable(const CompileReport &report) {
      << llvm::format("%7.2fx", after ? double(before) / double(after) : 0.0)
      << "\n";
   // A request the compiler could not honour everywhere is said, per layer.
+  int64_t kept = llvm::count_if(
+      report.layers, [](const LayerReport &l) { return !l.keptWider.empty(); });
+  if (kept) {
+    os << kept << (kept == 1 ? " layer keeps" : " layers keep")
+       << " a wider scheme than asked (--sensitive-layers=quantize gives "
+          "every layer the scheme):\n";
+    for (const LayerReport &l : report.layers)
+      if (!l.keptWider.empty())
+        os << "  " << l.name << ": " << l.scheme << " instead of "
+           << l.schemeRequested << ": " << l.keptWider << "\n";
+  }
   int64_t notApplied = llvm::count_if(report.layers, [](const LayerReport &l) {
     return !l.int8ActivationsNotApplied.empty();
   });

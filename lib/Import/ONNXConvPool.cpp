@@ -240,6 +240,9 @@ LogicalResult convertConv(NodeContext &n) {
                                           AffineMap::get(loops, 0, oe, ctx)},
                    iterators, contractionBody)
                    .getResult(0);
+    // A convolution in the report, though its 3-D weight keeps it float.
+    yg.getDefiningOp()->setAttr(qf::kLayerKindAttrName,
+                                StringAttr::get(ctx, "conv"));
     SmallVector<ReassociationIndices> og;
     for (int64_t i = 0; i <= d; ++i)
       og.push_back({i});

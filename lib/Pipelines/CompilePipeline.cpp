@@ -45,6 +45,8 @@ void buildCompilePipeline(
     quantize.schemeFile = options.schemeFile;
     quantize.algorithm = options.algorithm;
     quantize.only = options.only;
+    quantize.sensitiveLayers = options.sensitiveLayers;
+    quantize.sensitiveMinSqnr = options.sensitiveMinSqnr;
     quantize.statsFile = options.stats;
     pm.addPass(qf::createQFQuantize(quantize, inputs));
   }

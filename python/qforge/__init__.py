@@ -71,7 +71,8 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
             lowering: str = "cpu",
             int8_activations: bool = False,
             autoquant: dict | None = None, eval=None,
-            only: str = "all") -> CompiledModel:
+            only: str = "all", sensitive_layers: str = "keep",
+            sensitive_min_sqnr: float = 10.0) -> CompiledModel:
     """Compiles an ONNX (`.onnx`) or MLIR (`.mlir`) model to a shared library
     and loads it.
 
@@ -90,8 +91,12 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
     per group at run time (qforge-compile --int8-activations). `eval`
     (held-out samples, as `calib`) makes the report measure its errors on
     them instead of the calibration samples. `only` ("all", "matmul",
-    "conv") restricts the scheme to one kind of layer. `out_dir` defaults
-    to a fresh temporary directory.
+    "conv") restricts the scheme to one kind of layer. With a scheme
+    narrower than 8 bits, `sensitive_layers="keep"` (the default) leaves
+    the first and last layers, layers with K below the group and layers
+    whose SQNR is under `sensitive_min_sqnr` dB at int8 weights (the
+    report's "kept_wider" says why); "quantize" gives every layer the
+    scheme. `out_dir` defaults to a fresh temporary directory.
 
     `scheme="auto"` (or "auto:w8,w4g128,...") chooses each layer's scheme by
     timing the generated kernels under an accuracy guard (docs/AUTOQUANT.md);
@@ -123,7 +128,7 @@ def compile(model_path: str, calib=None, scheme: str | None = None,
             name or "", entry or "", calib_path, stats or "",
             _shape_texts(shapes), lowering, bool(int8_activations),
             {str(k): str(v) for k, v in (autoquant or {}).items()},
-            eval_path, only))
+            eval_path, only, sensitive_layers, float(sensitive_min_sqnr)))
     return CompiledModel(os.path.join(out_dir, report["name"] + ".so"), report)
 
 

@@ -73,7 +73,8 @@ def test_dynamic_batch_matches_onnxruntime(mlp_onnx, mlp_float):
 @pytest.mark.parametrize("scheme,bound", [("w8", 0.02), ("w4g32", 0.1),
                                           ("a8w8", 0.05)])
 def test_dynamic_batch_quantized(mlp_onnx, tmp_path, scheme, bound):
-    model = qforge.compile(mlp_onnx, scheme=scheme, out_dir=str(tmp_path))
+    model = qforge.compile(mlp_onnx, scheme=scheme, out_dir=str(tmp_path),
+                           sensitive_layers="quantize")
     rng = np.random.default_rng(1)
     for batch in (1, 3, 17):
         x = rng.standard_normal((batch, 64)).astype(np.float32)
@@ -86,9 +87,11 @@ def test_dynamic_batch_quantized(mlp_onnx, tmp_path, scheme, bound):
 def test_int8_activations(mlp_onnx, tmp_path):
     """int8 activations for 4-bit weights: recorded in the report, close to
     the f32-activation artifact, and really different from it."""
-    f32_act = qforge.compile(mlp_onnx, scheme="w4g64", out_dir=str(tmp_path / "a"))
+    f32_act = qforge.compile(mlp_onnx, scheme="w4g64", out_dir=str(tmp_path / "a"),
+                             sensitive_layers="quantize")
     int8_act = qforge.compile(mlp_onnx, scheme="w4g64", int8_activations=True,
-                              out_dir=str(tmp_path / "b"))
+                              out_dir=str(tmp_path / "b"),
+                              sensitive_layers="quantize")
     assert int8_act.report["int8_activations"] is True
     assert f32_act.report["int8_activations"] is False
     rng = np.random.default_rng(2)
@@ -221,6 +224,30 @@ def test_only_conv_leaves_matmuls_float(mlp_onnx, tmp_path):
                        out_dir=str(tmp_path / "bad"))
 
 
+def test_sensitive_layers(mlp_onnx, tmp_path):
+    """A 4-bit scheme for the whole model leaves its first and last layers
+    at w8 by default (the report says why); "quantize" gives every layer the
+    scheme; each artifact runs on the weights its report names."""
+    keep = qforge.compile(mlp_onnx, scheme="w4g32", out_dir=str(tmp_path / "k"))
+    every = qforge.compile(mlp_onnx, scheme="w4g32", sensitive_layers="quantize",
+                           out_dir=str(tmp_path / "q"))
+    layers = keep.report["layers"]
+    assert [l["name"] for l in layers] == ["fc1", "fc2", "fc3"]
+    assert [l["scheme"] for l in layers] == ["w8", "w4g32", "w8"]
+    assert layers[0]["kept_wider"].startswith("first layer")
+    assert "kept_wider" not in layers[1]
+    assert layers[2]["kept_wider"].startswith("last layer")
+    assert layers[0]["scheme_requested"] == layers[2]["scheme_requested"] == "w4g32"
+    assert all(l["scheme"] == "w4g32" and "kept_wider" not in l
+               for l in every.report["layers"])
+    x = np.random.default_rng(3).standard_normal((5, 64)).astype(np.float32)
+    (ref,) = run_ort(mlp_onnx, {"x": x})
+    assert rel_error(keep(x)[0], ref) < rel_error(every(x)[0], ref)
+    with pytest.raises(RuntimeError, match=r"--sensitive-layers=some is not"):
+        qforge.compile(mlp_onnx, scheme="w4g32", sensitive_layers="some",
+                       out_dir=str(tmp_path / "bad"))
+
+
 def test_calibration_errors(mlp_onnx, tmp_path):
     samples = np.zeros((4, 3, 64), np.float32)
     with pytest.raises(RuntimeError, match=r"no array 'x' for argument 0"):
@@ -269,8 +296,10 @@ def test_report_bytes_match_library_size(tmp_path, scheme):
     # float by the reported difference (up to alignment and code size).
     path = big_mlp(tmp_path / "big.mlir")
     f32 = qforge.compile(path, out_dir=str(tmp_path / "f32"))
-    q = qforge.compile(path, scheme=scheme, out_dir=str(tmp_path / scheme))
+    q = qforge.compile(path, scheme=scheme, out_dir=str(tmp_path / scheme),
+                       sensitive_layers="quantize")
     layer = q.report["layers"][0]
+    assert layer["scheme"] == scheme
     assert layer["weight_bytes_before"] == 512 * 512 * 4
     saved = layer["weight_bytes_before"] - layer["weight_bytes_after"]
     shrink = os.path.getsize(f32.library) - os.path.getsize(q.library)

@@ -7,13 +7,13 @@
 // RUN: %python -c "import numpy as np; rng = np.random.default_rng(1); x = rng.standard_normal((32, 4, 128)).astype(np.float32); x[:, :, [3, 77, 100]] *= 20.0; np.savez(r'%t/samples.npz', arg0=x)"
 // RUN: qforge-calibrate %S/../../examples/mlp_model.mlir --inputs %t/samples.npz -o %t/stats.safetensors
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir -o %t/f32 --quiet
-// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t/stats.safetensors" -mlir-print-debuginfo -o %t/gptq.mlir
+// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t/stats.safetensors sensitive-layers=quantize" -mlir-print-debuginfo -o %t/gptq.mlir
 // RUN: qforge-compile %t/gptq.mlir -o %t/gptq --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/gptq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=gptq gptq-act-order=true gptq-damp=0.05 stats=%t/stats.safetensors" -o %t/gptq-ao.mlir
+// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=gptq gptq-act-order=true gptq-damp=0.05 stats=%t/stats.safetensors sensitive-layers=quantize" -o %t/gptq-ao.mlir
 // RUN: qforge-compile %t/gptq-ao.mlir -o %t/gptq-ao --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/gptq-ao/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=awq awq-clip=true stats=%t/stats.safetensors" -o %t/awq.mlir
+// RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=w4g32 algorithm=awq awq-clip=true stats=%t/stats.safetensors sensitive-layers=quantize" -o %t/awq.mlir
 // RUN: qforge-compile %t/awq.mlir -o %t/awq --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/awq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
 // RUN: qforge-opt %S/../../examples/mlp_model.mlir --qf-quantize="scheme=a8w8 algorithm=smoothquant smoothquant-alpha=0.6 stats=%t/stats.safetensors" -o %t/sq.mlir
@@ -27,7 +27,7 @@
 // RUN: qforge-calibrate %S/../../examples/mlp_model.mlir --inputs %t/samples.npz --compare %t/gptq.mlir --json %t/report.json > /dev/null
 // RUN: FileCheck %s --check-prefix=REPORT < %t/report.json
 // Statistics of one model are refused for another.
-// RUN: not qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t/stats.safetensors" 2>&1 | FileCheck %s --check-prefix=OTHER
+// RUN: not qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t/stats.safetensors sensitive-layers=quantize" 2>&1 | FileCheck %s --check-prefix=OTHER
 
 // W4: relative error 0.{{[01][0-9]+}}
 // A8: relative error 0.0{{[0-4][0-9]+}}

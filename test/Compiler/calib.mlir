@@ -6,15 +6,15 @@
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import numpy as np; rng = np.random.default_rng(1); x = rng.standard_normal((16, 4, 128)).astype(np.float32); x[:, :, [3, 77, 100]] *= 20.0; np.savez(r'%t/samples.npz', x=x); np.savez(r'%t/positional.npz', arg0=x); np.savez(r'%t/short.npz', x=x[:, :, :100]); np.savez(r'%t/extra.npz', x=x, y=x)"
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir -o %t/f32 --quiet
-// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --algorithm gptq -o %t/gptq | FileCheck %s --check-prefix=GPTQ
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --sensitive-layers=quantize --algorithm gptq -o %t/gptq | FileCheck %s --check-prefix=GPTQ
 // RUN: FileCheck %s --check-prefix=JSON < %t/gptq/report.json
 // RUN: FileCheck %s --check-prefix=SVG < %t/gptq/report.svg
 // RUN: run_mlp %t/f32/mlp.so %t/gptq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
 // Deterministic with calibration too.
-// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --algorithm gptq -o %t/gptq2 --quiet
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --sensitive-layers=quantize --algorithm gptq -o %t/gptq2 --quiet
 // RUN: cmp %t/gptq/mlp.so %t/gptq2/mlp.so
 // RUN: cmp %t/gptq/report.json %t/gptq2/report.json
-// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --algorithm awq -o %t/awq | FileCheck %s --check-prefix=AWQ
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme w4g32 --sensitive-layers=quantize --algorithm awq -o %t/awq | FileCheck %s --check-prefix=AWQ
 // RUN: run_mlp %t/f32/mlp.so %t/awq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
 // RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/samples.npz --scheme a8w8 --algorithm smoothquant -o %t/sq | FileCheck %s --check-prefix=SQ
 // RUN: run_mlp %t/f32/mlp.so %t/sq/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=A8
@@ -23,7 +23,7 @@
 // (python/tests checks the reported errors against the libraries' own.)
 // --stats takes qforge-calibrate's statistics instead (no errors measured).
 // RUN: qforge-calibrate %S/../../examples/mlp_model.mlir --inputs %t/positional.npz -o %t/stats.safetensors > /dev/null
-// RUN: qforge-compile %S/../../examples/mlp_model.mlir --stats %t/stats.safetensors --scheme w4g32 --algorithm gptq -o %t/stats --quiet
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --stats %t/stats.safetensors --scheme w4g32 --sensitive-layers=quantize --algorithm gptq -o %t/stats --quiet
 // RUN: run_mlp %t/f32/mlp.so %t/stats/mlp.so %S/../../examples/mlp_input.bin 3 | FileCheck %s --check-prefix=W4
 
 // GPTQ: layer  scheme        algorithm   bytes before   bytes after   ratio   rel.error

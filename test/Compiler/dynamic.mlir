@@ -17,7 +17,7 @@
 // RUN: qforge-compile %s --scheme w8 --shape x=5x4 --target=x86_64:znver3 --emit=llvm-mlir -o %t/static-mlir --quiet
 // RUN: %python %S/Inputs/replay_pipeline.py qforge-opt %t/static.txt %s %t/replayed.mlir
 // RUN: diff %t/replayed.mlir %t/static-mlir/dyn.llvm.mlir
-// RUN: qforge-compile %s --scheme w4g2 --lowering=reference -o %t/ref --quiet
+// RUN: qforge-compile %s --scheme w4g2 --sensitive-layers=quantize --lowering=reference -o %t/ref --quiet
 // RUN: FileCheck %s --check-prefix=HEADER < %t/ref/dyn.h
 // RUN: not qforge-compile %s --shape x=5 -o %t/err1 2>&1 | FileCheck %s --check-prefix=RANK
 // RUN: not qforge-compile %s --shape q=1x4 -o %t/err2 2>&1 | FileCheck %s --check-prefix=NAME

@@ -6,9 +6,9 @@
 // samples its numbers come from.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python -c "import numpy as np; rng = np.random.default_rng(7); x = rng.standard_normal((20, 4, 128)).astype(np.float32); x[:, :, [3, 77]] *= 10.0; np.savez(r'%t/calib.npz', x=x[:4]); np.savez(r'%t/held.npz', x=x[4:]); np.savez(r'%t/wrong.npz', x=x[4:, :, :64])"
-// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/calib.npz --scheme w4g32 --algorithm gptq -o %t/self --quiet
-// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/calib.npz --eval %t/calib.npz --scheme w4g32 --algorithm gptq -o %t/same --quiet
-// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/calib.npz --eval %t/held.npz --scheme w4g32 --algorithm gptq -o %t/held | FileCheck %s --check-prefix=TABLE
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/calib.npz --scheme w4g32 --sensitive-layers=quantize --algorithm gptq -o %t/self --quiet
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/calib.npz --eval %t/calib.npz --scheme w4g32 --sensitive-layers=quantize --algorithm gptq -o %t/same --quiet
+// RUN: qforge-compile %S/../../examples/mlp_model.mlir --calib %t/calib.npz --eval %t/held.npz --scheme w4g32 --sensitive-layers=quantize --algorithm gptq -o %t/held | FileCheck %s --check-prefix=TABLE
 // RUN: FileCheck %s --check-prefix=JSON < %t/held/report.json
 // RUN: FileCheck %s --check-prefix=SVG < %t/held/report.svg
 // The same artifact whatever the evaluation; the same errors on the same

@@ -2,25 +2,25 @@
 // int8-activation kernel (vpmaddubsw on AVX2, vpdpbusd with VNNI), and the
 // report says so.
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: qforge-compile %s --scheme w4g64 --int8-activations --target=x86_64:znver3+avx2+fma --emit=llvm -o %t/llvm --quiet
+// RUN: qforge-compile %s --scheme w4g64 --sensitive-layers=quantize --int8-activations --target=x86_64:znver3+avx2+fma --emit=llvm -o %t/llvm --quiet
 // RUN: FileCheck %s --check-prefix=LLVM < %t/llvm/mlp.ll
-// RUN: qforge-compile %s --scheme w4g64 --emit=llvm --target=x86_64:znver3+avx2+fma -o %t/f32 --quiet
+// RUN: qforge-compile %s --scheme w4g64 --sensitive-layers=quantize --emit=llvm --target=x86_64:znver3+avx2+fma -o %t/f32 --quiet
 // RUN: FileCheck %s --check-prefix=F32 < %t/f32/mlp.ll
-// RUN: qforge-compile %s --scheme w4g64 --int8-activations -o %t/so --quiet
+// RUN: qforge-compile %s --scheme w4g64 --sensitive-layers=quantize --int8-activations -o %t/so --quiet
 // RUN: FileCheck %s --check-prefix=JSON < %t/so/report.json
-// RUN: qforge-compile %s --scheme w4g64 -o %t/so2 --quiet
+// RUN: qforge-compile %s --scheme w4g64 --sensitive-layers=quantize -o %t/so2 --quiet
 // RUN: FileCheck %s --check-prefix=JSON-OFF < %t/so2/report.json
 // Groups of 32 are no whole number of the 4-bit kernel's 64-element blocks:
 // the layer keeps f32 activations, and the report says so and why.
-// RUN: qforge-compile %s --scheme w4g32 --int8-activations -o %t/g32 > %t/g32.txt
+// RUN: qforge-compile %s --scheme w4g32 --sensitive-layers=quantize --int8-activations -o %t/g32 > %t/g32.txt
 // RUN: FileCheck %s --check-prefix=JSON-G32 < %t/g32/report.json
 // RUN: FileCheck %s --check-prefix=TABLE-G32 < %t/g32.txt
 // VNNI targets: the object code multiplies with vpdpbusd, EVEX-encoded for
 // AVX512-VNNI (`vnni`: the writer adds AVX512-VL, which its 256-bit form
 // needs) and VEX-encoded for AVX-VNNI.
-// RUN: qforge-compile %s --scheme w4g64 --int8-activations --target=x86_64+avx2+fma+avx512+vnni --emit=obj -o %t/evex --quiet
+// RUN: qforge-compile %s --scheme w4g64 --sensitive-layers=quantize --int8-activations --target=x86_64+avx2+fma+avx512+vnni --emit=obj -o %t/evex --quiet
 // RUN: llvm-objdump -d %t/evex/mlp.o | FileCheck %s --check-prefix=EVEX
-// RUN: qforge-compile %s --scheme w4g64 --int8-activations --target=x86_64:alderlake+avx2+fma+avxvnni --emit=obj -o %t/vex --quiet
+// RUN: qforge-compile %s --scheme w4g64 --sensitive-layers=quantize --int8-activations --target=x86_64:alderlake+avx2+fma+avxvnni --emit=obj -o %t/vex --quiet
 // RUN: llvm-objdump -d %t/vex/mlp.o | FileCheck %s --check-prefix=VEX
 
 // LLVM: call <16 x i16> @llvm.x86.avx2.pmadd.ub.sw(<32 x i8>

@@ -1,8 +1,7 @@
 // REQUIRES: onnx
 // qforge-compile --only: the scheme for MatMul/Gemm layers alone
 // (convolutions stay float, ONNX Runtime's MatMulNBits mode) or for
-// convolutions alone; report.json names each layer's kind. Numbers: the
-// compiled CNN against ONNX Runtime.
+// convolutions alone; report.json names each layer's kind.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/../Import/Inputs/onnx_models.py cnn %t/cnn.onnx
 // RUN: qforge-compile %t/cnn.onnx --scheme w8 --only matmul -o %t/matmul --quiet
@@ -14,6 +13,9 @@
 // RUN: not ls %t/bad
 
 // MATMUL: "name": "conv1",
+// MATMUL-NEXT: "scheme": "f32",
+// MATMUL: "kind": "conv",
+// MATMUL-NEXT: "name": "conv2",
 // MATMUL-NEXT: "scheme": "f32",
 // MATMUL: "kind": "conv",
 // MATMUL-NEXT: "name": "conv3",
@@ -29,6 +31,10 @@
 // CONV-NEXT: "kind": "conv",
 // CONV-NEXT: "name": "conv1",
 // CONV-NEXT: "scheme": "w8",
+// A grouped convolution (3-D weight) is a convolution that stays float.
+// CONV: "kind": "conv",
+// CONV-NEXT: "name": "conv2",
+// CONV-NEXT: "scheme": "f32",
 // CONV: "kind": "conv",
 // CONV-NEXT: "name": "conv3",
 // CONV-NEXT: "scheme": "w8",

@@ -2,13 +2,13 @@
 // qforge-compile end to end at the command line: the files, the header, the
 // report, the --emit stages, and errors that leave nothing behind.
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: qforge-compile %s --scheme w4g2 -o %t/out | FileCheck %s --check-prefix=TABLE
+// RUN: qforge-compile %s --scheme w4g2 --sensitive-layers=quantize -o %t/out | FileCheck %s --check-prefix=TABLE
 // RUN: ls %t/out | FileCheck %s --check-prefix=FILES
 // RUN: FileCheck %s --check-prefix=HEADER < %t/out/mlp.h
 // RUN: FileCheck %s --check-prefix=JSON < %t/out/report.json
 // RUN: FileCheck %s --check-prefix=SVG < %t/out/report.svg
 // Deterministic: the same inputs give the same bytes.
-// RUN: qforge-compile %s --scheme w4g2 -o %t/again --quiet
+// RUN: qforge-compile %s --scheme w4g2 --sensitive-layers=quantize -o %t/again --quiet
 // RUN: cmp %t/out/mlp.so %t/again/mlp.so
 // RUN: cmp %t/out/report.json %t/again/report.json
 // RUN: qforge-compile %s --scheme w8 --name tiny -o %t/out2 --quiet

@@ -18,8 +18,8 @@
 // RUN: qforge-run %t/w8-ref/main.so --input %t/x.npy --output %t/y-w8-ref.npy
 // RUN: %python %S/Inputs/shared_kernels.py check %t 1e-5 %t/y-w8.npy %t/y-w8-ref.npy | FileCheck %s --check-prefix=OK
 
-// RUN: qforge-compile %t/model.onnx --scheme w4g16 -o %t/w4 --quiet
-// RUN: qforge-compile %t/model.onnx --scheme w4g16 --lowering=reference -o %t/w4-ref --quiet
+// RUN: qforge-compile %t/model.onnx --scheme w4g16 --sensitive-layers=quantize -o %t/w4 --quiet
+// RUN: qforge-compile %t/model.onnx --scheme w4g16 --sensitive-layers=quantize --lowering=reference -o %t/w4-ref --quiet
 // RUN: qforge-run %t/w4/main.so --input %t/x.npy --output %t/y-w4.npy
 // RUN: qforge-run %t/w4-ref/main.so --input %t/x.npy --output %t/y-w4-ref.npy
 // RUN: %python %S/Inputs/shared_kernels.py check %t 1e-5 %t/y-w4.npy %t/y-w4-ref.npy | FileCheck %s --check-prefix=OK

@@ -26,7 +26,7 @@
 // activation) stay float.
 // RUN: %python %S/Inputs/onnx_models.py transformer %t.tf.onnx
 // RUN: qforge-import %t.tf.onnx -o %t.tf.mlir
-// RUN: qforge-opt %t.tf.mlir --qf-quantize="scheme=w4g16" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=TF
+// RUN: qforge-opt %t.tf.mlir --qf-quantize="scheme=w4g16 sensitive-layers=quantize" --mlir-print-debuginfo --mlir-print-local-scope | FileCheck %s --check-prefix=TF
 // TF: qf.matmul #qf.scheme<"w4g16"> {{.*}} : (tensor<?x?x32xf32>, tensor<96x32xi4>, tensor<96x2xf32>) -> tensor<?x?x96xf32> loc("attn.qkv"
 // TF: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]{{.*}} tensor<?x4x?x8xf32>, tensor<?x4x8x?xf32>
 // TF: loc("attn.scores"

@@ -6,15 +6,15 @@
 // fails these patterns.
 // DEFINE: %{run} = mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_runner_libs
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w8 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W8
-// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym algorithm=hqq skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=nf4g64 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=nf4g64-bf16-dq skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
-// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=fp4g32 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32 skip=ref* sensitive-layers=quantize" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym skip=ref* sensitive-layers=quantize" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym algorithm=hqq skip=ref* sensitive-layers=quantize" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=nf4g64 skip=ref* sensitive-layers=quantize" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=nf4g64-bf16-dq skip=ref* sensitive-layers=quantize" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=fp4g32 skip=ref* sensitive-layers=quantize" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W4
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=fp8 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=FP8
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=a8w8 skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=FP8
-// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w2g32asym skip=ref*" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W2
+// RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=w2g32asym skip=ref* sensitive-layers=quantize" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=W2
 // Leaving everything in float gives exactly 0.
 // RUN: qforge-opt %S/../../examples/mlp.mlir --qf-quantize="scheme=f32" --qf-reference-to-llvm | %{run} | FileCheck %s --check-prefix=F32
 

@@ -85,6 +85,20 @@ static cl::opt<std::string> only(
              "matmul (MatMul, Gemm; convolutions stay float, as ONNX "
              "Runtime's MatMulNBits quantization) or conv"),
     cl::value_desc("all|matmul|conv"), cl::init("all"), cl::cat(category));
+static cl::opt<std::string> sensitiveLayers(
+    "sensitive-layers",
+    cl::desc("With a --scheme narrower than 8 bits: keep (default) leaves "
+             "the first and last layers, layers with K below the group and "
+             "layers under --sensitive-min-sqnr at int8 weights, and the "
+             "report says which and why; quantize gives every layer the "
+             "scheme"),
+    cl::value_desc("keep|quantize"), cl::init("keep"), cl::cat(category));
+static cl::opt<double> sensitiveMinSqnr(
+    "sensitive-min-sqnr",
+    cl::desc("The sensitive-layer policy's floor: a layer whose SQNR (on "
+             "the --calib rows, else of its weights) is below this many dB "
+             "keeps int8 weights (default 10)"),
+    cl::value_desc("DB"), cl::init(10.0), cl::cat(category));
 static cl::opt<std::string>
     target("target", cl::desc("Target: host, x86_64[:cpu]+features, aarch64, sm_XX"),
            cl::init("host"), cl::cat(category));
@@ -264,6 +278,8 @@ int main(int argc, char **argv) {
   options.schemeFile = schemeFile;
   options.algorithm = algorithm;
   options.only = only;
+  options.sensitiveLayers = sensitiveLayers;
+  options.sensitiveMinSqnr = sensitiveMinSqnr;
   options.target = target;
   options.outDir = outDir;
   options.name = name;

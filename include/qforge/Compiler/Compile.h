@@ -69,6 +69,11 @@ struct CompileOptions {
   /// Which layers the scheme quantizes: "all", "matmul" or "conv"
   /// (qf-quantize's `only`).
   std::string only = "all";
+  /// "keep": a whole-model scheme narrower than 8 bits leaves the layers it
+  /// would hurt at int8 weights (qf-quantize's sensitive-layer policy,
+  /// with its SQNR floor in dB); "quantize": every layer takes it.
+  std::string sensitiveLayers = "keep";
+  double sensitiveMinSqnr = 10.0;
   std::string stats;      ///< calibration statistics file, if any
   /// Calibration samples (.npz, arrays named after the inputs, leading
   /// sample dimension): calibrate in-process, quantize with the statistics
@@ -132,6 +137,10 @@ struct LayerReport {
   /// selection's reason, e.g. groups that are not a multiple of the
   /// kernel's block); empty when it applied or was not asked for.
   std::string int8ActivationsNotApplied;
+  /// The whole model's scheme the layer was asked to take and why it kept
+  /// a wider one (qf-quantize's sensitive-layer policy); empty when it
+  /// took what was asked.
+  std::string schemeRequested, keptWider;
   /// The layer's output in the quantized model against the float model
   /// (errors of earlier layers included), with --calib.
   ErrorReport error;

@@ -83,6 +83,16 @@ struct CompilePipelineOptions
       llvm::cl::desc("Which layers may be quantized: all, matmul, conv "
                      "(qf-quantize)"),
       llvm::cl::init("all")};
+  Option<std::string> sensitiveLayers{
+      *this, "sensitive-layers",
+      llvm::cl::desc("keep (a narrow whole-model scheme leaves sensitive "
+                     "layers at int8 weights) or quantize (qf-quantize)"),
+      llvm::cl::init("keep")};
+  Option<double> sensitiveMinSqnr{
+      *this, "sensitive-min-sqnr",
+      llvm::cl::desc("SQNR floor in dB of the sensitive-layer policy "
+                     "(qf-quantize)"),
+      llvm::cl::init(10.0)};
   Option<std::string> stats{
       *this, "stats", llvm::cl::desc("Calibration statistics file")};
   Option<cpu::Int8ActivationPolicy> int8Activations{

@@ -1,10 +1,10 @@
 // Quantized weights exported with --qf-export-weights and imported into the
 // float model with --qf-import-weights give back the same module, byte for
 // byte, for each family of schemes and algorithms.
-// RUN: qforge-opt %S/../../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym algorithm=hqq skip=ref*" --qf-export-weights=%t.hqq.st -o %t.q1.mlir
+// RUN: qforge-opt %S/../../../examples/mlp.mlir --qf-quantize="scheme=w4g32asym algorithm=hqq skip=ref* sensitive-layers=quantize" --qf-export-weights=%t.hqq.st -o %t.q1.mlir
 // RUN: qforge-opt %S/../../../examples/mlp.mlir --qf-import-weights=%t.hqq.st -o %t.i1.mlir
 // RUN: diff %t.q1.mlir %t.i1.mlir
-// RUN: qforge-opt %S/../../../examples/mlp.mlir --qf-quantize="scheme=nf4g64-bf16 skip=ref*" --qf-export-weights="file=%t.nf4.st" -o %t.q2.mlir
+// RUN: qforge-opt %S/../../../examples/mlp.mlir --qf-quantize="scheme=nf4g64-bf16 skip=ref* sensitive-layers=quantize" --qf-export-weights="file=%t.nf4.st" -o %t.q2.mlir
 // RUN: qforge-opt %S/../../../examples/mlp.mlir --qf-import-weights="file=%t.nf4.st" -o %t.i2.mlir
 // RUN: diff %t.q2.mlir %t.i2.mlir
 // RUN: qforge-opt %S/../../../examples/mlp.mlir --qf-quantize="scheme=fp8 layers=fc1" --qf-export-weights=%t.fp8.st -o %t.q3.mlir

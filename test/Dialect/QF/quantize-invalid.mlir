@@ -18,9 +18,13 @@
 // RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 algorithm=gptq stats=%t.corrupt" 2>&1 | FileCheck %s --check-prefix=CORRUPT
 // RUN: not qforge-opt %s --qf-quantize="scheme=a8w8 smoothquant-alpha=nan" 2>&1 | FileCheck %s --check-prefix=ALPHA
 // RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 gptq-damp=inf" 2>&1 | FileCheck %s --check-prefix=ALPHA
+// RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 sensitive-layers=some" 2>&1 | FileCheck %s --check-prefix=SENSITIVE
+// RUN: not qforge-opt %s --qf-quantize="scheme=w4g32 sensitive-min-sqnr=nan" 2>&1 | FileCheck %s --check-prefix=MINSQNR
 // RUN: printf 'fc1 w8\nfc2 w4g32\n' > %t.unused
 // RUN: not qforge-opt %s --qf-quantize="scheme-file=%t.unused" 2>&1 | FileCheck %s --check-prefix=UNUSED
 
+// SENSITIVE: error: qf-quantize: sensitive-layers='some' is not one of keep, quantize
+// MINSQNR: error: qf-quantize: sensitive-min-sqnr must be a number of dB
 // SCHEME: error: qf-quantize: invalid scheme 'w5': unknown weight format 'w5'
 // ALGO: error: qf-quantize: unknown algorithm 'magic' (expected rtn, gptq, awq, smoothquant or hqq)
 // SKIP: error: qf-quantize: skip pattern 'nothing*' matches no layer

@@ -1,6 +1,6 @@
 // RUN: qforge-opt %s -split-input-file --qf-quantize="scheme=w8" | FileCheck %s --check-prefix=W8
-// RUN: qforge-opt %s -split-input-file --qf-quantize="scheme=w4g2asym" | FileCheck %s --check-prefix=ASYM
-// RUN: qforge-opt %s -split-input-file --qf-quantize="scheme=nf4g2-bf16-dq" | FileCheck %s --check-prefix=DQ
+// RUN: qforge-opt %s -split-input-file --qf-quantize="scheme=w4g2asym sensitive-layers=quantize" | FileCheck %s --check-prefix=ASYM
+// RUN: qforge-opt %s -split-input-file --qf-quantize="scheme=nf4g2-bf16-dq sensitive-layers=quantize" | FileCheck %s --check-prefix=DQ
 // RUN: qforge-opt %s -split-input-file --qf-quantize="scheme=fp8-tensor" | FileCheck %s --check-prefix=FP8
 // RUN: qforge-opt %s -split-input-file --qf-quantize="scheme=a8w8" | FileCheck %s --check-prefix=A8
 

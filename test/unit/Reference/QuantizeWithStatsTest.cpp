@@ -151,6 +151,8 @@ protected:
     mlir::PassManager pm(&context);
     qforge::qf::QFQuantizeOptions options;
     options.schemeText = scheme;
+    // The one layer is the codes under test, not kept wider as first/last.
+    options.sensitiveLayers = "quantize";
     options.algorithm = algorithm;
     qforge::qf::QuantizeInputs inputs;
     inputs.plan = std::move(plan);

@@ -85,6 +85,8 @@ protected:
     EXPECT_TRUE(module);
     qforge::CompileOptions options;
     options.scheme = scheme;
+    // The one layer runs the scheme under test, not kept wider.
+    options.sensitiveLayers = "quantize";
     options.lowering = lowering;
     options.outDir = dir.str().str();
     llvm::Expected<qforge::CompileReport> report =

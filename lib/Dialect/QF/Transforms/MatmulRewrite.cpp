@@ -43,19 +43,33 @@ std::optional<std::vector<float>> constantData(Attribute attr) {
   return std::nullopt;
 }
 
-/// Follows reshapes and 2-D transposes back to a constant. `transposed`
-/// flips for every transpose crossed; the returned data has the shape of
-/// the constant (the reshapes are free in row-major order).
-std::optional<std::vector<float>> traceConstant(Value v, bool &transposed) {
+/// Whether constantData can read `attr` (float elements, of a resource
+/// whose blob holds the whole tensor), without reading it.
+bool isFloatConstant(Attribute attr) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return isa<FloatType>(dense.getElementType());
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    return data &&
+           int64_t(data->size()) == resource.getType().getNumElements();
+  }
+  return false;
+}
+
+/// Follows reshapes and 2-D transposes back to a constant's value, or null.
+/// `transposed` flips for every transpose crossed; the constant has the
+/// weight's data in its own shape (the reshapes are free in row-major
+/// order).
+Attribute traceConstant(Value v, bool &transposed) {
   while (true) {
     Operation *def = v.getDefiningOp();
     if (!def)
-      return std::nullopt;
+      return nullptr;
     if (auto cst = dyn_cast<arith::ConstantOp>(def))
-      return constantData(cst.getValue());
+      return isFloatConstant(cst.getValue()) ? cst.getValue() : nullptr;
     if (auto t = dyn_cast<linalg::TransposeOp>(def)) {
       if (t.getPermutation().size() != 2)
-        return std::nullopt;
+        return nullptr;
       transposed = !transposed;
       v = t.getInput();
       continue;
@@ -63,11 +77,11 @@ std::optional<std::vector<float>> traceConstant(Value v, bool &transposed) {
     if (isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def)) {
       // A reshape crossed after a transpose would reorder elements.
       if (transposed)
-        return std::nullopt;
+        return nullptr;
       v = def->getOperand(0);
       continue;
     }
-    return std::nullopt;
+    return nullptr;
   }
 }
 
@@ -84,7 +98,8 @@ bool isZero(Value v) {
 
 } // namespace
 
-std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
+std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op,
+                                         bool readWeights) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op->getNumResults() != 1 || !op.hasPureTensorSemantics() ||
       !linalg::isaContractionOpInterface(op))
@@ -138,30 +153,33 @@ std::optional<MatchedMatmul> matchMatmul(linalg::LinalgOp op) {
     return std::nullopt;
 
   bool transposed = false;
-  std::optional<std::vector<float>> data = traceConstant(weight, transposed);
-  if (!data)
+  Attribute constant = traceConstant(weight, transposed);
+  if (!constant)
     return std::nullopt;
-  // `data` is row-major in the order the weight operand is indexed,
-  // transposed once more per transpose crossed.
   int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
   bool dataIsNK = weightIsNK != transposed;
   MatchedMatmul match;
   match.lhs = lhs;
   match.n = weightIsNK ? rows : cols;
   match.k = weightIsNK ? cols : rows;
-  if (dataIsNK) {
-    match.w = std::move(*data);
-  } else {
-    // Data is [K, N] (ONNX MatMul's layout): transpose into [N, K], in
-    // 64 x 64 tiles so that both sides stay in the cache (a plain loop
-    // writes with a stride of K floats, a cache miss per element).
-    match.w.resize(data->size());
-    constexpr int64_t kTile = 64;
-    for (int64_t k0 = 0; k0 < match.k; k0 += kTile)
-      for (int64_t n0 = 0; n0 < match.n; n0 += kTile)
-        for (int64_t kk = k0; kk < std::min(match.k, k0 + kTile); ++kk)
-          for (int64_t nn = n0; nn < std::min(match.n, n0 + kTile); ++nn)
-            match.w[nn * match.k + kk] = (*data)[kk * match.n + nn];
+  if (readWeights) {
+    // The constant's data is row-major in the order the weight operand is
+    // indexed, transposed once more per transpose crossed.
+    std::vector<float> data = *constantData(constant);
+    if (dataIsNK) {
+      match.w = std::move(data);
+    } else {
+      // Data is [K, N] (ONNX MatMul's layout): transpose into [N, K], in
+      // 64 x 64 tiles so that both sides stay in the cache (a plain loop
+      // writes with a stride of K floats, a cache miss per element).
+      match.w.resize(data.size());
+      constexpr int64_t kTile = 64;
+      for (int64_t k0 = 0; k0 < match.k; k0 += kTile)
+        for (int64_t n0 = 0; n0 < match.n; n0 += kTile)
+          for (int64_t kk = k0; kk < std::min(match.k, k0 + kTile); ++kk)
+            for (int64_t nn = n0; nn < std::min(match.n, n0 + kTile); ++nn)
+              match.w[nn * match.k + kk] = data[kk * match.n + nn];
+    }
   }
   if (weightIsNK && !transposed)
     match.weightNK = weight;

@@ -10,6 +10,7 @@
 #include "qforge/Support/InputFile.h"
 #include "qforge/Dialect/QF/Transforms/LayerNames.h"
 #include "MatmulRewrite.h"
+#include "SensitiveLayers.h"
 #include "qforge/Dialect/QF/Transforms/Passes.h"
 #include "qforge/Quant/DoubleQuant.h"
 #include "qforge/Calibration/Fingerprint.h"
@@ -200,6 +201,16 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
           << only << "' is not one of all, matmul, conv";
       return signalPassFailure();
     }
+    if (sensitiveLayers != "keep" && sensitiveLayers != "quantize") {
+      emitError(module.getLoc(), "qf-quantize: sensitive-layers='")
+          << sensitiveLayers << "' is not one of keep, quantize";
+      return signalPassFailure();
+    }
+    if (!std::isfinite(sensitiveMinSqnr)) {
+      emitError(module.getLoc(),
+                "qf-quantize: sensitive-min-sqnr must be a number of dB");
+      return signalPassFailure();
+    }
     static const char *const kAlgorithms[] = {"rtn", "gptq", "awq",
                                               "smoothquant", "hqq"};
     // Written so that NaN fails every comparison (issue 16 #7).
@@ -306,6 +317,19 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       return any;
     };
 
+    // The sensitive-layer policy needs the model's first and last layers,
+    // among those with constant weights (matched without copying them).
+    bool keepSensitive =
+        sensitiveLayers == "keep" && sensitive::isNarrow(*defaultScheme);
+    sensitive::EdgeLayers edges;
+    if (keepSensitive) {
+      llvm::DenseSet<Operation *> weightLayers;
+      for (Operation *op : candidates)
+        if (matchMatmul(cast<linalg::LinalgOp>(op), /*readWeights=*/false))
+          weightLayers.insert(op);
+      edges = sensitive::findEdgeLayers(module, weightLayers);
+    }
+
     IRRewriter rewriter(&getContext());
     for (Operation *op : candidates) {
       StringRef name = names[op];
@@ -315,10 +339,14 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       if (only != "all" && layerKind(op) != only)
         selected = false;
       LayerDecision decision{*defaultScheme};
+      // Whether the layer takes the whole model's scheme (the policy's
+      // domain) rather than a choice made for it.
+      bool wholeModelScheme = true;
       for (SchemeRule &rule : rules)
         if (rule.glob.pattern.match(name)) {
           rule.glob.used = true;
           decision = rule.decision;
+          wholeModelScheme = false;
           break;
         }
       // Autoquant's decision on the op itself comes before every rule.
@@ -331,6 +359,7 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
           return signalPassFailure();
         decision = *d;
         decision.kernel = planned.getAs<CPUKernelAttr>("kernel");
+        wholeModelScheme = false;
       }
       if (skipped || !selected || decision.scheme.isFloat())
         continue;
@@ -339,7 +368,10 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       if (!match)
         continue; // e.g. activations times activations: stays float
       FailureOr<MatmulOp> quantized =
-          rewrite(rewriter, op, name, *match, decision.scheme);
+          keepSensitive && wholeModelScheme
+              ? rewriteUnlessSensitive(rewriter, op, name, *match,
+                                       decision.scheme, edges)
+              : rewrite(rewriter, op, name, *match, decision.scheme);
       if (failed(quantized))
         return signalPassFailure();
       // The plan's kernel is honoured exactly (qf-cpu-select-kernels keeps
@@ -516,20 +548,79 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
     return Quantized{std::move(r.weights), std::move(r.inputScales)};
   }
 
-  FailureOr<MatmulOp> rewrite(IRRewriter &b, Operation *op, StringRef layer,
-                              MatchedMatmul &match, const q::Scheme &scheme) {
-    Location loc = op->getLoc();
+  /// The layer's weights under `scheme` and the pass's algorithm.
+  FailureOr<Quantized> quantizeLayer(Operation *op, StringRef layer,
+                                     const MatchedMatmul &match,
+                                     const q::Scheme &scheme) {
     if (scheme.activation == q::ActivationMode::Static && !stats)
       return op->emitError("static scheme '")
              << scheme.str()
              << "' needs activation statistics: pass stats=FILE from "
                 "qforge-calibrate";
-    q::QuantSpec spec = q::weightSpec(scheme);
-    FailureOr<Quantized> quantized =
-        quantizeWeights(op, layer, match, scheme, spec);
+    return quantizeWeights(op, layer, match, scheme, q::weightSpec(scheme));
+  }
+
+  FailureOr<MatmulOp> rewrite(IRRewriter &b, Operation *op, StringRef layer,
+                              MatchedMatmul &match, const q::Scheme &scheme) {
+    FailureOr<Quantized> quantized = quantizeLayer(op, layer, match, scheme);
     if (failed(quantized))
       return failure();
-    q::QuantizedTensor &qt = quantized->weights;
+    return build(b, op, layer, match, scheme, *quantized);
+  }
+
+  /// rewrite() under the sensitive-layer policy: the whole model's narrow
+  /// `scheme`, unless the layer's place or shape rules it out or its
+  /// quantized weights fail the error check; then the wider scheme, said in
+  /// qf.kept_wider.
+  FailureOr<MatmulOp> rewriteUnlessSensitive(IRRewriter &b, Operation *op,
+                                             StringRef layer,
+                                             MatchedMatmul &match,
+                                             const q::Scheme &scheme,
+                                             const sensitive::EdgeLayers &edges) {
+    std::optional<std::string> reason = sensitive::structuralReason(
+        scheme, match.k, edges.first.contains(op), edges.last.contains(op));
+    if (!reason) {
+      FailureOr<Quantized> quantized = quantizeLayer(op, layer, match, scheme);
+      if (failed(quantized))
+        return failure();
+      // What the layer would compute: AWQ's codes are of W diag(s), its
+      // activations divided by s.
+      std::vector<float> wHat = q::dequantize(quantized->weights);
+      if (!quantized->inputScales.empty())
+        for (int64_t n = 0; n < match.n; ++n)
+          for (int64_t k = 0; k < match.k; ++k)
+            wHat[n * match.k + k] /= quantized->inputScales[k];
+      const calib::TensorStats *st =
+          stats ? stats->lookup((layer + ".input").str()) : nullptr;
+      bool onRows = st && st->hasRows() && st->channels == match.k;
+      double sqnr = sensitive::layerSqnrDb(
+          match.w.data(), wHat.data(), match.n, match.k,
+          onRows ? st->rows.data() : nullptr, onRows ? st->sampleRows() : 0);
+      reason = sensitive::errorReason(sqnr, sensitiveMinSqnr, onRows);
+      if (!reason)
+        return build(b, op, layer, match, scheme, *quantized);
+    }
+    FailureOr<MatmulOp> wider =
+        rewrite(b, op, layer, match, sensitive::widerScheme(scheme));
+    if (failed(wider))
+      return failure();
+    MLIRContext *ctx = op->getContext();
+    (*wider)->setAttr(
+        kKeptWiderAttrName,
+        DictionaryAttr::get(
+            ctx, {NamedAttribute(StringAttr::get(ctx, "requested"),
+                                 StringAttr::get(ctx, scheme.str())),
+                  NamedAttribute(StringAttr::get(ctx, "reason"),
+                                 StringAttr::get(ctx, *reason))}));
+    return wider;
+  }
+
+  /// Replaces `op` by the qf.matmul of `quantized`.
+  FailureOr<MatmulOp> build(IRRewriter &b, Operation *op, StringRef layer,
+                            MatchedMatmul &match, const q::Scheme &scheme,
+                            Quantized &quantized) {
+    Location loc = op->getLoc();
+    q::QuantizedTensor &qt = quantized.weights;
 
     b.setInsertionPoint(op);
     auto schemeAttr = SchemeAttr::get(b.getContext(), scheme);
@@ -556,15 +647,15 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       if (failed(st))
         return failure();
       float amax = std::max(std::fabs((*st)->min), std::fabs((*st)->max));
-      if (!quantized->inputScales.empty()) {
+      if (!quantized.inputScales.empty()) {
         amax = 0.0f;
         for (int64_t c = 0; c < match.k; ++c)
-          amax = std::max(amax, (*st)->absMax[c] / quantized->inputScales[c]);
+          amax = std::max(amax, (*st)->absMax[c] / quantized.inputScales[c]);
       }
       lhsScale = amax > 0.0f ? amax / 127.0f : 1.0f;
     }
     return replaceWithQfMatmul(b, op, match, schemeAttr, weight, scale, zp,
-                               quantized->inputScales, lhsScale, algorithm);
+                               quantized.inputScales, lhsScale, algorithm);
   }
 };
 

@@ -37,6 +37,10 @@ inline constexpr llvm::StringLiteral kCPUInt8ActivationsNotAppliedAttrName =
 /// plain matmul: "conv" for a convolution the importer wrote as im2col and
 /// a matmul (qf-quantize's `only`, the compile report's `kind`).
 inline constexpr llvm::StringLiteral kLayerKindAttrName = "qf.layer_kind";
+/// On a qf.matmul: the whole-model scheme it was asked to take and why it
+/// kept a wider one instead, {requested = "SCHEME", reason = "..."}
+/// (qf-quantize's sensitive-layer policy; the compile report shows it).
+inline constexpr llvm::StringLiteral kKeptWiderAttrName = "qf.kept_wider";
 /// On function arguments and results: the model's tensor names.
 inline constexpr llvm::StringLiteral kNameAttrName = "qf.name";
 /// On function arguments: names of the dynamic dimensions.

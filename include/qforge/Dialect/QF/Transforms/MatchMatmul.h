@@ -29,8 +29,11 @@ struct MatchedMatmul {
 };
 
 /// A float matmul whose weight is a constant (possibly behind transposes and
-/// reshapes), with its weight as [N, K].
-std::optional<MatchedMatmul> matchMatmul(mlir::linalg::LinalgOp op);
+/// reshapes), with its weight as [N, K]. Without `readWeights`, `w` stays
+/// empty: what is matched without copying the data (deciding about every
+/// layer before quantizing any).
+std::optional<MatchedMatmul> matchMatmul(mlir::linalg::LinalgOp op,
+                                         bool readWeights = true);
 
 } // namespace qforge::qf::rewrite
 

@@ -233,6 +233,16 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
     op keeps the original location and records the algorithm in a
     `qf.algorithm` attribute.
 
+    Sensitive layers (`sensitive-layers=keep`, the default): when the
+    `scheme` given for the whole model stores weights in fewer than 8 bits,
+    the first layers (activations straight from the function's arguments),
+    the last ones (results straight to its results), layers whose K is below
+    the scheme's group and layers whose SQNR falls below
+    `sensitive-min-sqnr` keep int8 per-channel weights; each such qf.matmul
+    says so in `qf.kept_wider = {requested = "SCHEME", reason = "..."}`.
+    Per-layer choices (scheme-file lines, autoquant decisions) are applied
+    as given.
+
     Algorithms (lib/Quant, docs/ALGORITHMS.md): `rtn` (round to nearest;
     every scheme), `hqq` (data-free half-quadratic fit of scales and zero
     points), and from calibration statistics (`stats=`, a qforge-calibrate
@@ -270,7 +280,18 @@ def QFQuantize : Pass<"qf-quantize", "mlir::ModuleOp"> {
     Option<"only", "only", "std::string", /*default=*/"\"all\"",
            "Which layers may be quantized: all, matmul (MatMul, Gemm and "
            "linalg matmuls; convolutions stay float, as ONNX Runtime's "
-           "MatMulNBits mode) or conv (convolutions only)">
+           "MatMulNBits mode) or conv (convolutions only)">,
+    Option<"sensitiveLayers", "sensitive-layers", "std::string",
+           /*default=*/"\"keep\"",
+           "Layers a whole-model scheme narrower than 8 bits would hurt: "
+           "keep (first and last layers, K below the group, and layers "
+           "under sensitive-min-sqnr keep int8 weights) or quantize (every "
+           "layer takes the scheme)">,
+    Option<"sensitiveMinSqnr", "sensitive-min-sqnr", "double",
+           /*default=*/"10.0",
+           "With sensitive-layers=keep: a narrow layer whose SQNR (dB; on "
+           "the calibration rows when the statistics have them, else on "
+           "its weights) is below this keeps int8 weights">
   ];
   let dependentDialects = [
     "::qforge::qf::QFDialect",
