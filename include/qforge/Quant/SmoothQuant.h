@@ -8,7 +8,13 @@
 //
 //   s[j] = max(max|X[:, j]|^α / max(max|W[:, j]|, 1e-5)^(1-α), 1e-5)
 //
-// (α = 0.5 by default; larger α moves more of it into the weights). Then
+// (α = 0.5 by default; larger α moves more of it into the weights), with
+// one change: channel maxima are floored at half the median non-zero
+// channel maximum. A channel that calibration never saw non-zero (an image
+// border, a rarely firing feature, a small calibration set) would otherwise
+// get s = 1e-5 and, when it fires on other inputs, swamp every row's int8
+// scale (relative error 0.2 instead of 0.005 on held-out digits,
+// docs/ALGORITHMS.md). Then
 // X' = X / s is quantized per token (dynamic int8, A8W8.h) and
 // W' = W diag(s) per output channel (int8), as the a8w8 scheme does.
 //
@@ -24,12 +30,17 @@
 
 namespace qforge::quant {
 
+/// Channel maxima below this fraction of the median non-zero channel
+/// maximum count as that (see smoothQuantScales).
+inline constexpr float kSmoothQuantActivationFloor = 0.5f;
+
 /// s [K] from the per-channel activation absmax (calibration statistics,
 /// e.g. columnAbsMax of X) and the weight W [N, K]. Requires 0 <= alpha <= 1
 /// and activationAbsMax.size() == K.
 std::vector<float> smoothQuantScales(const std::vector<float> &activationAbsMax,
                                      const float *W, int64_t N, int64_t K,
-                                     float alpha = 0.5f);
+                                     float alpha = 0.5f,
+                                     float activationFloor = kSmoothQuantActivationFloor);
 
 struct SmoothQuantResult {
   /// s [K]: activations are divided by s, weights multiplied.
@@ -45,7 +56,17 @@ QuantSpec a8w8WeightSpec();
 SmoothQuantResult smoothQuant(const float *W, int64_t N, int64_t K,
                               const std::vector<float> &activationAbsMax,
                               float alpha = 0.5f,
-                              const QuantSpec &weightSpec = a8w8WeightSpec());
+                              const QuantSpec &weightSpec = a8w8WeightSpec(),
+                              float activationFloor = kSmoothQuantActivationFloor);
+
+/// The relative output error ||X W^T - y|| / ||X W^T|| of the a8w8 layer
+/// y (per-token int8 activations, int8 per-output-channel weights) on rows
+/// X [M, K], with the activations divided by `s` and the weight columns
+/// multiplied by it (empty `s`: plain a8w8). Judged on at most 256 evenly
+/// strided output channels (each is quantized on its own, so their codes
+/// are those of the whole layer): SmoothQuant's per-layer check.
+double a8w8SampleError(const float *W, int64_t N, int64_t K,
+                       const std::vector<float> &s, const float *X, int64_t M);
 
 } // namespace qforge::quant
 

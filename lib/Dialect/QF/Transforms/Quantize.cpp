@@ -483,6 +483,9 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
   struct Quantized {
     q::QuantizedTensor weights;
     std::vector<float> inputScales;
+    /// What the layer's qf.algorithm says, when not the pass's algorithm
+    /// (SmoothQuant's check fell back to round-to-nearest).
+    std::string algorithm;
   };
 
   FailureOr<Quantized> quantizeWeights(Operation *op, StringRef layer,
@@ -545,6 +548,17 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
              << scheme.str() << "'";
     q::SmoothQuantResult r =
         q::smoothQuant(W, N, K, (*st)->absMax, float(smoothQuantAlpha), spec);
+    // The per-layer check, on the recorded calibration rows: where
+    // smoothing does not beat plain int8 activations, the layer goes
+    // without (a layer with no outlier channels gains nothing and pays for
+    // the division).
+    if ((*st)->hasRows()) {
+      int64_t rows = (*st)->sampleRows();
+      const float *X = (*st)->rows.data();
+      if (q::a8w8SampleError(W, N, K, r.inputScales, X, rows) >=
+          q::a8w8SampleError(W, N, K, {}, X, rows))
+        return Quantized{q::quantizeWeightsRTN(W, N, K, spec), {}, "rtn"};
+    }
     return Quantized{std::move(r.weights), std::move(r.inputScales)};
   }
 
@@ -655,7 +669,10 @@ struct QuantizePass : qf::impl::QFQuantizeBase<QuantizePass> {
       lhsScale = amax > 0.0f ? amax / 127.0f : 1.0f;
     }
     return replaceWithQfMatmul(b, op, match, schemeAttr, weight, scale, zp,
-                               quantized.inputScales, lhsScale, algorithm);
+                               quantized.inputScales, lhsScale,
+                               quantized.algorithm.empty()
+                                   ? StringRef(algorithm)
+                                   : StringRef(quantized.algorithm));
   }
 };
 
