@@ -103,6 +103,13 @@ LogicalResult convertLayerNorm(NodeContext &n);
 LogicalResult convertInstanceNorm(NodeContext &n);
 
 //===----------------------------------------------------------------------===//
+// Resize and Upsample (ONNXResize.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertResize(NodeContext &n);
+LogicalResult convertUpsample(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
 // Matmuls (ONNXMatmul.cpp)
 //===----------------------------------------------------------------------===//
 

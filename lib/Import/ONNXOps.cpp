@@ -92,6 +92,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"ReduceSum", convertReduce<ReduceKind::Sum>},
       {"Relu", convertUnary<reluFn>},
       {"Reshape", convertReshape},
+      {"Resize", convertResize},
       {"Selu", convertElu<true>},
       {"Shape", convertShape},
       {"Sigmoid", convertUnary<sigmoidFn>},
@@ -109,6 +110,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"Tanh", convertUnary<tanhFn>},
       {"Transpose", convertTranspose},
       {"Unsqueeze", convertUnsqueeze},
+      {"Upsample", convertUpsample},
       {"Where", convertWhere},
       {"Xor", convertLogical<arith::XOrIOp>},
   };

@@ -361,7 +361,65 @@ def shape_values():
     return m, [rand(r, 2, 3, 4)]
 
 
+def resize():
+    """Upsampling as exporters write it (opset 18, dynamic batch): torch's
+    nearest (asymmetric, floor) and bilinear (half_pixel) by scales, a
+    linear align_corners resize to sizes on axes 2 and 3, a nearest
+    downsample rounding half up, and pytorch_half_pixel linear."""
+    f32 = lambda name, v: init(name, np.array(v, np.float32))
+    i64 = lambda name, v: init(name, np.array(v, np.int64))
+    nodes = [
+        h.make_node("Resize", ["x", "", "s2"], ["y1"], name="nearest2x", mode="nearest",
+                    coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
+        h.make_node("Resize", ["x", "", "s2"], ["y2"], name="bilinear2x", mode="linear"),
+        h.make_node("Resize", ["x", "", "", "hw"], ["y3"], name="corners", mode="linear",
+                    coordinate_transformation_mode="align_corners", axes=[2, 3]),
+        h.make_node("Resize", ["x", "", "down"], ["y4"], name="down", mode="nearest",
+                    nearest_mode="round_prefer_ceil"),
+        h.make_node("Resize", ["x", "", "odd"], ["y5"], name="torch_odd", mode="linear",
+                    coordinate_transformation_mode="pytorch_half_pixel"),
+    ]
+    inits = [f32("s2", [1, 1, 2, 2]), i64("hw", [9, 11]), f32("down", [1, 1, 0.6, 0.5]),
+             f32("odd", [1, 1, 1.5, 0.2])]
+    m = model(nodes, [vi("x", ["batch", 4, 5, 6])],
+              [vi("y1", ["batch", 4, 10, 12]), vi("y2", ["batch", 4, 10, 12]),
+               vi("y3", ["batch", 4, 9, 11]), vi("y4", ["batch", 4, 3, 3]),
+               vi("y5", ["batch", 4, 7, 1])], inits, opset=18)
+    return m, [rand(rng(13), 2, 4, 5, 6)]
+
+
+def upsample_opset9():
+    """Upsample (opset 9: scales as an input) in both modes, as Paddle2ONNX
+    and old exporters write it."""
+    f32 = lambda name, v: init(name, np.array(v, np.float32))
+    nodes = [
+        h.make_node("Upsample", ["x", "s"], ["y1"], name="up_nearest", mode="nearest"),
+        h.make_node("Upsample", ["x", "s"], ["y2"], name="up_linear", mode="linear"),
+    ]
+    m = model(nodes, [vi("x", ["batch", 3, 4, 5])],
+              [vi("y1", ["batch", 3, 8, 15]), vi("y2", ["batch", 3, 8, 15])],
+              [f32("s", [1, 1, 2, 3])], opset=9)
+    return m, [rand(rng(14), 2, 3, 4, 5)]
+
+
+def resize_opset10():
+    """Resize-10 (scales only, asymmetric coordinates): up in linear mode,
+    down in nearest."""
+    f32 = lambda name, v: init(name, np.array(v, np.float32))
+    nodes = [
+        h.make_node("Resize", ["x", "up"], ["y1"], name="up_linear", mode="linear"),
+        h.make_node("Resize", ["x", "down"], ["y2"], name="down_nearest", mode="nearest"),
+    ]
+    m = model(nodes, [vi("x", ["batch", 3, 6, 8])],
+              [vi("y1", ["batch", 3, 12, 20]), vi("y2", ["batch", 3, 3, 2])],
+              [f32("up", [1, 1, 2, 2.5]), f32("down", [1, 1, 0.5, 0.3])], opset=10)
+    return m, [rand(rng(15), 2, 3, 6, 8)]
+
+
 NUMERIC = {
+    "resize": resize,
+    "upsample_opset9": upsample_opset9,
+    "resize_opset10": resize_opset10,
     "mlp": mlp,
     "transformer": transformer,
     "cnn": cnn,

@@ -43,6 +43,8 @@ NODE_MODULES = [
     # shape computations
     "shape", "constantofshape", "rangeop", "expand", "globalmaxpool",
     "instance_normalization",
+    # upsampling of detectors and segmenters
+    "resize", "upsample",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
@@ -55,7 +57,8 @@ SHAPE_OPERANDS = {
     ("Slice", 1), ("Slice", 2), ("Slice", 3), ("Slice", 4),
     ("ReduceMean", 1), ("ReduceSum", 1), ("ReduceMax", 1), ("ReduceMin", 1),
     ("ConstantOfShape", 0), ("Range", 0), ("Range", 1), ("Range", 2),
-    ("Expand", 1),
+    ("Expand", 1), ("Resize", 1), ("Resize", 2), ("Resize", 3),
+    ("Upsample", 1),
 }
 
 
