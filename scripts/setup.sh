@@ -40,7 +40,16 @@ fi
 if [ ! -x .venv/bin/python ]; then
   /usr/bin/python3 -m venv --system-site-packages .venv
 fi
-if ! .venv/bin/python -c "import onnx, onnxruntime, ml_dtypes, pytest" 2>/dev/null; then
-  .venv/bin/pip install -q --disable-pip-version-check onnx onnxruntime ml_dtypes pytest
+# The references are pinned: the import tests run every backend case the
+# onnx wheel generates for the supported operators and compare with
+# onnxruntime, so a new release of either (new cases, changed semantics)
+# must be taken on purpose (docs/IMPORT.md records the counts per version).
+ONNX_VERSION=1.23.2
+ORT_VERSION=1.32.0
+if ! .venv/bin/python -c "import onnx, onnxruntime, ml_dtypes, pytest
+assert onnx.__version__ == '$ONNX_VERSION', onnx.__version__
+assert onnxruntime.__version__ == '$ORT_VERSION', onnxruntime.__version__" 2>/dev/null; then
+  .venv/bin/pip install -q --disable-pip-version-check "onnx==$ONNX_VERSION" \
+    "onnxruntime==$ORT_VERSION" ml_dtypes pytest
 fi
 echo "setup: done"
