@@ -121,6 +121,13 @@ Value padSpatial(NodeContext &n, Value x, const Window &w, TypedAttr value) {
   return ir.pad(x, lo, hi, value);
 }
 
+/// Y [N, M, O...] = conv(x [N, C, I...], w [M, C / group, k...]) over the
+/// window `win` (its pads applied to x), plus `bias` [M] when given: im2col
+/// and a matmul with the weight as [M, C k] (group 1, quantizable, marked
+/// "conv"), or a contraction with a group dimension.
+FailureOr<Value> convolve(NodeContext &n, Value x, Value w, int64_t group,
+                          const Window &win, Value bias);
+
 } // namespace
 
 LogicalResult convertConv(NodeContext &n) {
@@ -148,6 +155,22 @@ LogicalResult convertConv(NodeContext &n) {
   Window win;
   if (failed(windowOf(n, x, kernel, /*ceilMode=*/false, win)))
     return failure();
+  FailureOr<Value> y =
+      convolve(n, x, w, group, win, n.hasInput(2) ? n.input(2) : Value());
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  return success();
+}
+
+namespace {
+
+FailureOr<Value> convolve(NodeContext &n, Value x, Value w, int64_t group,
+                          const Window &win, Value bias) {
+  int64_t d = rankOf(x) - 2;
+  auto wt = typeOf(w);
+  int64_t m = wt.getDimSize(0), cg = wt.getDimSize(1);
+  SmallVector<int64_t> kernel(wt.getShape().drop_front(2));
   IRBuilder &ir = n.ir();
   MLIRContext *ctx = n.ctx();
   Type elt = eltOf(x);
@@ -249,8 +272,7 @@ LogicalResult convertConv(NodeContext &n) {
     og.push_back({d + 1, d + 2});
     y = tensor::CollapseShapeOp::create(n.b(), n.loc(), yg, og);
   }
-  if (n.hasInput(2)) {
-    Value bias = n.input(2);
+  if (bias) {
     if (rankOf(bias) != 1 || eltOf(bias) != elt)
       return n.unsupported("B must be 1-D with X's element type");
     std::string error;
@@ -267,7 +289,196 @@ LogicalResult convertConv(NodeContext &n) {
   SmallVector<int64_t> perm = {0, d + 1};
   for (int64_t i = 1; i <= d; ++i)
     perm.push_back(i);
-  n.setOutput(0, ir.transpose(y, perm));
+  return ir.transpose(y, perm);
+}
+
+} // namespace
+
+/// ConvTranspose as a convolution (lib/Import, docs/IMPORT.md): X with
+/// stride - 1 zeros between its elements, padded by dilation * (k - 1)
+/// (plus output_padding at the end), convolved with stride 1 by W flipped
+/// along every spatial axis with its two channel axes swapped per group,
+/// then cropped by the node's pads. The convolution is an ordinary one: its
+/// matmul is quantizable and runs on the kernels.
+LogicalResult convertConvTranspose(NodeContext &n) {
+  if (failed(n.requireFloat(0)) || failed(n.requireFloat(1)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x), d = rank - 2;
+  const ConstTensor *wc = n.constInput(1);
+  std::optional<std::vector<double>> wv = wc ? wc->toDoubles() : std::nullopt;
+  if (!wv)
+    return n.unsupported("W must be a constant (initializer or Constant "
+                         "node)");
+  if (rank < 3 || int64_t(wc->shape.size()) != rank)
+    return n.unsupported("X and W must have the same rank >= 3");
+  int64_t group = n.attrInt("group", 1);
+  int64_t c = wc->shape[0], mg = wc->shape[1];
+  std::optional<int64_t> xc = IRBuilder::constant(n.ir().size(x, 1));
+  if (!xc || *xc != c || group < 1 || c % group != 0)
+    return n.unsupported("channels of X and W (" + Twine(c) +
+                         ") and group " + Twine(group) + " do not match");
+  SmallVector<int64_t> kernel(wc->shape.begin() + 2, wc->shape.end());
+  if (auto ks = n.attrInts("kernel_shape"))
+    if (ArrayRef<int64_t>(*ks) != ArrayRef<int64_t>(kernel))
+      return n.unsupported("kernel_shape does not match W");
+  auto ints = [&](StringRef name, int64_t count, int64_t dflt)
+      -> std::optional<SmallVector<int64_t>> {
+    std::optional<std::vector<int64_t>> v = n.attrInts(name);
+    if (!v)
+      return SmallVector<int64_t>(count, dflt);
+    if (int64_t(v->size()) != count) {
+      (void)n.unsupported(name + " has " + Twine(v->size()) +
+                          " values, expected " + Twine(count));
+      return std::nullopt;
+    }
+    return SmallVector<int64_t>(v->begin(), v->end());
+  };
+  auto strides = ints("strides", d, 1), dilations = ints("dilations", d, 1),
+       pads = ints("pads", 2 * d, 0), outPad = ints("output_padding", d, 0);
+  if (!strides || !dilations || !pads || !outPad)
+    return failure();
+  std::string autoPad = n.attrString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return n.unsupported("auto_pad '" + autoPad + "'");
+  std::optional<std::vector<int64_t>> outputShape = n.attrInts("output_shape");
+  if (outputShape && int64_t(outputShape->size()) != d) {
+    if (int64_t(outputShape->size()) != rank)
+      return n.unsupported("output_shape has " + Twine(outputShape->size()) +
+                           " values, expected " + Twine(d));
+    outputShape->erase(outputShape->begin(), outputShape->begin() + 2);
+  }
+  IRBuilder &ir = n.ir();
+  SmallVector<int64_t> padBegin(d), padEnd(d);
+  for (int64_t i = 0; i < d; ++i) {
+    int64_t s = (*strides)[i], dil = (*dilations)[i], k = kernel[i];
+    if (s < 1 || dil < 1 || k < 1 || (*outPad)[i] < 0 ||
+        (*outPad)[i] >= std::max(s, dil))
+      return n.unsupported("invalid strides, dilations or output_padding");
+    padBegin[i] = (*pads)[i];
+    padEnd[i] = (*pads)[d + i];
+    if (autoPad == "VALID") {
+      padBegin[i] = padEnd[i] = 0;
+    } else if (outputShape || autoPad != "NOTSET") {
+      // The specification: pads from the requested output size (the input
+      // size times the stride under SAME_*), split as auto_pad says.
+      std::optional<int64_t> in = IRBuilder::constant(ir.size(x, 2 + i));
+      if (!in)
+        return n.unsupported("output_shape or auto_pad with a dynamic "
+                             "spatial size");
+      int64_t want = outputShape ? (*outputShape)[i] : *in * s;
+      // Negative when the output is larger than the full transposed
+      // convolution: the positions no kernel tap reaches (at the end, as
+      // onnxruntime and the reference put them) hold the bias.
+      int64_t total =
+          s * (*in - 1) + (*outPad)[i] + (k - 1) * dil + 1 - want;
+      bool upper = autoPad == "SAME_UPPER";
+      padBegin[i] = total < 0 ? 0 : upper ? total / 2 : total - total / 2;
+      padEnd[i] = total - padBegin[i];
+    }
+    if (!outputShape && autoPad == "NOTSET" &&
+        (padBegin[i] < 0 || padEnd[i] < 0))
+      return n.unsupported("negative pads");
+  }
+
+  // W' [M, C / group, k...]: W [C, M / group, k...] with its channel axes
+  // swapped per group and every spatial axis reversed.
+  int64_t cg = c / group, m = mg * group, spatial = 1;
+  for (int64_t k : kernel)
+    spatial *= k;
+  std::vector<float> flipped(size_t(m * cg * spatial));
+  SmallVector<int64_t> pos(d);
+  for (int64_t g = 0; g < group; ++g)
+    for (int64_t co = 0; co < mg; ++co)
+      for (int64_t ci = 0; ci < cg; ++ci)
+        for (int64_t e = 0; e < spatial; ++e) {
+          // Spatial index e and its reverse, row-major over the kernel.
+          int64_t rest = e, rev = 0;
+          for (int64_t i = d - 1, stride = 1; i >= 0; --i) {
+            int64_t p = rest % kernel[i];
+            rest /= kernel[i];
+            rev += (kernel[i] - 1 - p) * stride;
+            stride *= kernel[i];
+          }
+          int64_t src = ((g * cg + ci) * mg + co) * spatial + rev;
+          int64_t dst = ((g * mg + co) * cg + ci) * spatial + e;
+          flipped[size_t(dst)] = float((*wv)[size_t(src)]);
+        }
+  SmallVector<int64_t> wShape = {m, cg};
+  wShape.append(kernel.begin(), kernel.end());
+  Type elt = eltOf(x);
+  Value w = n.constant(ConstTensor::fromFloats(wShape, flipped), "W");
+  if (elt != eltOf(w)) {
+    std::string error;
+    FailureOr<Value> converted = ir.elementwise(
+        {w}, elt,
+        [&](OpBuilder &b, Location l, ValueRange v) -> Value {
+          if (cast<FloatType>(elt).getWidth() < 32)
+            return arith::TruncFOp::create(b, l, elt, v[0]);
+          return arith::ExtFOp::create(b, l, elt, v[0]);
+        },
+        &error);
+    if (failed(converted))
+      return n.unsupported("W: " + error);
+    w = *converted;
+  }
+
+  // X with stride - 1 zeros between elements.
+  SmallVector<OpFoldResult> upSizes = {ir.size(x, 0), ir.size(x, 1)};
+  SmallVector<OpFoldResult> offsets(rank, ir.index(0)), sizes, steps;
+  for (int64_t i = 0; i < rank; ++i) {
+    sizes.push_back(ir.size(x, i));
+    steps.push_back(ir.index(i < 2 ? 1 : (*strides)[i - 2]));
+  }
+  for (int64_t i = 0; i < d; ++i)
+    upSizes.push_back(ir.add(
+        ir.mul(ir.sub(ir.size(x, 2 + i), ir.index(1)), ir.index((*strides)[i])),
+        ir.index(1)));
+  Value up = x;
+  if (llvm::any_of(*strides, [](int64_t s) { return s > 1; })) {
+    Value zeros = ir.filled(upSizes, elt, floatAttr(elt, 0.0));
+    up = tensor::InsertSliceOp::create(n.b(), n.loc(), x, zeros, offsets,
+                                       sizes, steps);
+  }
+  // The full transposed convolution: every kernel tap that touches an
+  // input element, plus output_padding at the end.
+  Window win;
+  win.kernel = kernel;
+  win.strides.assign(d, 1);
+  win.dilations = *dilations;
+  // Negative pads (an output_shape beyond it) widen it on their side.
+  SmallVector<int64_t> extraLow(d), extraHigh(d);
+  for (int64_t i = 0; i < d; ++i) {
+    int64_t full = (kernel[i] - 1) * (*dilations)[i];
+    extraLow[i] = std::max<int64_t>(0, -padBegin[i]);
+    extraHigh[i] = std::max<int64_t>(0, -padEnd[i]);
+    win.padLow.push_back(ir.index(full + extraLow[i]));
+    win.padHigh.push_back(ir.index(full + (*outPad)[i] + extraHigh[i]));
+    win.out.push_back(ir.add(ir.size(up, 2 + i),
+                             ir.index(full + (*outPad)[i] + extraLow[i] +
+                                      extraHigh[i])));
+    win.overhang.push_back(0);
+  }
+  FailureOr<Value> y =
+      convolve(n, up, w, group, win, n.hasInput(2) ? n.input(2) : Value());
+  if (failed(y))
+    return failure();
+  // Cropped by the pads.
+  SmallVector<OpFoldResult> cropOffsets = {ir.index(0), ir.index(0)};
+  SmallVector<OpFoldResult> cropSizes = {ir.size(*y, 0), ir.size(*y, 1)};
+  for (int64_t i = 0; i < d; ++i) {
+    int64_t begin = padBegin[i] + extraLow[i], end = padEnd[i] + extraHigh[i];
+    cropOffsets.push_back(ir.index(begin));
+    OpFoldResult size = ir.sub(ir.size(*y, 2 + i), ir.index(begin + end));
+    if (auto sz = IRBuilder::constant(size); sz && *sz < 1)
+      return n.unsupported("the pads leave an empty output");
+    cropSizes.push_back(size);
+  }
+  SmallVector<OpFoldResult> unit(rank, ir.index(1));
+  n.setOutput(0, tensor::ExtractSliceOp::create(n.b(), n.loc(), *y,
+                                                cropOffsets, cropSizes, unit)
+                     .getResult());
   return success();
 }
 

@@ -121,6 +121,7 @@ LogicalResult convertGemm(NodeContext &n);
 //===----------------------------------------------------------------------===//
 
 LogicalResult convertConv(NodeContext &n);
+LogicalResult convertConvTranspose(NodeContext &n);
 /// MaxPool (`isMax`) and AveragePool.
 template <bool isMax> LogicalResult convertPool(NodeContext &n);
 

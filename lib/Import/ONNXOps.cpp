@@ -37,6 +37,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"Constant", convertConstant},
       {"ConstantOfShape", convertConstantOfShape},
       {"Conv", convertConv},
+      {"ConvTranspose", convertConvTranspose},
       {"Cos", convertUnary<cosFn>},
       {"DequantizeLinear", convertDequantizeLinear},
       {"Div", convertBinary<arith::DivFOp, arith::DivSIOp>},

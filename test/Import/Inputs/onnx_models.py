@@ -388,6 +388,31 @@ def resize():
     return m, [rand(rng(13), 2, 4, 5, 6)]
 
 
+def conv_transpose():
+    """Transposed convolutions as detector heads and decoders write them
+    (opset 11, dynamic batch): DBNet's 2x2 stride 2 with bias, a 3x3 stride
+    2 with pads and output_padding, a grouped one with dilation, and one
+    sized by output_shape."""
+    r = rng(16)
+    nodes = [
+        h.make_node("ConvTranspose", ["x", "W1", "B1"], ["y1"], name="up2x",
+                    kernel_shape=[2, 2], strides=[2, 2]),
+        h.make_node("ConvTranspose", ["x", "W2"], ["y2"], name="up3x3",
+                    strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1]),
+        h.make_node("ConvTranspose", ["x", "W3"], ["y3"], name="grouped", group=2,
+                    dilations=[2, 1], strides=[1, 3]),
+        h.make_node("ConvTranspose", ["x", "W2"], ["y4"], name="sized",
+                    strides=[2, 2], output_shape=[10, 13]),
+    ]
+    inits = [init("W1", rand(r, 4, 3, 2, 2)), init("B1", rand(r, 3)),
+             init("W2", rand(r, 4, 2, 3, 3)), init("W3", rand(r, 4, 3, 2, 2))]
+    m = model(nodes, [vi("x", ["batch", 4, 5, 6])],
+              [vi("y1", ["batch", 3, 10, 12]), vi("y2", ["batch", 2, 10, 12]),
+               vi("y3", ["batch", 6, 7, 17]), vi("y4", ["batch", 2, 10, 13])],
+              inits, opset=11)
+    return m, [rand(rng(17), 2, 4, 5, 6)]
+
+
 def upsample_opset9():
     """Upsample (opset 9: scales as an input) in both modes, as Paddle2ONNX
     and old exporters write it."""
@@ -418,6 +443,7 @@ def resize_opset10():
 
 NUMERIC = {
     "resize": resize,
+    "conv_transpose": conv_transpose,
     "upsample_opset9": upsample_opset9,
     "resize_opset10": resize_opset10,
     "mlp": mlp,

@@ -44,21 +44,22 @@ NODE_MODULES = [
     "shape", "constantofshape", "rangeop", "expand", "globalmaxpool",
     "instance_normalization",
     # upsampling of detectors and segmenters
-    "resize", "upsample",
+    "resize", "upsample", "convtranspose",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
 ]
 
-# (op type, input index) whose integer operand the importer reads at import
-# time.
+# (op type, input index) whose operand the importer reads at import time:
+# integer shape operands, Resize's scales and sizes, ConvTranspose's weight
+# (flipped at import, as exported models have it: an initializer).
 SHAPE_OPERANDS = {
     ("Reshape", 1), ("Squeeze", 1), ("Unsqueeze", 1), ("Split", 1),
     ("Slice", 1), ("Slice", 2), ("Slice", 3), ("Slice", 4),
     ("ReduceMean", 1), ("ReduceSum", 1), ("ReduceMax", 1), ("ReduceMin", 1),
     ("ConstantOfShape", 0), ("Range", 0), ("Range", 1), ("Range", 2),
     ("Expand", 1), ("Resize", 1), ("Resize", 2), ("Resize", 3),
-    ("Upsample", 1),
+    ("Upsample", 1), ("ConvTranspose", 1),
 }
 
 
