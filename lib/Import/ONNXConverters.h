@@ -98,7 +98,10 @@ enum class ReduceKind { Mean, Sum, Max, Min };
 template <ReduceKind kind> LogicalResult convertReduce(NodeContext &n);
 LogicalResult convertGlobalAveragePool(NodeContext &n);
 LogicalResult convertGlobalMaxPool(NodeContext &n);
-LogicalResult convertSoftmax(NodeContext &n);
+/// ArgMax (isMax) or ArgMin: int64 indices.
+template <bool isMax> LogicalResult convertArgExtreme(NodeContext &n);
+/// Softmax, or LogSoftmax (isLog).
+template <bool isLog> LogicalResult convertSoftmax(NodeContext &n);
 LogicalResult convertLayerNorm(NodeContext &n);
 LogicalResult convertInstanceNorm(NodeContext &n);
 
@@ -107,6 +110,13 @@ LogicalResult convertInstanceNorm(NodeContext &n);
 //===----------------------------------------------------------------------===//
 
 LogicalResult convertResize(NodeContext &n);
+
+//===----------------------------------------------------------------------===//
+// Pad and Tile (ONNXPadTile.cpp)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertPad(NodeContext &n);
+LogicalResult convertTile(NodeContext &n);
 LogicalResult convertUpsample(NodeContext &n);
 
 //===----------------------------------------------------------------------===//

@@ -159,7 +159,7 @@ LogicalResult convertGlobalMaxPool(NodeContext &n) {
   return success();
 }
 
-LogicalResult convertSoftmax(NodeContext &n) {
+template <bool isLog> LogicalResult convertSoftmax(NodeContext &n) {
   if (failed(n.requireFloat(0)))
     return failure();
   Value x = n.input(0);
@@ -192,6 +192,14 @@ LogicalResult convertSoftmax(NodeContext &n) {
       },
       nullptr);
   Value sum = ir.insertUnitDims(sumOver(n, e, axes), axes);
+  if (isLog) // (x - max) - log(sum exp(x - max)): no log of a rounded 0
+    return emitElementwise(
+        n, {x, max, sum}, elt,
+        [](OpBuilder &b, Location l, ValueRange v) -> Value {
+          Value shifted = arith::SubFOp::create(b, l, v[0], v[1]);
+          return arith::SubFOp::create(b, l, shifted,
+                                       math::LogOp::create(b, l, v[2]));
+        });
   return emitElementwise(n, {e, sum}, elt,
                          [](OpBuilder &b, Location l, ValueRange v) -> Value {
                            return arith::DivFOp::create(b, l, v[0], v[1]);
@@ -296,9 +304,93 @@ LogicalResult convertInstanceNorm(NodeContext &n) {
 }
 
 // The instantiations the op-type table (ONNXOps.cpp) uses.
+template <bool isMax> LogicalResult convertArgExtreme(NodeContext &n) {
+  Value x = n.input(0);
+  Type elt = eltOf(x);
+  if (failed(requireFloatOrSignedInt(n, elt)))
+    return failure();
+  int64_t rank = rankOf(x);
+  if (rank == 0)
+    return n.unsupported("rank-0 input");
+  std::optional<int64_t> axis = n.axis(n.attrInt("axis", 0), rank);
+  if (!axis)
+    return failure();
+  if (auto size = IRBuilder::constant(n.ir().size(x, *axis)); size && *size == 0)
+    return n.unsupported("an empty reduced dimension");
+  bool keepDims = n.attrInt("keepdims", 1) != 0;
+  // Ties go to the first index, or the last with select_last_index.
+  bool last = n.attrInt("select_last_index", 0) != 0;
+  IRBuilder &ir = n.ir();
+  MLIRContext *ctx = n.ctx();
+  SmallVector<OpFoldResult> outSizes;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    iterators.push_back(d == *axis ? utils::IteratorType::reduction
+                                   : utils::IteratorType::parallel);
+    if (d == *axis)
+      continue;
+    outSizes.push_back(ir.size(x, d));
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  // The running extreme starts at the first element's worst value; the
+  // index at 0.
+  TypedAttr worst;
+  if (auto f = dyn_cast<FloatType>(elt)) {
+    worst = FloatAttr::get(f, APFloat::getInf(f.getFloatSemantics(), isMax));
+  } else {
+    unsigned w = elt.getIntOrFloatBitWidth();
+    worst = IntegerAttr::get(elt, isMax ? APInt::getSignedMinValue(w)
+                                        : APInt::getSignedMaxValue(w));
+  }
+  Type i64 = n.b().getI64Type();
+  Value valueInit = ir.filled(outSizes, elt, worst);
+  Value indexInit = ir.filled(outSizes, i64, IntegerAttr::get(i64, 0));
+  AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+  int64_t ax = *axis;
+  auto generic = linalg::GenericOp::create(
+      n.b(), n.loc(), TypeRange{valueInit.getType(), indexInit.getType()},
+      ValueRange{x}, ValueRange{valueInit, indexInit},
+      SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                             outMap, outMap},
+      iterators, [&](OpBuilder &b, Location l, ValueRange v) {
+        Value better;
+        if (isa<FloatType>(elt)) {
+          using P = arith::CmpFPredicate;
+          P p = isMax ? (last ? P::OGE : P::OGT) : (last ? P::OLE : P::OLT);
+          better = arith::CmpFOp::create(b, l, p, v[0], v[1]);
+        } else {
+          using P = arith::CmpIPredicate;
+          P p = isMax ? (last ? P::sge : P::sgt) : (last ? P::sle : P::slt);
+          better = arith::CmpIOp::create(b, l, p, v[0], v[1]);
+        }
+        // The first element always replaces the initial worst value (which
+        // it may equal).
+        Value i = linalg::IndexOp::create(b, l, ax);
+        Value first = arith::CmpIOp::create(
+            b, l, arith::CmpIPredicate::eq, i,
+            arith::ConstantIndexOp::create(b, l, 0));
+        Value take = arith::OrIOp::create(b, l, better, first);
+        Value index = arith::IndexCastOp::create(b, l, b.getI64Type(), i);
+        linalg::YieldOp::create(
+            b, l,
+            ValueRange{arith::SelectOp::create(b, l, take, v[0], v[1]),
+                       arith::SelectOp::create(b, l, take, index, v[2])});
+      });
+  Value y = generic.getResult(1);
+  if (keepDims)
+    y = ir.insertUnitDims(y, {ax});
+  n.setOutput(0, y);
+  return success();
+}
+
+template LogicalResult convertArgExtreme<true>(NodeContext &);
+template LogicalResult convertArgExtreme<false>(NodeContext &);
 template LogicalResult convertReduce<ReduceKind::Mean>(NodeContext &);
 template LogicalResult convertReduce<ReduceKind::Sum>(NodeContext &);
 template LogicalResult convertReduce<ReduceKind::Max>(NodeContext &);
 template LogicalResult convertReduce<ReduceKind::Min>(NodeContext &);
+template LogicalResult convertSoftmax<false>(NodeContext &);
+template LogicalResult convertSoftmax<true>(NodeContext &);
 
 } // namespace qforge::onnx_import

@@ -413,6 +413,46 @@ def conv_transpose():
     return m, [rand(rng(17), 2, 4, 5, 6)]
 
 
+def pad_tile_argmax():
+    """What segmentation and classification graphs write around their
+    convolutions (opset 13, dynamic batch): reflection and constant padding
+    of the spatial dims (torch's ReflectionPad2d, F.pad), a crop by negative
+    pads, Tile, ArgMax without keepdims and LogSoftmax."""
+    i64 = lambda name, v: init(name, np.array(v, np.int64))
+    nodes = [
+        h.make_node("Pad", ["x", "reflect_pads"], ["y1"], name="reflect", mode="reflect"),
+        h.make_node("Pad", ["x", "const_pads", "cval"], ["y2"], name="const"),
+        h.make_node("Pad", ["x", "crop_pads"], ["y3"], name="crop", mode="edge"),
+        h.make_node("Tile", ["x", "reps"], ["y4"], name="tile"),
+        h.make_node("ArgMax", ["x"], ["y5"], name="classes", axis=1, keepdims=0),
+        h.make_node("LogSoftmax", ["x"], ["y6"], name="logprobs", axis=1),
+    ]
+    inits = [i64("reflect_pads", [0, 0, 2, 1, 0, 0, 1, 3]),
+             i64("const_pads", [0, 1, 1, 0, 0, 0, 2, 2]),
+             init("cval", np.array(-1.5, np.float32)),
+             i64("crop_pads", [0, 0, -1, 2, 0, 0, 1, -2]), i64("reps", [1, 2, 1, 3])]
+    m = model(nodes, [vi("x", ["batch", 3, 4, 5])],
+              [vi("y1", ["batch", 3, 7, 9]), vi("y2", ["batch", 4, 7, 7]),
+               vi("y3", ["batch", 3, 4, 5]), vi("y4", ["batch", 6, 4, 15]),
+               vi("y5", ["batch", 4, 5], T.INT64), vi("y6", ["batch", 3, 4, 5])],
+              inits, opset=13)
+    return m, [rand(rng(18), 2, 3, 4, 5)]
+
+
+def pad_opset9():
+    """Pad with its pads as an attribute (opset 9, as Paddle2ONNX writes),
+    edge and constant modes."""
+    nodes = [
+        h.make_node("Pad", ["x"], ["y1"], name="edge", mode="edge",
+                    pads=[0, 0, 1, 2, 0, 0, 2, 1]),
+        h.make_node("Pad", ["x"], ["y2"], name="const", pads=[0, 0, 1, 1, 0, 0, 1, 1],
+                    value=0.25),
+    ]
+    m = model(nodes, [vi("x", ["batch", 2, 3, 4])],
+              [vi("y1", ["batch", 2, 6, 7]), vi("y2", ["batch", 2, 5, 6])], opset=9)
+    return m, [rand(rng(19), 2, 2, 3, 4)]
+
+
 def upsample_opset9():
     """Upsample (opset 9: scales as an input) in both modes, as Paddle2ONNX
     and old exporters write it."""
@@ -444,6 +484,8 @@ def resize_opset10():
 NUMERIC = {
     "resize": resize,
     "conv_transpose": conv_transpose,
+    "pad_tile_argmax": pad_tile_argmax,
+    "pad_opset9": pad_opset9,
     "upsample_opset9": upsample_opset9,
     "resize_opset10": resize_opset10,
     "mlp": mlp,

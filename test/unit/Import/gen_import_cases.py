@@ -44,7 +44,8 @@ NODE_MODULES = [
     "shape", "constantofshape", "rangeop", "expand", "globalmaxpool",
     "instance_normalization",
     # upsampling of detectors and segmenters
-    "resize", "upsample", "convtranspose",
+    "resize", "upsample", "convtranspose", "pad", "tile", "logsoftmax",
+    "argmax", "argmin",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
@@ -59,7 +60,8 @@ SHAPE_OPERANDS = {
     ("ReduceMean", 1), ("ReduceSum", 1), ("ReduceMax", 1), ("ReduceMin", 1),
     ("ConstantOfShape", 0), ("Range", 0), ("Range", 1), ("Range", 2),
     ("Expand", 1), ("Resize", 1), ("Resize", 2), ("Resize", 3),
-    ("Upsample", 1), ("ConvTranspose", 1),
+    ("Upsample", 1), ("ConvTranspose", 1), ("Pad", 1), ("Pad", 2),
+    ("Pad", 3), ("Tile", 1),
 }
 
 
