@@ -104,6 +104,7 @@ template <bool isMax> LogicalResult convertArgExtreme(NodeContext &n);
 template <bool isLog> LogicalResult convertSoftmax(NodeContext &n);
 LogicalResult convertLayerNorm(NodeContext &n);
 LogicalResult convertInstanceNorm(NodeContext &n);
+LogicalResult convertGroupNorm(NodeContext &n);
 
 //===----------------------------------------------------------------------===//
 // Resize and Upsample (ONNXResize.cpp)

@@ -58,6 +58,7 @@ const llvm::StringMap<ConvertFn> &converters() {
       {"Gemm", convertGemm},
       {"GlobalAveragePool", convertGlobalAveragePool},
       {"GlobalMaxPool", convertGlobalMaxPool},
+      {"GroupNormalization", convertGroupNorm},
       {"Greater",
        convertCompare<arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt>},
       {"GreaterOrEqual",

@@ -303,7 +303,62 @@ LogicalResult convertInstanceNorm(NodeContext &n) {
       });
 }
 
-// The instantiations the op-type table (ONNXOps.cpp) uses.
+LogicalResult convertGroupNorm(NodeContext &n) {
+  if (failed(n.requireFloat(0)))
+    return failure();
+  Value x = n.input(0);
+  int64_t rank = rankOf(x);
+  if (rank < 3)
+    return n.unsupported("X must have rank >= 3");
+  std::optional<int64_t> c = IRBuilder::constant(n.ir().size(x, 1));
+  int64_t groups = n.attrInt("num_groups", 0);
+  if (!c || groups < 1 || *c % groups != 0)
+    return n.unsupported("num_groups (" + Twine(groups) +
+                         ") must divide a static channel count");
+  IRBuilder &ir = n.ir();
+  // [N, G, C / G, spatial...], normalized over all but the first two dims.
+  SmallVector<OpFoldResult> grouped = {ir.size(x, 0), ir.index(groups),
+                                       ir.index(*c / groups)};
+  SmallVector<OpFoldResult> original = ir.sizes(x);
+  for (int64_t d = 2; d < rank; ++d)
+    grouped.push_back(original[d]);
+  Value xg = ir.reshape(x, grouped);
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d <= rank; ++d)
+    axes.push_back(d);
+  Type elt = eltOf(x);
+  Normalized norm = normalizeOver(n, xg, axes, n.attrFloat("epsilon", 1e-5f));
+  // scale and bias: one per group (opset 18) or per channel (21), as
+  // [1, G, 1 or C / G, 1...] in the grouped shape.
+  int64_t perGroup = n.opset() >= 21 ? *c / groups : 1;
+  SmallVector<Value> ins = {norm.centered, norm.invStd};
+  for (int i : {1, 2}) {
+    Value p = n.input(i);
+    auto t = typeOf(p);
+    if (t.getRank() != 1 || t.getDimSize(0) != groups * perGroup ||
+        t.getElementType() != elt)
+      return n.unsupported(Twine(i == 1 ? "scale" : "bias") + " must be [" +
+                           Twine(groups * perGroup) + "] of X's type");
+    SmallVector<OpFoldResult> shape = {ir.index(1), ir.index(groups),
+                                       ir.index(perGroup)};
+    for (int64_t d = 2; d < rank; ++d)
+      shape.push_back(ir.index(1));
+    ins.push_back(ir.reshape(p, shape));
+  }
+  FailureOr<Value> y = ir.elementwise(
+      ins, elt,
+      [](OpBuilder &b, Location l, ValueRange v) -> Value {
+        Value y = arith::MulFOp::create(
+            b, l, arith::MulFOp::create(b, l, v[0], v[1]), v[2]);
+        return arith::AddFOp::create(b, l, y, v[3]);
+      },
+      nullptr);
+  if (failed(y))
+    return n.unsupported("scale or bias do not broadcast");
+  n.setOutput(0, ir.reshape(*y, original));
+  return success();
+}
+
 template <bool isMax> LogicalResult convertArgExtreme(NodeContext &n) {
   Value x = n.input(0);
   Type elt = eltOf(x);
@@ -384,6 +439,7 @@ template <bool isMax> LogicalResult convertArgExtreme(NodeContext &n) {
   return success();
 }
 
+// The instantiations the op-type table (ONNXOps.cpp) uses.
 template LogicalResult convertArgExtreme<true>(NodeContext &);
 template LogicalResult convertArgExtreme<false>(NodeContext &);
 template LogicalResult convertReduce<ReduceKind::Mean>(NodeContext &);

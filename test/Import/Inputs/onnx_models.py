@@ -453,6 +453,22 @@ def pad_opset9():
     return m, [rand(rng(19), 2, 2, 3, 4)]
 
 
+def group_norm_opset18():
+    """GroupNormalization at opset 18, whose scale and bias are per group
+    (per channel since 21, which the backend cases cover), dynamic batch."""
+    nodes = [h.make_node("GroupNormalization", ["x", "s", "b"], ["y"], name="gn",
+                         num_groups=2, epsilon=1e-4)]
+    inits = [init("s", np.array([1.5, -0.5], np.float32)),
+             init("b", np.array([0.1, 0.2], np.float32))]
+    # Without model()'s checker: onnx deprecated this version (onnxruntime
+    # still runs it, and exporters wrote it).
+    g = h.make_graph(nodes, "m", [vi("x", ["batch", 4, 3, 3])],
+                     [vi("y", ["batch", 4, 3, 3])], inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 18)])
+    m.ir_version = 8
+    return m, [rand(rng(20), 2, 4, 3, 3)]
+
+
 def upsample_opset9():
     """Upsample (opset 9: scales as an input) in both modes, as Paddle2ONNX
     and old exporters write it."""
@@ -486,6 +502,7 @@ NUMERIC = {
     "conv_transpose": conv_transpose,
     "pad_tile_argmax": pad_tile_argmax,
     "pad_opset9": pad_opset9,
+    "group_norm_opset18": group_norm_opset18,
     "upsample_opset9": upsample_opset9,
     "resize_opset10": resize_opset10,
     "mlp": mlp,

@@ -45,7 +45,7 @@ NODE_MODULES = [
     "instance_normalization",
     # upsampling of detectors and segmenters
     "resize", "upsample", "convtranspose", "pad", "tile", "logsoftmax",
-    "argmax", "argmin",
+    "argmax", "argmin", "groupnormalization",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
