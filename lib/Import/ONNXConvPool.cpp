@@ -408,7 +408,8 @@ LogicalResult convertConvTranspose(NodeContext &n) {
   SmallVector<int64_t> wShape = {m, cg};
   wShape.append(kernel.begin(), kernel.end());
   Type elt = eltOf(x);
-  Value w = n.constant(ConstTensor::fromFloats(wShape, flipped), "W");
+  Value w = n.constant(ConstTensor::fromFloats(wShape, flipped),
+                       n.node().input(1) + ".flipped");
   if (elt != eltOf(w)) {
     std::string error;
     FailureOr<Value> converted = ir.elementwise(

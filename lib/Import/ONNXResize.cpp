@@ -136,8 +136,8 @@ Value buildResize(NodeContext &n, Value x, ArrayRef<std::optional<AxisTable>> ta
       outSizes.push_back(ir.size(x, d));
     }
   }
-  // Inputs: per resized axis index0, index1 (i64) and, for linear, the two
-  // weights; each indexed by its output dimension.
+  // Inputs: per resized axis index0 (i64) and, for linear, index1 and the
+  // two weights; each indexed by its output dimension.
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   Type i64 = n.b().getI64Type();
@@ -145,9 +145,9 @@ Value buildResize(NodeContext &n, Value x, ArrayRef<std::optional<AxisTable>> ta
     const AxisTable &t = *tables[d];
     std::vector<double> i0(t.index0.begin(), t.index0.end());
     std::vector<double> i1(t.index1.begin(), t.index1.end());
-    SmallVector<Value> columns = {vectorConstant(n, i64, i0),
-                                  vectorConstant(n, i64, i1)};
+    SmallVector<Value> columns = {vectorConstant(n, i64, i0)};
     if (linear) {
+      columns.push_back(vectorConstant(n, i64, i1));
       columns.push_back(vectorConstant(n, elt, t.weight0));
       columns.push_back(vectorConstant(n, elt, t.weight1));
     }
@@ -158,7 +158,7 @@ Value buildResize(NodeContext &n, Value x, ArrayRef<std::optional<AxisTable>> ta
   }
   Value init = ir.empty(outSizes, elt);
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  int64_t perAxis = linear ? 4 : 2;
+  int64_t perAxis = linear ? 4 : 1;
   auto body = [&](OpBuilder &b, Location l, ValueRange v) {
     SmallVector<Value> coords;
     for (int64_t d = 0; d < rank; ++d)
@@ -306,15 +306,21 @@ LogicalResult resize(NodeContext &n, const ResizeMode &mode,
   return success();
 }
 
-/// "nearest" or "linear" (Upsample-7's "bilinear" is linear); the others
-/// are refused by name.
-FailureOr<bool> isLinear(NodeContext &n, StringRef mode) {
-  if (mode == "nearest")
-    return false;
-  if (mode == "linear" || mode == "bilinear")
-    return true;
-  return n.unsupported("mode '" + mode + "' (nearest and linear are "
-                       "supported)");
+/// The node's `mode`, "nearest" or "linear" (Upsample-7's "bilinear" is
+/// linear; the others are refused by name), with Upsample's coordinates:
+/// asymmetric, and ONNX Runtime's "simple" nearest (down when an axis
+/// grows, up when it shrinks). Resize-11 and later take theirs from their
+/// attributes.
+FailureOr<ResizeMode> upsampleMode(NodeContext &n) {
+  std::string mode = n.attrString("mode", "nearest");
+  if (mode != "nearest" && mode != "linear" && mode != "bilinear")
+    return n.unsupported("mode '" + mode + "' (nearest and linear are "
+                         "supported)");
+  ResizeMode m;
+  m.linear = mode != "nearest";
+  m.coordinates = "asymmetric";
+  m.nearest = "simple";
+  return m;
 }
 
 /// The float values of a constant input, or a located error.
@@ -330,17 +336,12 @@ FailureOr<std::vector<double>> floatsInput(NodeContext &n, int i,
 } // namespace
 
 LogicalResult convertResize(NodeContext &n) {
-  ResizeMode mode;
-  FailureOr<bool> linear = isLinear(n, n.attrString("mode", "nearest"));
-  if (failed(linear))
+  FailureOr<ResizeMode> upsample = upsampleMode(n);
+  if (failed(upsample))
     return failure();
-  mode.linear = *linear;
+  ResizeMode mode = *upsample;
   if (n.opset() < 11) {
-    // Resize-10 is Upsample-9 under another name: asymmetric coordinates,
-    // and ONNX Runtime's "simple" nearest (down when upsampling an axis, up
-    // when downsampling it).
-    mode.coordinates = "asymmetric";
-    mode.nearest = "simple";
+    // Resize-10 is Upsample-9 under another name.
     FailureOr<std::vector<double>> scales = floatsInput(n, 1, "scales");
     if (failed(scales))
       return failure();
@@ -377,13 +378,9 @@ LogicalResult convertResize(NodeContext &n) {
 }
 
 LogicalResult convertUpsample(NodeContext &n) {
-  ResizeMode mode;
-  FailureOr<bool> linear = isLinear(n, n.attrString("mode", "nearest"));
-  if (failed(linear))
+  FailureOr<ResizeMode> mode = upsampleMode(n);
+  if (failed(mode))
     return failure();
-  mode.linear = *linear;
-  mode.coordinates = "asymmetric";
-  mode.nearest = "simple";
   std::vector<double> scales;
   if (n.opset() < 9) {
     const onnx::AttributeProto *a = n.attr("scales");
@@ -396,7 +393,7 @@ LogicalResult convertUpsample(NodeContext &n) {
       return failure();
     scales = std::move(*s);
   }
-  return resize(n, mode, scales, std::nullopt, std::nullopt, "stretch");
+  return resize(n, *mode, scales, std::nullopt, std::nullopt, "stretch");
 }
 
 } // namespace qforge::onnx_import

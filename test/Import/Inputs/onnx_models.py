@@ -29,6 +29,16 @@ def init(name, array):
     return nh.from_array(np.asarray(array), name)
 
 
+def floats(name, values):
+    """A float32 initializer."""
+    return init(name, np.array(values, np.float32))
+
+
+def ints(name, values):
+    """An int64 initializer."""
+    return init(name, np.array(values, np.int64))
+
+
 def rand(r, *shape, scale=1.0):
     return (r.standard_normal(shape) * scale).astype(np.float32)
 
@@ -331,7 +341,6 @@ def shape_values():
     Reshape, ConstantOfShape and Range fold with it; Shape of the whole
     input reads the batch at run time; Expand keeps the dynamic batch."""
     r = rng(12)
-    i64 = lambda name, v: init(name, np.array(v, np.int64))
     nodes = [
         h.make_node("Shape", ["x"], ["s"], name="shape_tail", start=1),
         h.make_node("Slice", ["s", "one", "two"], ["last"], name="last_dim"),
@@ -351,9 +360,9 @@ def shape_values():
         h.make_node("Slice", ["s", "far", "farther", "zeroaxis", "back"], ["y6"],
                     name="backward"),
     ]
-    inits = [i64("one", [1]), i64("two", [2]), i64("minus1", [-1]),
-             i64("zero", 0), i64("four", 4), i64("step", 1), i64("eshape", [2, 1, 1, 4]),
-             i64("far", [-10]), i64("farther", [-100]), i64("zeroaxis", [0]), i64("back", [-1])]
+    inits = [ints("one", [1]), ints("two", [2]), ints("minus1", [-1]),
+             ints("zero", 0), ints("four", 4), ints("step", 1), ints("eshape", [2, 1, 1, 4]),
+             ints("far", [-10]), ints("farther", [-100]), ints("zeroaxis", [0]), ints("back", [-1])]
     m = model(nodes, [vi("x", ["batch", 3, 4])],
               [vi("y1", ["rows", 4]), vi("y2", ["batch", 3, 4]), vi("y3", ["batch", 3, 4]),
                vi("y4", [3], T.INT64), vi("y5", [2, "batch", 3, 4]),
@@ -366,8 +375,6 @@ def resize():
     nearest (asymmetric, floor) and bilinear (half_pixel) by scales, a
     linear align_corners resize to sizes on axes 2 and 3, a nearest
     downsample rounding half up, and pytorch_half_pixel linear."""
-    f32 = lambda name, v: init(name, np.array(v, np.float32))
-    i64 = lambda name, v: init(name, np.array(v, np.int64))
     nodes = [
         h.make_node("Resize", ["x", "", "s2"], ["y1"], name="nearest2x", mode="nearest",
                     coordinate_transformation_mode="asymmetric", nearest_mode="floor"),
@@ -379,8 +386,8 @@ def resize():
         h.make_node("Resize", ["x", "", "odd"], ["y5"], name="torch_odd", mode="linear",
                     coordinate_transformation_mode="pytorch_half_pixel"),
     ]
-    inits = [f32("s2", [1, 1, 2, 2]), i64("hw", [9, 11]), f32("down", [1, 1, 0.6, 0.5]),
-             f32("odd", [1, 1, 1.5, 0.2])]
+    inits = [floats("s2", [1, 1, 2, 2]), ints("hw", [9, 11]), floats("down", [1, 1, 0.6, 0.5]),
+             floats("odd", [1, 1, 1.5, 0.2])]
     m = model(nodes, [vi("x", ["batch", 4, 5, 6])],
               [vi("y1", ["batch", 4, 10, 12]), vi("y2", ["batch", 4, 10, 12]),
                vi("y3", ["batch", 4, 9, 11]), vi("y4", ["batch", 4, 3, 3]),
@@ -418,7 +425,6 @@ def pad_tile_argmax():
     convolutions (opset 13, dynamic batch): reflection and constant padding
     of the spatial dims (torch's ReflectionPad2d, F.pad), a crop by negative
     pads, Tile, ArgMax without keepdims and LogSoftmax."""
-    i64 = lambda name, v: init(name, np.array(v, np.int64))
     nodes = [
         h.make_node("Pad", ["x", "reflect_pads"], ["y1"], name="reflect", mode="reflect"),
         h.make_node("Pad", ["x", "const_pads", "cval"], ["y2"], name="const"),
@@ -427,10 +433,10 @@ def pad_tile_argmax():
         h.make_node("ArgMax", ["x"], ["y5"], name="classes", axis=1, keepdims=0),
         h.make_node("LogSoftmax", ["x"], ["y6"], name="logprobs", axis=1),
     ]
-    inits = [i64("reflect_pads", [0, 0, 2, 1, 0, 0, 1, 3]),
-             i64("const_pads", [0, 1, 1, 0, 0, 0, 2, 2]),
+    inits = [ints("reflect_pads", [0, 0, 2, 1, 0, 0, 1, 3]),
+             ints("const_pads", [0, 1, 1, 0, 0, 0, 2, 2]),
              init("cval", np.array(-1.5, np.float32)),
-             i64("crop_pads", [0, 0, -1, 2, 0, 0, 1, -2]), i64("reps", [1, 2, 1, 3])]
+             ints("crop_pads", [0, 0, -1, 2, 0, 0, 1, -2]), ints("reps", [1, 2, 1, 3])]
     m = model(nodes, [vi("x", ["batch", 3, 4, 5])],
               [vi("y1", ["batch", 3, 7, 9]), vi("y2", ["batch", 4, 7, 7]),
                vi("y3", ["batch", 3, 4, 5]), vi("y4", ["batch", 6, 4, 15]),
@@ -472,28 +478,26 @@ def group_norm_opset18():
 def upsample_opset9():
     """Upsample (opset 9: scales as an input) in both modes, as Paddle2ONNX
     and old exporters write it."""
-    f32 = lambda name, v: init(name, np.array(v, np.float32))
     nodes = [
         h.make_node("Upsample", ["x", "s"], ["y1"], name="up_nearest", mode="nearest"),
         h.make_node("Upsample", ["x", "s"], ["y2"], name="up_linear", mode="linear"),
     ]
     m = model(nodes, [vi("x", ["batch", 3, 4, 5])],
               [vi("y1", ["batch", 3, 8, 15]), vi("y2", ["batch", 3, 8, 15])],
-              [f32("s", [1, 1, 2, 3])], opset=9)
+              [floats("s", [1, 1, 2, 3])], opset=9)
     return m, [rand(rng(14), 2, 3, 4, 5)]
 
 
 def resize_opset10():
     """Resize-10 (scales only, asymmetric coordinates): up in linear mode,
     down in nearest."""
-    f32 = lambda name, v: init(name, np.array(v, np.float32))
     nodes = [
         h.make_node("Resize", ["x", "up"], ["y1"], name="up_linear", mode="linear"),
         h.make_node("Resize", ["x", "down"], ["y2"], name="down_nearest", mode="nearest"),
     ]
     m = model(nodes, [vi("x", ["batch", 3, 6, 8])],
               [vi("y1", ["batch", 3, 12, 20]), vi("y2", ["batch", 3, 3, 2])],
-              [f32("up", [1, 1, 2, 2.5]), f32("down", [1, 1, 0.5, 0.3])], opset=10)
+              [floats("up", [1, 1, 2, 2.5]), floats("down", [1, 1, 0.5, 0.3])], opset=10)
     return m, [rand(rng(15), 2, 3, 6, 8)]
 
 
