@@ -145,6 +145,8 @@ LogicalResult convertFlatten(NodeContext &n);
 LogicalResult convertSqueeze(NodeContext &n);
 LogicalResult convertUnsqueeze(NodeContext &n);
 LogicalResult convertTranspose(NodeContext &n);
+/// DepthToSpace (isDepthToSpace) or SpaceToDepth.
+template <bool isDepthToSpace> LogicalResult convertDepthSpace(NodeContext &n);
 LogicalResult convertConcat(NodeContext &n);
 LogicalResult convertSplit(NodeContext &n);
 LogicalResult convertSlice(NodeContext &n);

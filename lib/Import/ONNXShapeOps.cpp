@@ -1,7 +1,7 @@
 //===- ONNXShapeOps.cpp - ONNX shape and data-movement operators ----------===//
 //
-// Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice,
-// Gather, Cast and Constant. Shape ops on import-time constants (and integer
+// Reshape, Flatten, Squeeze, Unsqueeze, Transpose, DepthToSpace,
+// SpaceToDepth, Concat, Split, Slice, Gather, Cast and Constant. Shape ops on import-time constants (and integer
 // Casts) are folded into new constants instead of emitting IR.
 //
 //===----------------------------------------------------------------------===//
@@ -216,6 +216,59 @@ LogicalResult convertUnsqueeze(NodeContext &n) {
   n.setOutput(0, n.ir().insertUnitDims(n.input(0), *norm));
   return success();
 }
+
+/// DepthToSpace (isDepthToSpace) or SpaceToDepth of x [N, C, H, W]: a
+/// reshape to six dims, a transpose and a reshape back, in the
+/// specification's DCR or CRD order.
+template <bool isDepthToSpace>
+LogicalResult convertDepthSpace(NodeContext &n) {
+  Value x = n.input(0);
+  if (rankOf(x) != 4)
+    return n.unsupported("input must be [N, C, H, W]");
+  int64_t b = n.attrInt("blocksize", 0);
+  if (b < 1)
+    return n.unsupported("blocksize must be positive");
+  IRBuilder &ir = n.ir();
+  std::optional<int64_t> c = IRBuilder::constant(ir.size(x, 1));
+  if (!c)
+    return n.unsupported("the channel dimension must be static");
+  OpFoldResult batch = ir.size(x, 0), h = ir.size(x, 2), w = ir.size(x, 3);
+  OpFoldResult bb = ir.index(b);
+  SmallVector<OpFoldResult> six, out;
+  SmallVector<int64_t> perm;
+  std::string mode = n.attrString("mode", "DCR");
+  if (mode != "DCR" && mode != "CRD")
+    return n.unsupported("mode '" + mode + "'");
+  bool dcr = mode == "DCR";
+  if (isDepthToSpace) {
+    if (*c % (b * b) != 0)
+      return n.unsupported("channels (" + Twine(*c) +
+                           ") must be a multiple of blocksize squared");
+    OpFoldResult co = ir.index(*c / (b * b));
+    if (dcr) {
+      six = {batch, bb, bb, co, h, w};
+      perm = {0, 3, 4, 1, 5, 2};
+    } else {
+      six = {batch, co, bb, bb, h, w};
+      perm = {0, 1, 4, 2, 5, 3};
+    }
+    out = {batch, co, ir.mul(h, bb), ir.mul(w, bb)};
+  } else {
+    for (OpFoldResult s : {h, w})
+      if (auto v = IRBuilder::constant(s); !v || *v % b != 0)
+        return n.unsupported("H and W must be static multiples of blocksize");
+    OpFoldResult ho = ir.floorDiv(h, b), wo = ir.floorDiv(w, b);
+    six = {batch, ir.index(*c), ho, bb, wo, bb};
+    perm = dcr ? SmallVector<int64_t>{0, 3, 5, 1, 2, 4}
+               : SmallVector<int64_t>{0, 1, 3, 5, 2, 4};
+    out = {batch, ir.index(*c * b * b), ho, wo};
+  }
+  n.setOutput(0, ir.reshape(ir.transpose(ir.reshape(x, six), perm), out));
+  return success();
+}
+
+template LogicalResult convertDepthSpace<true>(NodeContext &);
+template LogicalResult convertDepthSpace<false>(NodeContext &);
 
 LogicalResult convertTranspose(NodeContext &n) {
   SmallVector<OpFoldResult> src = inputSizes(n, 0);

@@ -45,7 +45,8 @@ NODE_MODULES = [
     "instance_normalization",
     # upsampling of detectors and segmenters
     "resize", "upsample", "convtranspose", "pad", "tile", "logsoftmax",
-    "argmax", "argmin", "groupnormalization",
+    "argmax", "argmin", "groupnormalization", "depthtospace",
+    "spacetodepth",
     # pre-quantized graphs
     "dequantizelinear", "dynamicquantizelinear", "matmulinteger",
     "qlinearmatmul", "quantizelinear",
