@@ -39,12 +39,7 @@ llvm::Expected<double> guardSqnrDb(const Candidate &candidate,
   std::vector<float> channels;
   if (scheme.granularity != Granularity::Tensor && full.n > kGuardChannels) {
     in.n = kGuardChannels;
-    channels.resize(size_t(in.n * full.k));
-    for (int64_t c = 0; c < in.n; ++c) {
-      int64_t row = c * full.n / in.n;
-      std::copy(full.w + row * full.k, full.w + (row + 1) * full.k,
-                channels.begin() + c * full.k);
-    }
+    channels = strideSampleRows(full.w, full.n, full.k, kGuardChannels);
     in.w = channels.data();
   }
   int64_t n = in.n, k = in.k;

@@ -2,6 +2,7 @@
 
 #include "qforge/Quant/OutputError.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -73,6 +74,16 @@ double sqnrDb(double relativeError) {
   if (relativeError == 0.0)
     return std::numeric_limits<double>::infinity();
   return -20.0 * std::log10(relativeError);
+}
+
+std::vector<float> strideSampleRows(const float *data, int64_t rows,
+                                    int64_t cols, int64_t count) {
+  count = std::min(rows, count);
+  std::vector<float> out(static_cast<size_t>(count * cols));
+  for (int64_t i = 0; i < count; ++i)
+    std::copy_n(data + (i * rows / count) * cols, cols,
+                out.begin() + i * cols);
+  return out;
 }
 
 double relativeOutputError(const float *X, int64_t M, int64_t K,

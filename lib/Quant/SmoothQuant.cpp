@@ -60,15 +60,12 @@ double a8w8SampleError(const float *W, int64_t N, int64_t K,
                        int64_t M) {
   constexpr int64_t kChannels = 256;
   int64_t channels = std::min(N, kChannels);
-  std::vector<float> w(static_cast<size_t>(channels * K));
-  for (int64_t i = 0; i < channels; ++i)
-    std::copy_n(W + (i * N / channels) * K, K, w.begin() + i * K);
+  std::vector<float> w = strideSampleRows(W, N, K, kChannels);
   std::vector<float> ref = matmulTransposed(X, M, K, w.data(), channels);
-  std::vector<float> x(X, X + M * K);
-  if (!s.empty()) {
-    x = divideColumns(X, M, K, s);
+  std::vector<float> x = s.empty() ? std::vector<float>(X, X + M * K)
+                                   : divideColumns(X, M, K, s);
+  if (!s.empty())
     w = scaleColumns(w.data(), channels, K, s);
-  }
   std::vector<float> y =
       a8w8Matmul(quantizeActivationsPerToken(x.data(), M, K),
                  quantizeWeightsRTN(w.data(), channels, K, a8w8WeightSpec()));

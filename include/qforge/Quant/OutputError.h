@@ -36,6 +36,13 @@ double relativeError(const float *ref, const float *approx, size_t count);
 /// -20 log10(rel); +Inf for an exact result.
 double sqnrDb(double relativeError);
 
+/// At most `count` of the `rows` rows of `data` [rows, cols], evenly
+/// strided (row i * rows / count), as one row-major block: the output
+/// channels that error estimates sample (each channel of a per-channel or
+/// grouped scheme is quantized on its own, so its codes are the layer's).
+std::vector<float> strideSampleRows(const float *data, int64_t rows,
+                                    int64_t cols, int64_t count);
+
 /// ||X W^T - X What^T|| / ||X W^T||, computed as ||X (W - What)^T|| so that
 /// small errors are not lost to cancellation.
 double relativeOutputError(const float *X, int64_t M, int64_t K,

@@ -73,6 +73,15 @@ TEST(OutputError, RelativeOutputErrorMatchesDirectComputation) {
   EXPECT_EQ(relativeOutputError(X.data(), M, K, W.data(), W.data(), N), 0.0);
 }
 
+TEST(OutputError, StrideSampleRows) {
+  // 5 rows of 2: 2 rows sampled are rows 0 and 2 (i * 5 / 2); asking for
+  // more rows than there are gives them all.
+  std::vector<float> m = {0, 1, 10, 11, 20, 21, 30, 31, 40, 41};
+  EXPECT_EQ(strideSampleRows(m.data(), 5, 2, 2),
+            (std::vector<float>{0, 1, 20, 21}));
+  EXPECT_EQ(strideSampleRows(m.data(), 5, 2, 9), m);
+}
+
 TEST(ChannelScaling, StatisticsAndScaling) {
   // 3 rows x 2 columns.
   float X[] = {1.0f, -8.0f, -3.0f, 2.0f,

@@ -91,12 +91,8 @@ double layerSqnrDb(const float *w, const float *wHat, int64_t n, int64_t k,
                    const float *x, int64_t rows) {
   constexpr int64_t kRows = 16, kChannels = 256;
   int64_t channels = std::min(n, kChannels);
-  std::vector<float> ws(channels * k), wHats(channels * k);
-  for (int64_t i = 0; i < channels; ++i) {
-    int64_t c = i * n / channels;
-    std::copy_n(w + c * k, k, ws.begin() + i * k);
-    std::copy_n(wHat + c * k, k, wHats.begin() + i * k);
-  }
+  std::vector<float> ws = quant::strideSampleRows(w, n, k, kChannels);
+  std::vector<float> wHats = quant::strideSampleRows(wHat, n, k, kChannels);
   double rel =
       x ? quant::relativeOutputError(x, std::min(rows, kRows), k, ws.data(),
                                      wHats.data(), channels)
