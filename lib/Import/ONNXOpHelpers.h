@@ -17,6 +17,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <optional>
+#include <vector>
 #include <string>
 
 namespace qforge::onnx_import::detail {
@@ -74,6 +75,12 @@ normalizeAxes(NodeContext &n, llvm::ArrayRef<int64_t> axes, int64_t rank);
 
 /// `x` (a reduction result) divided by a scalar (ONNXReductions.cpp).
 Value divideBy(NodeContext &n, Value x, Value scalar);
+
+/// y[o...] = x[tables[d][o_d]...]: axes with a table (source indices,
+/// computed at import time) read through it, the others one to one; one
+/// generic (ONNXPadTile.cpp: Pad, Tile; nearest Resize).
+Value gatherByTables(NodeContext &n, Value x,
+                     llvm::ArrayRef<std::optional<std::vector<int64_t>>> tables);
 
 // Matmul builders (ONNXMatmul.cpp).
 

@@ -20,12 +20,9 @@ namespace qforge::onnx_import {
 
 using namespace detail;
 
-namespace {
-
-/// y[o...] = x[table_d[o_d]...]: axes with a table read through it, the
-/// others one to one. Static output sizes come from the tables.
-Value gatherByTables(NodeContext &n, Value x,
-                     ArrayRef<std::optional<std::vector<int64_t>>> tables) {
+Value detail::gatherByTables(
+    NodeContext &n, Value x,
+    ArrayRef<std::optional<std::vector<int64_t>>> tables) {
   IRBuilder &ir = n.ir();
   MLIRContext *ctx = n.ctx();
   int64_t rank = rankOf(x);
@@ -67,6 +64,8 @@ Value gatherByTables(NodeContext &n, Value x,
              })
       .getResult(0);
 }
+
+namespace {
 
 /// The source index of output position `o` of an axis of `size` elements
 /// padded by `low` in `mode` (edge, reflect or wrap); -1 where none.

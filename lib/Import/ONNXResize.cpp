@@ -6,9 +6,10 @@
 // weight are computed here, at import time, as ONNX Runtime computes them
 // (the specification's formulas, in single precision): per resized axis,
 // for each output position two source indices (clamped to the input, as
-// the reference's edge padding) and two weights. One linalg.generic
-// reads those tables and the input: 2^R taps for R linearly resized axes,
-// one for nearest. Cubic, antialiasing and tf_crop_and_resize are refused
+// the reference's edge padding) and two weights, or for nearest the chosen
+// index. One linalg.generic reads those tables and the input: 2^R taps for
+// R linearly resized axes; nearest is Pad's and Tile's gather through
+// index tables (gatherByTables). Cubic, antialiasing and tf_crop_and_resize are refused
 // by name.
 //
 //===----------------------------------------------------------------------===//
@@ -38,7 +39,7 @@ struct ResizeMode {
 };
 
 /// One resized axis: per output position, two clamped source indices and
-/// their weights (nearest: one of them is 1).
+/// their weights; nearest: the chosen index alone, in index0.
 struct AxisTable {
   std::vector<int64_t> index0, index1;
   std::vector<double> weight0, weight1;
@@ -76,10 +77,12 @@ FailureOr<AxisTable> axisTable(NodeContext &n, const ResizeMode &mode,
     bool integral = x == lo;
     float ratio = integral ? 1.0f : x - lo;
     int64_t first = integral ? int64_t(lo) - 1 : int64_t(lo);
-    double w0, w1;
+    auto clamp = [&](int64_t i) { return std::clamp<int64_t>(i, 0, in - 1); };
     if (mode.linear) {
-      w0 = 1 - ratio;
-      w1 = ratio;
+      t.index0.push_back(clamp(first));
+      t.index1.push_back(clamp(first + 1));
+      t.weight0.push_back(1 - ratio);
+      t.weight1.push_back(ratio);
     } else {
       bool second;
       if (integral)
@@ -96,32 +99,28 @@ FailureOr<AxisTable> axisTable(NodeContext &n, const ResizeMode &mode,
         second = scale < 1.0f; // ceil when downsampling, else floor
       else
         return n.unsupported("nearest_mode '" + mode.nearest + "'");
-      w0 = second ? 0.0 : 1.0;
-      w1 = second ? 1.0 : 0.0;
+      t.index0.push_back(clamp(second ? first + 1 : first));
     }
-    auto clamp = [&](int64_t i) { return std::clamp<int64_t>(i, 0, in - 1); };
-    t.index0.push_back(clamp(first));
-    t.index1.push_back(clamp(first + 1));
-    t.weight0.push_back(w0);
-    t.weight1.push_back(w1);
   }
   return t;
 }
 
 /// A constant 1-D tensor of `values` with element type `elt`.
-Value vectorConstant(NodeContext &n, Type elt, ArrayRef<double> values) {
+template <typename T>
+Value vectorConstant(NodeContext &n, Type elt, ArrayRef<T> values) {
   auto type = RankedTensorType::get({int64_t(values.size())}, elt);
   SmallVector<Attribute> attrs;
-  for (double v : values)
+  for (T v : values)
     attrs.push_back(isa<FloatType>(elt) ? Attribute(FloatAttr::get(elt, v))
                                         : IntegerAttr::get(elt, int64_t(v)));
   return arith::ConstantOp::create(n.b(), n.loc(),
                                    DenseElementsAttr::get(type, attrs));
 }
 
-/// Builds Y from the per-axis tables (null for axes left alone).
-Value buildResize(NodeContext &n, Value x, ArrayRef<std::optional<AxisTable>> tables,
-                  bool linear) {
+/// Linear resizing from the per-axis tables (none for axes left alone):
+/// 2^R weighted taps for R resized axes.
+Value buildLinearResize(NodeContext &n, Value x,
+                        ArrayRef<std::optional<AxisTable>> tables) {
   IRBuilder &ir = n.ir();
   MLIRContext *ctx = n.ctx();
   int64_t rank = rankOf(x);
@@ -136,21 +135,17 @@ Value buildResize(NodeContext &n, Value x, ArrayRef<std::optional<AxisTable>> ta
       outSizes.push_back(ir.size(x, d));
     }
   }
-  // Inputs: per resized axis index0 (i64) and, for linear, index1 and the
-  // two weights; each indexed by its output dimension.
+  // Inputs: per resized axis index0, index1 (i64) and the two weights;
+  // each indexed by its output dimension.
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
   Type i64 = n.b().getI64Type();
   for (int64_t d : resized) {
     const AxisTable &t = *tables[d];
-    std::vector<double> i0(t.index0.begin(), t.index0.end());
-    std::vector<double> i1(t.index1.begin(), t.index1.end());
-    SmallVector<Value> columns = {vectorConstant(n, i64, i0)};
-    if (linear) {
-      columns.push_back(vectorConstant(n, i64, i1));
-      columns.push_back(vectorConstant(n, elt, t.weight0));
-      columns.push_back(vectorConstant(n, elt, t.weight1));
-    }
+    Value columns[] = {vectorConstant<int64_t>(n, i64, t.index0),
+                       vectorConstant<int64_t>(n, i64, t.index1),
+                       vectorConstant<double>(n, elt, t.weight0),
+                       vectorConstant<double>(n, elt, t.weight1)};
     for (Value v : columns) {
       inputs.push_back(v);
       maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(d, ctx)));
@@ -158,7 +153,7 @@ Value buildResize(NodeContext &n, Value x, ArrayRef<std::optional<AxisTable>> ta
   }
   Value init = ir.empty(outSizes, elt);
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  int64_t perAxis = linear ? 4 : 1;
+  constexpr int64_t perAxis = 4;
   auto body = [&](OpBuilder &b, Location l, ValueRange v) {
     SmallVector<Value> coords;
     for (int64_t d = 0; d < rank; ++d)
@@ -168,15 +163,6 @@ Value buildResize(NodeContext &n, Value x, ArrayRef<std::optional<AxisTable>> ta
       return arith::IndexCastOp::create(b, l, b.getIndexType(),
                                         v[axis * perAxis + which]);
     };
-    if (!linear) {
-      // Nearest: the neighbour whose weight is 1, chosen at import time:
-      // index0 holds it (see the callers' tables).
-      for (auto [i, d] : llvm::enumerate(resized))
-        coords[d] = index(i, 0);
-      linalg::YieldOp::create(
-          b, l, tensor::ExtractOp::create(b, l, x, coords).getResult());
-      return;
-    }
     Value sum;
     for (int64_t corner = 0; corner < (int64_t(1) << resized.size());
          ++corner) {
@@ -290,19 +276,22 @@ LogicalResult resize(NodeContext &n, const ResizeMode &mode,
     FailureOr<AxisTable> t = axisTable(n, mode, in, out[d], scale[d]);
     if (failed(t))
       return failure();
-    if (!mode.linear) {
-      // Nearest: keep the chosen neighbour in index0.
-      for (size_t j = 0; j < t->index0.size(); ++j)
-        if (t->weight1[j] == 1.0)
-          t->index0[j] = t->index1[j];
-    }
     tables[d] = std::move(*t);
   }
   if (llvm::none_of(tables, [](const auto &t) { return t.has_value(); })) {
     n.forward(0, 0);
     return success();
   }
-  n.setOutput(0, buildResize(n, x, tables, mode.linear));
+  if (mode.linear) {
+    n.setOutput(0, buildLinearResize(n, x, tables));
+    return success();
+  }
+  // Nearest: a gather through the chosen indices.
+  SmallVector<std::optional<std::vector<int64_t>>> chosen(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    if (tables[d])
+      chosen[d] = std::move(tables[d]->index0);
+  n.setOutput(0, gatherByTables(n, x, chosen));
   return success();
 }
 
