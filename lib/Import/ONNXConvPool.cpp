@@ -35,6 +35,31 @@ struct Window {
   SmallVector<int64_t> overhang; ///< ceil_mode padding included in padHigh
 };
 
+/// The ints attribute `name` with `count` values, or `count` times `dflt`
+/// when absent.
+LogicalResult intsAttr(NodeContext &n, StringRef name, int64_t count,
+                       int64_t dflt, SmallVector<int64_t> &out) {
+  std::optional<std::vector<int64_t>> v = n.attrInts(name);
+  if (!v) {
+    out.assign(count, dflt);
+    return success();
+  }
+  if (int64_t(v->size()) != count)
+    return n.unsupported(name + " has " + Twine(v->size()) +
+                         " values, expected " + Twine(count));
+  out.assign(v->begin(), v->end());
+  return success();
+}
+
+/// The auto_pad attribute: NOTSET, VALID, SAME_UPPER or SAME_LOWER.
+FailureOr<std::string> autoPadOf(NodeContext &n) {
+  std::string autoPad = n.attrString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return n.unsupported("auto_pad '" + autoPad + "'");
+  return autoPad;
+}
+
 /// Kernel, strides, dilations and pads (explicit or auto_pad) of a
 /// convolution or pooling node over `x` [N, C, spatial...].
 LogicalResult windowOf(NodeContext &n, Value x, ArrayRef<int64_t> kernel,
@@ -42,32 +67,19 @@ LogicalResult windowOf(NodeContext &n, Value x, ArrayRef<int64_t> kernel,
   IRBuilder &ir = n.ir();
   int64_t d = rankOf(x) - 2;
   w.kernel.assign(kernel.begin(), kernel.end());
-  auto ints = [&](StringRef name, int64_t count, int64_t dflt,
-                  SmallVector<int64_t> &out) -> LogicalResult {
-    std::optional<std::vector<int64_t>> v = n.attrInts(name);
-    if (!v) {
-      out.assign(count, dflt);
-      return success();
-    }
-    if (int64_t(v->size()) != count)
-      return n.unsupported(name + " has " + Twine(v->size()) +
-                           " values, expected " + Twine(count));
-    out.assign(v->begin(), v->end());
-    return success();
-  };
   SmallVector<int64_t> pads;
-  if (failed(ints("strides", d, 1, w.strides)) ||
-      failed(ints("dilations", d, 1, w.dilations)) ||
-      failed(ints("pads", 2 * d, 0, pads)))
+  if (failed(intsAttr(n, "strides", d, 1, w.strides)) ||
+      failed(intsAttr(n, "dilations", d, 1, w.dilations)) ||
+      failed(intsAttr(n, "pads", 2 * d, 0, pads)))
     return failure();
   for (int64_t i = 0; i < d; ++i)
     if (w.strides[i] < 1 || w.dilations[i] < 1 || w.kernel[i] < 1 ||
         pads[i] < 0 || pads[d + i] < 0)
       return n.unsupported("invalid kernel_shape, strides, dilations or pads");
-  std::string autoPad = n.attrString("auto_pad", "NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
-      autoPad != "SAME_LOWER")
-    return n.unsupported("auto_pad '" + autoPad + "'");
+  FailureOr<std::string> autoPadOr = autoPadOf(n);
+  if (failed(autoPadOr))
+    return failure();
+  const std::string &autoPad = *autoPadOr;
   for (int64_t i = 0; i < d; ++i) {
     OpFoldResult size = ir.size(x, 2 + i);
     int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
@@ -322,26 +334,16 @@ LogicalResult convertConvTranspose(NodeContext &n) {
   if (auto ks = n.attrInts("kernel_shape"))
     if (ArrayRef<int64_t>(*ks) != ArrayRef<int64_t>(kernel))
       return n.unsupported("kernel_shape does not match W");
-  auto ints = [&](StringRef name, int64_t count, int64_t dflt)
-      -> std::optional<SmallVector<int64_t>> {
-    std::optional<std::vector<int64_t>> v = n.attrInts(name);
-    if (!v)
-      return SmallVector<int64_t>(count, dflt);
-    if (int64_t(v->size()) != count) {
-      (void)n.unsupported(name + " has " + Twine(v->size()) +
-                          " values, expected " + Twine(count));
-      return std::nullopt;
-    }
-    return SmallVector<int64_t>(v->begin(), v->end());
-  };
-  auto strides = ints("strides", d, 1), dilations = ints("dilations", d, 1),
-       pads = ints("pads", 2 * d, 0), outPad = ints("output_padding", d, 0);
-  if (!strides || !dilations || !pads || !outPad)
+  SmallVector<int64_t> strides, dilations, pads, outPad;
+  if (failed(intsAttr(n, "strides", d, 1, strides)) ||
+      failed(intsAttr(n, "dilations", d, 1, dilations)) ||
+      failed(intsAttr(n, "pads", 2 * d, 0, pads)) ||
+      failed(intsAttr(n, "output_padding", d, 0, outPad)))
     return failure();
-  std::string autoPad = n.attrString("auto_pad", "NOTSET");
-  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
-      autoPad != "SAME_LOWER")
-    return n.unsupported("auto_pad '" + autoPad + "'");
+  FailureOr<std::string> autoPadOr = autoPadOf(n);
+  if (failed(autoPadOr))
+    return failure();
+  const std::string &autoPad = *autoPadOr;
   std::optional<std::vector<int64_t>> outputShape = n.attrInts("output_shape");
   if (outputShape && int64_t(outputShape->size()) != d) {
     if (int64_t(outputShape->size()) != rank)
@@ -352,12 +354,12 @@ LogicalResult convertConvTranspose(NodeContext &n) {
   IRBuilder &ir = n.ir();
   SmallVector<int64_t> padBegin(d), padEnd(d);
   for (int64_t i = 0; i < d; ++i) {
-    int64_t s = (*strides)[i], dil = (*dilations)[i], k = kernel[i];
-    if (s < 1 || dil < 1 || k < 1 || (*outPad)[i] < 0 ||
-        (*outPad)[i] >= std::max(s, dil))
+    int64_t s = strides[i], dil = dilations[i], k = kernel[i];
+    if (s < 1 || dil < 1 || k < 1 || outPad[i] < 0 ||
+        outPad[i] >= std::max(s, dil))
       return n.unsupported("invalid strides, dilations or output_padding");
-    padBegin[i] = (*pads)[i];
-    padEnd[i] = (*pads)[d + i];
+    padBegin[i] = pads[i];
+    padEnd[i] = pads[d + i];
     if (autoPad == "VALID") {
       padBegin[i] = padEnd[i] = 0;
     } else if (outputShape || autoPad != "NOTSET") {
@@ -372,7 +374,7 @@ LogicalResult convertConvTranspose(NodeContext &n) {
       // convolution: the positions no kernel tap reaches (at the end, as
       // onnxruntime and the reference put them) hold the bias.
       int64_t total =
-          s * (*in - 1) + (*outPad)[i] + (k - 1) * dil + 1 - want;
+          s * (*in - 1) + outPad[i] + (k - 1) * dil + 1 - want;
       bool upper = autoPad == "SAME_UPPER";
       padBegin[i] = total < 0 ? 0 : upper ? total / 2 : total - total / 2;
       padEnd[i] = total - padBegin[i];
@@ -430,14 +432,14 @@ LogicalResult convertConvTranspose(NodeContext &n) {
   SmallVector<OpFoldResult> offsets(rank, ir.index(0)), sizes, steps;
   for (int64_t i = 0; i < rank; ++i) {
     sizes.push_back(ir.size(x, i));
-    steps.push_back(ir.index(i < 2 ? 1 : (*strides)[i - 2]));
+    steps.push_back(ir.index(i < 2 ? 1 : strides[i - 2]));
   }
   for (int64_t i = 0; i < d; ++i)
     upSizes.push_back(ir.add(
-        ir.mul(ir.sub(ir.size(x, 2 + i), ir.index(1)), ir.index((*strides)[i])),
+        ir.mul(ir.sub(ir.size(x, 2 + i), ir.index(1)), ir.index(strides[i])),
         ir.index(1)));
   Value up = x;
-  if (llvm::any_of(*strides, [](int64_t s) { return s > 1; })) {
+  if (llvm::any_of(strides, [](int64_t s) { return s > 1; })) {
     Value zeros = ir.filled(upSizes, elt, floatAttr(elt, 0.0));
     up = tensor::InsertSliceOp::create(n.b(), n.loc(), x, zeros, offsets,
                                        sizes, steps);
@@ -447,17 +449,17 @@ LogicalResult convertConvTranspose(NodeContext &n) {
   Window win;
   win.kernel = kernel;
   win.strides.assign(d, 1);
-  win.dilations = *dilations;
+  win.dilations = dilations;
   // Negative pads (an output_shape beyond it) widen it on their side.
   SmallVector<int64_t> extraLow(d), extraHigh(d);
   for (int64_t i = 0; i < d; ++i) {
-    int64_t full = (kernel[i] - 1) * (*dilations)[i];
+    int64_t full = (kernel[i] - 1) * dilations[i];
     extraLow[i] = std::max<int64_t>(0, -padBegin[i]);
     extraHigh[i] = std::max<int64_t>(0, -padEnd[i]);
     win.padLow.push_back(ir.index(full + extraLow[i]));
-    win.padHigh.push_back(ir.index(full + (*outPad)[i] + extraHigh[i]));
+    win.padHigh.push_back(ir.index(full + outPad[i] + extraHigh[i]));
     win.out.push_back(ir.add(ir.size(up, 2 + i),
-                             ir.index(full + (*outPad)[i] + extraLow[i] +
+                             ir.index(full + outPad[i] + extraLow[i] +
                                       extraHigh[i])));
     win.overhang.push_back(0);
   }
