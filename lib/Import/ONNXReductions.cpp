@@ -245,6 +245,14 @@ Normalized normalizeOver(NodeContext &n, Value x, ArrayRef<int64_t> axes,
   return {centered, mean, ir.insertUnitDims(invStd, axes)};
 }
 
+/// (x - mean) * invStd * scale + bias: the elementwise body after
+/// normalizeOver of InstanceNormalization and GroupNormalization.
+Value scaleAndShift(OpBuilder &b, Location l, ValueRange v) {
+  Value y = arith::MulFOp::create(b, l, arith::MulFOp::create(b, l, v[0], v[1]),
+                                  v[2]);
+  return arith::AddFOp::create(b, l, y, v[3]);
+}
+
 } // namespace
 
 LogicalResult convertLayerNorm(NodeContext &n) {
@@ -295,12 +303,7 @@ LogicalResult convertInstanceNorm(NodeContext &n) {
       return failure();
     ins.push_back(*p);
   }
-  return emitElementwise(
-      n, ins, elt, [](OpBuilder &b, Location l, ValueRange v) -> Value {
-        Value y = arith::MulFOp::create(
-            b, l, arith::MulFOp::create(b, l, v[0], v[1]), v[2]);
-        return arith::AddFOp::create(b, l, y, v[3]);
-      });
+  return emitElementwise(n, ins, elt, scaleAndShift);
 }
 
 LogicalResult convertGroupNorm(NodeContext &n) {
@@ -345,14 +348,7 @@ LogicalResult convertGroupNorm(NodeContext &n) {
       shape.push_back(ir.index(1));
     ins.push_back(ir.reshape(p, shape));
   }
-  FailureOr<Value> y = ir.elementwise(
-      ins, elt,
-      [](OpBuilder &b, Location l, ValueRange v) -> Value {
-        Value y = arith::MulFOp::create(
-            b, l, arith::MulFOp::create(b, l, v[0], v[1]), v[2]);
-        return arith::AddFOp::create(b, l, y, v[3]);
-      },
-      nullptr);
+  FailureOr<Value> y = ir.elementwise(ins, elt, scaleAndShift, nullptr);
   if (failed(y))
     return n.unsupported("scale or bias do not broadcast");
   n.setOutput(0, ir.reshape(*y, original));
